@@ -1,0 +1,118 @@
+/**
+ * Pairwise distances in the condensed lower-triangular layout Ripser uses: `d(i, j)` for `i > j` lives
+ * at `i * (i - 1) / 2 + j`. One flat `Float64Array` is half the memory of a full matrix and is what
+ * the Rips engine reads.
+ *
+ * Euclidean distances are summed left to right in float64 (`s += d * d; Math.sqrt(s)`), exactly what
+ * Ripser (with `value_t = double`) computes, so barcodes match the golden files bit for bit.
+ */
+export type Metric = 'euclidean' | 'cosine';
+
+/** Index of `d(i, j)` (i != j) in a condensed lower-triangular array. */
+export function condensedIndex(i: number, j: number): number {
+  return i > j ? (i * (i - 1)) / 2 + j : (j * (j - 1)) / 2 + i;
+}
+
+/** Number of entries of a condensed matrix for `n` points. */
+export function condensedLength(n: number): number {
+  return (n * (n - 1)) / 2;
+}
+
+/** Recovers `n` from a condensed length, or throws when the length is not triangular. */
+export function pointsFromCondensedLength(len: number): number {
+  const n = Math.round((1 + Math.sqrt(1 + 8 * len)) / 2);
+  if ((n * (n - 1)) / 2 !== len) {
+    throw new Error(`condensed distance matrix: length ${len} is not n(n-1)/2 for any n`);
+  }
+  return len === 0 ? 1 : n;
+}
+
+/** Euclidean distance between rows `i` and `j` of a row-major `n x d` matrix. */
+export function euclideanDistance(data: Float64Array, d: number, i: number, j: number): number {
+  let s = 0;
+  const a = i * d;
+  const b = j * d;
+  for (let k = 0; k < d; k++) {
+    const t = data[a + k] - data[b + k];
+    s += t * t;
+  }
+  return Math.sqrt(s);
+}
+
+/** Euclidean norms of the rows (used by the cosine metric). */
+export function rowNorms(data: Float64Array, n: number, d: number): Float64Array {
+  const norms = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0, o = i * d; k < d; k++) s += data[o + k] * data[o + k];
+    norms[i] = Math.sqrt(s);
+  }
+  return norms;
+}
+
+/**
+ * Cosine distance `1 - <x, y> / (|x| |y|)`, clamped at 0 so that rounding never produces a negative
+ * "distance" for (nearly) parallel vectors. Zero vectors have no direction: callers must reject them.
+ */
+export function cosineDistance(data: Float64Array, d: number, norms: Float64Array, i: number, j: number): number {
+  let s = 0;
+  const a = i * d;
+  const b = j * d;
+  for (let k = 0; k < d; k++) s += data[a + k] * data[b + k];
+  const c = 1 - s / (norms[i] * norms[j]);
+  return c > 0 ? c : 0;
+}
+
+/** Throws a clear error if any row has zero norm (cosine distance is undefined there). */
+export function assertNoZeroRows(norms: Float64Array): void {
+  for (let i = 0; i < norms.length; i++) {
+    if (!(norms[i] > 0)) throw new Error(`cosine metric: point ${i} is the zero vector (or not finite); its direction is undefined`);
+  }
+}
+
+/** Condensed lower-triangular distance matrix of a row-major `n x d` point cloud. */
+export function condensedDistances(data: Float64Array, n: number, d: number, metric: Metric = 'euclidean'): Float64Array {
+  const out = new Float64Array(condensedLength(n));
+  if (metric === 'cosine') {
+    const norms = rowNorms(data, n, d);
+    assertNoZeroRows(norms);
+    let p = 0;
+    for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) out[p++] = cosineDistance(data, d, norms, i, j);
+    return out;
+  }
+  let p = 0;
+  for (let i = 1; i < n; i++) {
+    const a = i * d;
+    for (let j = 0; j < i; j++) {
+      const b = j * d;
+      let s = 0;
+      for (let k = 0; k < d; k++) {
+        const t = data[a + k] - data[b + k];
+        s += t * t;
+      }
+      out[p++] = Math.sqrt(s);
+    }
+  }
+  return out;
+}
+
+/**
+ * Enclosing radius `min_i max_j d(i, j)`: above it the Rips complex is a cone (contractible), so
+ * Ripser uses it as the default threshold; it provably does not change the barcode except that
+ * essential H0 bars stay essential.
+ */
+export function enclosingRadius(dist: Float64Array, n: number): number {
+  if (n <= 1) return 0;
+  const rowMax = new Float64Array(n).fill(-Infinity);
+  let p = 0;
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      const v = dist[p++];
+      if (v > rowMax[i]) rowMax[i] = v;
+      if (v > rowMax[j]) rowMax[j] = v;
+    }
+  }
+  let r = Infinity;
+  for (let i = 0; i < n; i++) if (rowMax[i] < r) r = rowMax[i];
+  return r;
+}
