@@ -1,0 +1,92 @@
+/**
+ * Request handlers of the analysis worker. Kept apart from the transport (main.ts) so protocol tests can
+ * run them over an in-memory connection.
+ */
+import { ResponseError, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc';
+import os from 'node:os';
+import {
+  AnalyzeWeightBarcodeRequest, CancelRunRequest, GpuCheckRequest, InfoRequest, ListRunsRequest, LogNotification, RunStartedNotification,
+  TrainProgressType, TrainRequest, WorkerErrorCode, type TrainParams, type WorkerLog,
+} from './protocol';
+import { trainRun } from '../training/train';
+import { getPreset } from '../training/presets';
+import { parseTrainConfig, type TrainConfig } from '../training/config';
+import { loadModelModule } from '../training/userModel';
+import { listRuns } from '../store/runStore';
+import { computeWeightBarcode } from '../analyses/weightBarcode';
+import { CancelledError } from '../topology/rips';
+import { checkGpuSetup } from '../training/gpuCheck';
+
+export function registerHandlers(connection: MessageConnection): void {
+  const log = (level: WorkerLog['level'], message: string) => void connection.sendNotification(LogNotification, { level, message });
+  /** runId -> cancel flag setter, for the tree's "Stop" action. */
+  const running = new Map<string, () => void>();
+
+  connection.onRequest(InfoRequest, () => ({ pid: process.pid, node: process.version, backends: ['auto', 'gpu', 'native', 'wasm', 'cpu'], cpus: os.cpus().length }));
+
+  connection.onRequest(GpuCheckRequest, (p) => checkGpuSetup(p.tfjsNodePath));
+
+  connection.onRequest(ListRunsRequest, (p) => listRuns(p.runsRoot));
+
+  connection.onRequest(CancelRunRequest, ({ runId }) => {
+    const cancel = running.get(runId);
+    cancel?.();
+    return cancel !== undefined;
+  });
+
+  connection.onRequest(TrainRequest, async (p, token) => {
+    const config = await resolveConfig(p);
+    let cancelled = false;
+    let runId = '';
+    try {
+      return await trainRun({
+        config,
+        runsRoot: p.runsRoot,
+        name: p.name,
+        backend: p.backend,
+        tfjsNodePath: p.tfjsNodePath,
+        resumeRunDir: p.resumeRunDir,
+        isCancelled: () => cancelled || token.isCancellationRequested,
+        onRunCreated: (id, runDir) => {
+          runId = id;
+          running.set(id, () => { cancelled = true; });
+          void connection.sendNotification(RunStartedNotification, { token: p.progressToken, runId: id, runDir });
+        },
+        onProgress: (progress) => void connection.sendProgress(TrainProgressType, p.progressToken, progress),
+        log: (message) => log('info', message),
+      });
+    } catch (e) {
+      throw asResponseError(e);
+    } finally {
+      running.delete(runId);
+    }
+  });
+
+  connection.onRequest(AnalyzeWeightBarcodeRequest, (p, token: CancellationToken) => {
+    try {
+      return computeWeightBarcode({ ...p, isCancelled: () => token.isCancellationRequested });
+    } catch (e) {
+      throw asResponseError(e);
+    }
+  });
+}
+
+async function resolveConfig(p: TrainParams): Promise<TrainConfig> {
+  try {
+    if (p.config) return parseTrainConfig(p.config, 'train request');
+    const base = getPreset(p.presetId ?? 'quick').config;
+    if (!p.modelFile) return base;
+    const mod = await loadModelModule(p.modelFile);
+    return mod.config ? parseTrainConfig({ ...base, ...mod.config, modelFile: p.modelFile }, p.modelFile) : parseTrainConfig({ ...base, modelFile: p.modelFile }, p.modelFile);
+  } catch (e) {
+    throw asResponseError(e);
+  }
+}
+
+/** Errors thrown by analysis code carry user-facing messages (file + problem); keep them intact. */
+function asResponseError(e: unknown): ResponseError<void> {
+  if (e instanceof ResponseError) return e;
+  if (e instanceof CancelledError) return new ResponseError(WorkerErrorCode.Cancelled, 'cancelled');
+  const message = e instanceof Error ? e.message : String(e);
+  return new ResponseError(WorkerErrorCode.BadInput, message);
+}

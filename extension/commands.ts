@@ -1,0 +1,99 @@
+/**
+ * Every command of the extension in one registry (name -> handler), registered in one loop. The ids
+ * match package.json's `contributes.commands`.
+ */
+import * as vscode from 'vscode';
+import { deleteRun, readRun } from '../analysis/store/runStore';
+import type { RunsNode } from './runs/runItems';
+import type { RunsTreeProvider } from './runs/runsTree';
+import type { TrainingController } from './training/trainingController';
+import { WeightBarcodePanel, type PanelServices } from './panels/weightBarcodePanel';
+import { showGpuSetup } from './gpuSetup';
+import { log } from './log';
+import { tfjsNodePath } from './config';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface CommandContext {
+  services: PanelServices;
+  tree: RunsTreeProvider;
+  training: TrainingController;
+}
+
+type Handler = (...args: never[]) => unknown;
+
+function runDirOf(node: RunsNode | undefined): string | undefined {
+  if (node) return node.entry.dir;
+  const shown = WeightBarcodePanel.current?.shownRunDir;
+  return shown;
+}
+
+export function createCommands(ctx: CommandContext): Record<string, Handler> {
+  return {
+    'topolens.trainAndAnalyze': (presetId?: string) => ctx.training.trainAndAnalyze({ presetId: typeof presetId === 'string' ? presetId : undefined }),
+    'topolens.trainModelFile': async (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (!target) return void vscode.window.showWarningMessage('TopoLens: open a model file exporting createModel(tf) first.');
+      if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('TopoLens: training a workspace model runs its code; trust this workspace first (Workspaces: Manage Workspace Trust).');
+      return ctx.training.trainAndAnalyze({ modelFile: target });
+    },
+    'topolens.openRun': (node?: RunsNode) => {
+      const runDir = runDirOf(node);
+      if (runDir) WeightBarcodePanel.show(ctx.services, { runDir, step: undefined });
+    },
+    'topolens.openCheckpoint': (node?: RunsNode) => {
+      if (node?.kind !== 'checkpoint') return;
+      WeightBarcodePanel.show(ctx.services, { runDir: node.entry.dir, step: node.checkpoint.step });
+    },
+    'topolens.revealRunFolder': async (node?: RunsNode) => {
+      const runDir = runDirOf(node);
+      if (!runDir) return;
+      const uri = vscode.Uri.file(runDir);
+      // revealFileInOS needs a desktop; in a browser (code-server, Codespaces) reveal in the Explorer.
+      const inBrowser = vscode.env.uiKind === vscode.UIKind.Web;
+      await vscode.commands.executeCommand(inBrowser ? 'revealInExplorer' : 'revealFileInOS', uri);
+    },
+    'topolens.deleteRun': async (node?: RunsNode) => {
+      const runDir = runDirOf(node);
+      if (!runDir) return;
+      const entry = readRun(runDir);
+      if (entry.run?.status === 'running' && (await ctx.training.cancelRun(runDir))) {
+        void vscode.window.showWarningMessage('TopoLens: that run is still training; it was stopped. Delete it again once it has stopped.');
+        return;
+      }
+      const name = entry.run?.name ?? entry.id;
+      const confirm = 'Delete';
+      const pick = await vscode.window.showWarningMessage(
+        `Delete run "${name}" and its ${entry.checkpoints.length} checkpoints?`, { modal: true, detail: `${runDir}\nThis cannot be undone.` }, confirm);
+      if (pick !== confirm) return;
+      deleteRun(runDir);
+      if (WeightBarcodePanel.current?.shownRunDir === runDir) WeightBarcodePanel.current.dispose();
+      ctx.tree.refresh(0);
+      log().info(`deleted run ${runDir}`);
+    },
+    'topolens.reanalyzeRun': async (node?: RunsNode) => {
+      const runDir = runDirOf(node);
+      if (!runDir) return;
+      fs.rmSync(path.join(runDir, 'analysis'), { recursive: true, force: true });
+      log().info(`cleared analysis caches of ${runDir}`);
+      WeightBarcodePanel.show(ctx.services, { runDir, step: node?.kind === 'checkpoint' ? node.checkpoint.step : undefined });
+    },
+    'topolens.stopTraining': (node?: RunsNode) => {
+      const runDir = runDirOf(node);
+      if (runDir) void ctx.training.cancelRun(runDir);
+    },
+    'topolens.cancelTraining': () => {
+      if (ctx.training.isTraining) ctx.training.cancelAll();
+      else log().show();
+    },
+    'topolens.refreshRuns': () => ctx.tree.refresh(0),
+    'topolens.showLog': () => log().show(),
+    'topolens.setUpGpu': () => showGpuSetup(ctx.services.worker, tfjsNodePath()),
+  };
+}
+
+export function registerCommands(context: vscode.ExtensionContext, commands: Record<string, Handler>): void {
+  for (const [id, handler] of Object.entries(commands)) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
+  }
+}

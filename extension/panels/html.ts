@@ -1,0 +1,45 @@
+/**
+ * The HTML shell of every panel: strict CSP (`default-src 'none'`, scripts only with a fresh nonce from
+ * crypto, styles/fonts/images only from the extension), one bundled script per panel, no remote content.
+ */
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
+  const csp = [
+    `default-src 'none'`,
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    // data:/blob: images are our own SVG snapshots, rasterised for PNG export
+    `img-src ${webview.cspSource} data: blob:`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${asset('dist', 'codicons', 'codicon.css')}" id="vscode-codicon-stylesheet">
+<link rel="stylesheet" href="${asset('media', 'panel.css')}">
+<title>${escapeHtml(title)}</title>
+</head>
+<body>
+<div id="app" aria-busy="true"></div>
+<script nonce="${nonce}" src="${asset('dist', 'webviews', `${bundle}.js`)}"></script>
+</body>
+</html>`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+export function panelWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}

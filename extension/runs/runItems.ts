@@ -1,0 +1,71 @@
+/**
+ * What the "Training Runs" tree shows for a run and a checkpoint. Pure mapping from store entries to
+ * TreeItems, so the provider stays about refresh and structure.
+ */
+import * as vscode from 'vscode';
+import path from 'node:path';
+import type { CheckpointRef, RunEntry } from '../../analysis/store/runStore';
+import type { RunStatus } from '../../analysis/store/runFormat';
+
+export type RunsNode = { kind: 'run'; entry: RunEntry } | { kind: 'checkpoint'; entry: RunEntry; checkpoint: CheckpointRef };
+
+const STATUS_ICONS: Record<RunStatus, vscode.ThemeIcon> = {
+  running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
+  completed: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  interrupted: new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('charts.yellow')),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+};
+
+function percent(x: number | undefined): string | undefined {
+  return x === undefined || !Number.isFinite(x) ? undefined : `${(100 * x).toFixed(1)}%`;
+}
+
+export function runTreeItem(entry: RunEntry): vscode.TreeItem {
+  const collapsible = entry.checkpoints.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+  const run = entry.run;
+  if (!run) {
+    const item = new vscode.TreeItem(entry.id, vscode.TreeItemCollapsibleState.None);
+    item.id = `run:${entry.dir}`;
+    item.description = 'unreadable';
+    item.tooltip = new vscode.MarkdownString().appendText(entry.problem ?? 'unreadable run folder');
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    item.contextValue = 'run.broken';
+    item.resourceUri = vscode.Uri.file(entry.dir);
+    return item;
+  }
+  const item = new vscode.TreeItem(run.name, collapsible);
+  item.id = `run:${entry.dir}`;
+  const accuracy = percent(run.summary?.testAccuracy ?? run.summary?.trainAccuracy);
+  item.description = [run.status, run.backend, accuracy && `acc ${accuracy}`].filter(Boolean).join(' · ');
+  item.iconPath = STATUS_ICONS[run.status];
+  item.contextValue = run.status === 'running' ? 'run.running' : 'run';
+  item.resourceUri = vscode.Uri.file(entry.dir);
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${escapeMd(run.name)}** — ${run.status}\n\n`);
+  md.appendMarkdown(`| | |\n|---|---|\n`);
+  md.appendMarkdown(`| run | \`${run.id}\` |\n| backend | ${run.backend} |\n| started | ${run.timings.startedAt} |\n`);
+  if (run.timings.trainSeconds !== undefined) md.appendMarkdown(`| training time | ${run.timings.trainSeconds.toFixed(1)} s |\n`);
+  if (run.summary) {
+    md.appendMarkdown(`| step | ${run.summary.step} |\n| train loss | ${run.summary.trainLoss.toFixed(4)} |\n`);
+    if (accuracy) md.appendMarkdown(`| accuracy | ${accuracy} |\n`);
+  }
+  md.appendMarkdown(`| checkpoints | ${entry.checkpoints.length} |\n`);
+  if (run.error) md.appendMarkdown(`\n**Error**${run.error.step !== undefined ? ` at step ${run.error.step}` : ''}: ${escapeMd(run.error.message)}\n`);
+  item.tooltip = md;
+  item.command = { command: 'topolens.openRun', title: 'Open', arguments: [{ kind: 'run', entry } satisfies RunsNode] };
+  return item;
+}
+
+export function checkpointTreeItem(entry: RunEntry, checkpoint: CheckpointRef): vscode.TreeItem {
+  const item = new vscode.TreeItem(`step ${checkpoint.step}`, vscode.TreeItemCollapsibleState.None);
+  item.id = `checkpoint:${checkpoint.file}`;
+  item.iconPath = new vscode.ThemeIcon('circle-small-filled');
+  item.contextValue = 'checkpoint';
+  item.tooltip = `${path.basename(checkpoint.file)}\nClick to open the panels at step ${checkpoint.step}.`;
+  item.command = { command: 'topolens.openCheckpoint', title: 'Open Checkpoint', arguments: [{ kind: 'checkpoint', entry, checkpoint } satisfies RunsNode] };
+  return item;
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,92 @@
+/**
+ * The "Training Runs" tree: runs (newest first) with their checkpoints as children. Reads the run store
+ * directly (small JSON files, no worker round-trip) so the tree stays live while the worker is busy
+ * training, and refreshes on file-system changes under the runs folder (debounced).
+ */
+import * as vscode from 'vscode';
+import fs from 'node:fs';
+import { listRuns, readRun, type RunEntry } from '../../analysis/store/runStore';
+import { checkpointTreeItem, runTreeItem, type RunsNode } from './runItems';
+import { log } from '../log';
+
+export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<RunsNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private entries: RunEntry[] = [];
+  private watcher: vscode.FileSystemWatcher | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  constructor(private root: string) {
+    this.watch();
+  }
+
+  get runsRoot(): string {
+    return this.root;
+  }
+
+  setRoot(root: string): void {
+    this.root = root;
+    this.watch();
+    this.refresh();
+  }
+
+  /** Debounced: training writes several files per checkpoint; one redraw is enough. */
+  refresh(delayMs = 150): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => this.changeEmitter.fire(undefined), delayMs);
+  }
+
+  getTreeItem(node: RunsNode): vscode.TreeItem {
+    return node.kind === 'run' ? runTreeItem(node.entry) : checkpointTreeItem(node.entry, node.checkpoint);
+  }
+
+  getChildren(node?: RunsNode): RunsNode[] {
+    if (!node) {
+      try {
+        this.entries = listRuns(this.root).sort((a, b) => b.id.localeCompare(a.id));
+      } catch (e) {
+        log().error(`listing runs in ${this.root}: ${e instanceof Error ? e.message : String(e)}`);
+        this.entries = [];
+      }
+      return this.entries.map((entry) => ({ kind: 'run', entry }));
+    }
+    if (node.kind === 'run') {
+      const fresh = readRun(node.entry.dir);
+      return fresh.checkpoints.map((checkpoint) => ({ kind: 'checkpoint', entry: fresh, checkpoint }));
+    }
+    return [];
+  }
+
+  getParent(node: RunsNode): RunsNode | undefined {
+    return node.kind === 'checkpoint' ? { kind: 'run', entry: node.entry } : undefined;
+  }
+
+  /** The current tree node of a run folder, for `reveal`. */
+  findRun(runDir: string): RunsNode | undefined {
+    const entry = this.entries.find((e) => e.dir === runDir) ?? readRun(runDir);
+    return { kind: 'run', entry };
+  }
+
+  private watch(): void {
+    this.watcher?.dispose();
+    clearInterval(this.pollTimer);
+    fs.mkdirSync(this.root, { recursive: true });
+    const pattern = new vscode.RelativePattern(vscode.Uri.file(this.root), '**/{run.json,*.safetensors}');
+    this.watcher = vscode.workspace.createFileSystemWatcher(pattern);
+    const onChange = () => this.refresh();
+    this.watcher.onDidCreate(onChange);
+    this.watcher.onDidChange(onChange);
+    this.watcher.onDidDelete(onChange);
+    // Runs folders outside the workspace (global storage, absolute settings) are not always watched by
+    // VS Code's file watcher; a slow poll keeps the tree honest there.
+    this.pollTimer = setInterval(() => this.refresh(0), 15000);
+  }
+
+  dispose(): void {
+    this.watcher?.dispose();
+    clearInterval(this.pollTimer);
+    clearTimeout(this.refreshTimer);
+    this.changeEmitter.dispose();
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * "TopoLens: Train & Analyze": pick a preset (or train a workspace model file), train in the worker with
+ * a cancellable progress notification and a status-bar item, keep the tree live, then open the panels
+ * beside the editor. If the worker dies mid-run the run is marked interrupted and the user is told.
+ */
+import * as vscode from 'vscode';
+import path from 'node:path';
+import { CancellationTokenSource } from 'vscode-jsonrpc';
+import { randomUUID } from 'node:crypto';
+import { CancelRunRequest, RunStartedNotification, TrainProgressType, TrainRequest, type TrainParams } from '../../analysis/worker/protocol';
+import { PRESETS, getPreset } from '../../analysis/training/presets';
+import { configWarnings } from '../../analysis/training/config';
+import { markRunStatus, readRun } from '../../analysis/store/runStore';
+import type { TrainProgress, TrainResult } from '../../analysis/training/train';
+import { backendPreference, defaultPreset, runsRoot, tfjsNodePath } from '../config';
+import { log } from '../log';
+import type { WorkerClient } from '../worker/workerClient';
+import type { RunsTreeProvider } from '../runs/runsTree';
+import { WeightBarcodePanel, type PanelServices } from '../panels/weightBarcodePanel';
+import { TrainingStatusBar } from './statusBar';
+
+interface ActiveTraining { name: string; runId?: string; runDir?: string; cts: CancellationTokenSource }
+
+export interface TrainOptions { presetId?: string; modelFile?: vscode.Uri; openPanels?: boolean }
+
+export class TrainingController implements vscode.Disposable {
+  private readonly active = new Set<ActiveTraining>();
+  private readonly statusBar = new TrainingStatusBar();
+  private readonly disposables: vscode.Disposable[] = [this.statusBar];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly worker: WorkerClient,
+    private readonly tree: RunsTreeProvider,
+    private readonly treeView: vscode.TreeView<unknown>,
+    private readonly services: PanelServices,
+  ) {
+    this.disposables.push(worker.onDidExit((exit) => {
+      if (exit.expected || this.active.size === 0) return;
+      for (const t of this.active) {
+        if (t.runDir) markRunStatus(t.runDir, 'interrupted', { message: `the TopoLens worker stopped unexpectedly (code ${exit.code}, signal ${exit.signal})` });
+        t.cts.cancel();
+      }
+      this.tree.refresh(0);
+      void vscode.window.showErrorMessage(
+        `TopoLens: the analysis worker crashed (exit code ${exit.code}, signal ${exit.signal}); the training was marked interrupted. A fresh worker starts with the next request.`,
+        'Show Log').then((pick) => { if (pick) log().show(); });
+    }));
+  }
+
+  get isTraining(): boolean {
+    return this.active.size > 0;
+  }
+
+  async trainAndAnalyze(options: TrainOptions = {}): Promise<TrainResult | undefined> {
+    const presetId = options.presetId ?? (options.modelFile ? defaultPreset() : await this.pickPreset());
+    if (!presetId) return undefined;
+    const preset = getPreset(presetId);
+    const warnings = configWarnings(preset.config);
+    if (warnings.length > 0) {
+      const go = 'Train Anyway';
+      const pick = await vscode.window.showWarningMessage(`TopoLens: ${warnings.join(' ')}`, { modal: true }, go);
+      if (pick !== go) return undefined;
+    }
+    const name = options.modelFile ? path.basename(options.modelFile.fsPath).replace(/\.[jt]s$/, '') : preset.id;
+    const params: TrainParams = {
+      presetId,
+      modelFile: options.modelFile?.fsPath,
+      runsRoot: runsRoot(this.context),
+      name,
+      backend: backendPreference(),
+      tfjsNodePath: tfjsNodePath(),
+      progressToken: randomUUID(),
+    };
+    const result = await this.train(params, name);
+    if (result && result.status === 'completed' && options.openPanels !== false) {
+      WeightBarcodePanel.show(this.services, { runDir: result.runDir });
+    }
+    return result;
+  }
+
+  /** Stops every running training (status bar click, tree "Stop"). */
+  cancelAll(): void {
+    for (const t of this.active) t.cts.cancel();
+  }
+
+  /** Stops the training writing `runDir`. Only this window's worker can stop its own runs; a run
+   *  trained elsewhere (another window, the CLI) gives false. */
+  async cancelRun(runDir: string): Promise<boolean> {
+    let found = false;
+    for (const t of this.active) if (t.runDir === runDir) {
+      found = true;
+      if (t.runId) await this.worker.connection().sendRequest(CancelRunRequest, { runId: t.runId }).catch(() => undefined);
+      t.cts.cancel();
+    }
+    return found;
+  }
+
+  private async pickPreset(): Promise<string | undefined> {
+    const fallback = defaultPreset();
+    const items = PRESETS.map((p) => ({ label: p.id, description: p.label, detail: `${p.description} — source: ${p.source}`, picked: p.id === fallback }));
+    items.sort((a, b) => Number(b.picked) - Number(a.picked));
+    const pick = await vscode.window.showQuickPick(items, { title: 'TopoLens: Train & Analyze', placeHolder: 'Choose a training preset', matchOnDescription: true, matchOnDetail: true });
+    return pick?.label;
+  }
+
+  private train(params: TrainParams, name: string): Promise<TrainResult | undefined> {
+    const connection = this.worker.connection();
+    const training: ActiveTraining = { name, cts: new CancellationTokenSource() };
+    this.active.add(training);
+    this.statusBar.started(name);
+    let backend: string | undefined;
+    const subscriptions = [
+      connection.onNotification(RunStartedNotification, (started) => {
+        if (started.token !== params.progressToken) return;
+        training.runId = started.runId;
+        training.runDir = started.runDir;
+        backend = started.backend ?? readRun(started.runDir).run?.backend;
+        this.tree.refresh(0);
+        setTimeout(() => {
+          const node = this.tree.findRun(started.runDir);
+          if (node && this.treeView.visible) void this.treeView.reveal(node, { select: false, focus: false }).then(undefined, () => undefined);
+        }, 300);
+      }),
+    ];
+    return Promise.resolve(vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `TopoLens: training ${name}`, cancellable: true },
+      async (progress, token) => {
+        // JSON-RPC's $/cancelRequest reaches the worker's token; the trainer then stops at the next step
+        // and resolves with status 'interrupted'.
+        token.onCancellationRequested(() => training.cts.cancel());
+        let lastFraction = 0;
+        subscriptions.push(connection.onProgress(TrainProgressType, params.progressToken, (p: TrainProgress) => {
+          backend ??= p.runDir ? readRun(p.runDir).run?.backend : undefined;
+          const fraction = p.totalSteps > 0 ? p.step / p.totalSteps : 0;
+          progress.report({ message: progressMessage(p), increment: Math.max(0, 100 * (fraction - lastFraction)) });
+          lastFraction = fraction;
+          this.statusBar.progress(name, p, backend);
+          if (p.checkpoint) {
+            this.tree.refresh();
+            WeightBarcodePanel.current?.onCheckpoint(p.runDir);
+          }
+        }));
+        try {
+          const result = await connection.sendRequest(TrainRequest, params, training.cts.token);
+          this.reportResult(name, result);
+          return result;
+        } catch (e) {
+          const message = e instanceof Error ? e.message : String(e);
+          log().error(`training ${name}: ${message}`);
+          this.statusBar.finished(`$(error) ${name}: failed`);
+          if (!training.cts.token.isCancellationRequested) void vscode.window.showErrorMessage(`TopoLens: training "${name}" failed: ${message}`, 'Show Log').then((pick) => { if (pick) log().show(); });
+          return undefined;
+        } finally {
+          for (const s of subscriptions) s.dispose();
+          this.active.delete(training);
+          this.tree.refresh(0);
+        }
+      }));
+  }
+
+  private reportResult(name: string, result: TrainResult): void {
+    const acc = result.summary?.testAccuracy ?? result.summary?.trainAccuracy;
+    const accText = acc !== undefined ? ` — accuracy ${(100 * acc).toFixed(1)}%` : '';
+    log().info(`training ${name} ${result.status}: ${result.runDir}${accText}`);
+    if (result.status === 'completed') {
+      this.statusBar.finished(`$(pass) ${name}${accText}`);
+    } else if (result.status === 'interrupted') {
+      this.statusBar.finished(`$(debug-pause) ${name}: stopped`);
+      void vscode.window.showInformationMessage(`TopoLens: training "${name}" stopped; its checkpoints so far are kept (status interrupted).`);
+    } else {
+      this.statusBar.finished(`$(error) ${name}: ${result.status}`);
+      const where = result.error?.step !== undefined ? ` at step ${result.error.step}` : '';
+      void vscode.window.showErrorMessage(`TopoLens: training "${name}" ${result.status}${where}: ${result.error?.message ?? 'unknown error'}`, 'Show Log').then((pick) => { if (pick) log().show(); });
+    }
+  }
+
+  dispose(): void {
+    for (const t of this.active) t.cts.cancel();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function progressMessage(p: TrainProgress): string {
+  const parts = [`step ${p.step}/${p.totalSteps}`, `epoch ${p.epoch}`, `loss ${Number.isFinite(p.loss) ? p.loss.toFixed(4) : p.loss}`];
+  if (p.accuracy !== undefined) parts.push(`acc ${(100 * p.accuracy).toFixed(1)}%`);
+  parts.push(`${Math.round(p.samplesPerSec).toLocaleString('en-US')} samples/s`);
+  if (p.etaSeconds !== undefined) parts.push(`ETA ${Math.round(p.etaSeconds)} s`);
+  return parts.join(' · ');
+}

@@ -1,0 +1,205 @@
+/**
+ * Weight Barcode panel (webview side): header, controls (layer, checkpoint scrubber, dimensions),
+ * the barcode chart with hover tooltips, a summary table and PNG/SVG/CSV export.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import * as d3 from 'd3';
+import type { WeightBarcode, WireBar } from '../../../analysis/analyses/types';
+import type { WeightBarcodeHostMessage, WeightBarcodeState, WeightBarcodeViewMessage } from '../../protocol/messages';
+import { connectToHost } from '../../shared/host';
+import { onThemeChange, themeColor } from '../../shared/theme';
+import { standaloneSvg, svgToPngBase64, toCsv } from '../../shared/export';
+import { barcodeChart, type BarcodeRow } from '../../charts/barcode';
+import { el, formatNumber } from '../../shared/dom';
+import { createTooltip } from '../../shared/tooltip';
+
+let current: WeightBarcode | undefined;
+const app = document.getElementById('app') as HTMLElement;
+const host = connectToHost<WeightBarcodeHostMessage, WeightBarcodeViewMessage, WeightBarcodeState>(receive);
+/** Dimensions the user unticked; restored from the saved view state on the first barcode. */
+let hiddenDims = new Set<number>();
+let restoredDims = host.state()?.showDims;
+
+const header = el('header', { class: 'panel-header' });
+const title = el('h1', {}, 'Weight Barcode');
+const subtitle = el('div', { class: 'subtitle' });
+header.append(title, subtitle);
+
+const controls = el('div', { class: 'controls' });
+const layerSelect = el('vscode-single-select', { id: 'layer', 'aria-label': 'Layer' }) as HTMLElement & { value: string };
+const scrub = el('input', { id: 'step', type: 'range', min: '0', max: '0', step: '1', 'aria-label': 'Checkpoint' }) as HTMLInputElement;
+const stepLabel = el('span', { class: 'step-label' });
+const dimBoxes = el('span', { class: 'dims' });
+const exportPng = el('vscode-button', { id: 'export-png', secondary: '', title: 'Export the chart as PNG (2x)' }, 'Export PNG');
+const exportSvg = el('vscode-button', { id: 'export-svg', secondary: '', title: 'Export the chart as SVG' }, 'Export SVG');
+const exportCsv = el('vscode-button', { id: 'export-csv', secondary: '', title: 'Export the bars as CSV' }, 'Export CSV');
+controls.append(
+  labelled('Layer', layerSelect),
+  labelled('Checkpoint', el('span', { class: 'scrubber' }, scrub, stepLabel)),
+  labelled('Show', dimBoxes),
+  el('span', { class: 'spacer' }),
+  el('span', { class: 'exports' }, exportPng, exportSvg, exportCsv),
+);
+
+const status = el('div', { class: 'status', role: 'status' });
+const chartBox = el('div', { class: 'chart' });
+const svgNode = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+svgNode.classList.add('barcode-chart');
+chartBox.append(svgNode);
+const summary = el('table', { class: 'summary' });
+const explain = el('p', { class: 'explain' },
+  'Each point is one neuron: its incoming weight vector. H0 bars end when clusters of neurons merge as the distance grows; ' +
+  'long H1 bars are loops in how the neurons are arranged. Hover a bar for details; drag the checkpoint slider to scrub through training.');
+app.append(header, controls, status, chartBox, summary, explain);
+app.removeAttribute('aria-busy');
+const tooltip = createTooltip(document.body);
+
+function labelled(text: string, control: HTMLElement): HTMLElement {
+  return el('label', { class: 'control' }, el('span', { class: 'control-label' }, text), control);
+}
+
+function receive(message: WeightBarcodeHostMessage): void {
+  switch (message.type) {
+    case 'loading':
+      status.textContent = message.text;
+      status.className = 'status loading';
+      break;
+    case 'error':
+      status.textContent = message.message;
+      status.className = 'status error';
+      break;
+    case 'exported':
+      status.textContent = `Exported ${message.format.toUpperCase()} to ${message.path}`;
+      status.className = 'status ok';
+      break;
+    case 'barcode':
+      current = message.barcode;
+      if (restoredDims) {
+        const shown = new Set(restoredDims);
+        hiddenDims = new Set(d3.range(current.maxDim + 1).filter((d) => !shown.has(d)));
+        restoredDims = undefined;
+      }
+      status.textContent = '';
+      status.className = 'status';
+      host.saveState({ runDir: current.runDir, step: host.state()?.step, layer: current.layer, showDims: visibleDims(current) });
+      render();
+      break;
+  }
+}
+
+function visibleDims(b: WeightBarcode): number[] {
+  return d3.range(b.maxDim + 1).filter((d) => !hiddenDims.has(d));
+}
+
+function render(): void {
+  const b = current;
+  if (!b) return;
+  subtitle.textContent = `${b.runName} · layer ${b.layer} · step ${b.step} · ${b.nPoints} neurons in ℝ^${b.pointDim} · ${formatNumber(b.computeMs)} ms`;
+  renderControls(b);
+  const bars = b.bars.filter((x) => !hiddenDims.has(x.dim));
+  const width = Math.max(360, chartBox.clientWidth || 640);
+  const rowHeight = Math.max(3, Math.min(12, 420 / Math.max(1, bars.length)));
+  barcodeChart().width(width).rowHeight(rowHeight).onHover(showTooltip)(d3.select(svgNode), bars);
+  renderSummary(b);
+}
+
+function renderControls(b: WeightBarcode): void {
+  if (layerSelect.dataset.for !== `${b.runDir}|${b.layers.map((l) => l.name).join(',')}`) {
+    layerSelect.replaceChildren(...b.layers.map((l) => el('vscode-option', { value: l.name, description: `${l.neurons} neurons, fan-in ${l.fanIn}` }, `${l.name} (${l.neurons})`)));
+    layerSelect.dataset.for = `${b.runDir}|${b.layers.map((l) => l.name).join(',')}`;
+  }
+  layerSelect.value = b.layer;
+  scrub.max = String(Math.max(0, b.steps.length - 1));
+  scrub.value = String(Math.max(0, b.steps.indexOf(b.step)));
+  stepLabel.textContent = `step ${b.step} (${b.steps.indexOf(b.step) + 1}/${b.steps.length})`;
+  dimBoxes.replaceChildren(...d3.range(b.maxDim + 1).map((dim) => {
+    const box = el('vscode-checkbox', { 'data-dim': String(dim), label: `H${dim}` }) as HTMLElement & { checked: boolean };
+    box.checked = !hiddenDims.has(dim);
+    box.addEventListener('change', () => {
+      if (box.checked) hiddenDims.delete(dim); else hiddenDims.add(dim);
+      host.saveState({ runDir: b.runDir, step: host.state()?.step, layer: b.layer, showDims: visibleDims(b) });
+      render();
+    });
+    return box;
+  }));
+}
+
+function renderSummary(b: WeightBarcode): void {
+  const rows = d3.range(b.maxDim + 1).map((dim) => {
+    const bars = b.bars.filter((x) => x.dim === dim);
+    const lengths = bars.filter((x) => x.death !== null).map((x) => (x.death as number) - x.birth);
+    return [`H${dim}`, String(bars.length), String(bars.length - lengths.length), formatNumber(d3.max(lengths) ?? 0), formatNumber(d3.sum(lengths))];
+  });
+  summary.replaceChildren(
+    el('thead', {}, el('tr', {}, ...['dimension', 'bars', 'essential', 'longest finite', 'total persistence'].map((h) => el('th', {}, h)))),
+    el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))))),
+  );
+}
+
+function showTooltip(row: BarcodeRow | undefined, event: MouseEvent): void {
+  if (!row) return tooltip.hide();
+  const bar: WireBar = row.bar;
+  const death = bar.death === null ? '∞' : formatNumber(bar.death);
+  const persistence = bar.death === null ? '∞ (essential)' : formatNumber(bar.death - bar.birth);
+  const born = bar.birthSimplex.length ? `born with ${simplexName(bar.birthSimplex)}` : '';
+  const killed = bar.deathSimplex.length ? `killed by ${simplexName(bar.deathSimplex)}` : 'never dies';
+  tooltip.show(event, [
+    `H${bar.dim} bar`,
+    `birth ${formatNumber(bar.birth)} · death ${death}`,
+    `persistence ${persistence}`,
+    [born, killed].filter(Boolean).join('; '),
+  ]);
+}
+
+function simplexName(vertices: number[]): string {
+  const kind = ['neuron', 'edge', 'triangle', 'tetrahedron'][vertices.length - 1] ?? 'simplex';
+  return `${kind} ${vertices.map((v) => `#${v}`).join('–')}`;
+}
+
+layerSelect.addEventListener('change', () => {
+  if (!current || layerSelect.value === current.layer) return;
+  post({ type: 'select', step: current.step, layer: layerSelect.value });
+});
+let scrubTimer: number | undefined;
+scrub.addEventListener('input', () => {
+  if (!current) return;
+  const step = current.steps[Number(scrub.value)];
+  stepLabel.textContent = `step ${step} (${Number(scrub.value) + 1}/${current.steps.length})`;
+  window.clearTimeout(scrubTimer);
+  scrubTimer = window.setTimeout(() => post({ type: 'select', step, layer: current?.layer }), 120);
+});
+
+function post(message: WeightBarcodeViewMessage): void {
+  if (message.type === 'select' && current) host.saveState({ runDir: current.runDir, step: message.step, layer: message.layer, showDims: visibleDims(current) });
+  host.post(message);
+}
+
+function exportName(): string {
+  return current ? `${current.runName}-step${current.step}-weight-barcode` : 'weight-barcode';
+}
+
+exportSvg.addEventListener('click', () => {
+  const text = standaloneSvg(svgNode, themeColor('--vscode-editor-background', '#1e1e1e'));
+  post({ type: 'export', format: 'svg', suggestedName: exportName(), data: text });
+});
+exportPng.addEventListener('click', async () => {
+  try {
+    const text = standaloneSvg(svgNode, themeColor('--vscode-editor-background', '#1e1e1e'));
+    const { width, height } = svgNode.getBoundingClientRect();
+    post({ type: 'export', format: 'png', suggestedName: exportName(), data: await svgToPngBase64(text, width, height, 2) });
+  } catch (e) {
+    status.textContent = `PNG export failed: ${e instanceof Error ? e.message : String(e)}`;
+    status.className = 'status error';
+  }
+});
+exportCsv.addEventListener('click', () => {
+  if (!current) return;
+  const rows = current.bars.map((b) => [b.dim, b.birth, b.death, b.death === null ? null : b.death - b.birth, b.birthSimplex.join(' '), b.deathSimplex.join(' ')]);
+  post({ type: 'export', format: 'csv', suggestedName: exportName(), data: toCsv(['dim', 'birth', 'death', 'persistence', 'birth_simplex', 'death_simplex'], rows) });
+});
+
+onThemeChange(render);
+new ResizeObserver(() => render()).observe(chartBox);
