@@ -1,0 +1,319 @@
+/**
+ * The user's journey through TopoLens in a real VS Code (code-server) driven by Debian's chromium:
+ * open the workbench -> TopoLens view -> "TopoLens: Train & Analyze" with the `quick` preset -> watch the run
+ * train (tree, status bar) -> click a checkpoint -> read the weight barcode in the webview -> hover a bar ->
+ * export PNG and SVG through the save dialog -> check the files.
+ *
+ * Started by test/e2e/run.sh, which installs the VSIX into a throwaway profile and serves it. Environment:
+ *   TOPOLENS_E2E_URL        code-server's URL            TOPOLENS_E2E_WORKSPACE  the folder it opens
+ *   TOPOLENS_E2E_OUT        screenshots + logs go here   TOPOLENS_E2E_USER_DATA  code-server's user-data dir
+ *   TOPOLENS_E2E_CHROMIUM   browser (/usr/bin/chromium)  TOPOLENS_E2E_TRAIN_TIMEOUT_S  training budget (300)
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type ConsoleMessage, type Locator } from 'playwright-core';
+import { activationTime } from './extensionHostLog';
+import { readPngInfo } from './png';
+import { StepClock } from './stepClock';
+import { literal, waitUntil, Workbench } from './workbench';
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the e2e test through test/e2e/run.sh (npm run test:e2e).`);
+  return value;
+}
+
+const url = requiredEnv('TOPOLENS_E2E_URL');
+const workspace = requiredEnv('TOPOLENS_E2E_WORKSPACE');
+const out = requiredEnv('TOPOLENS_E2E_OUT');
+const userData = process.env.TOPOLENS_E2E_USER_DATA ?? '';
+const browserPath = process.env.TOPOLENS_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const trainTimeoutMs = Number(process.env.TOPOLENS_E2E_TRAIN_TIMEOUT_S ?? 300) * 1000;
+
+// run.sh starts the driver in the repository root.
+const manifest = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as { publisher: string; name: string };
+const extensionId = `${manifest.publisher}.${manifest.name}`;
+
+/** The UI contract of package.json's contributions and the Weight Barcode panel. */
+const ui = {
+  container: 'TopoLens',
+  runsView: 'Training Runs',
+  trainCommand: 'TopoLens: Train & Analyze',
+  preset: 'quick',
+  panelTitle: /^\s*Weight Barcode/,
+  exportedMessage: /Exported/,
+  exportName: /^(.+)-step(\d+)-weight-barcode\.(png|svg)$/,
+};
+
+interface Bar {
+  readonly index: number;
+  readonly dim: number;
+  readonly birth: number;
+  readonly death: number;
+}
+
+async function readBars(chart: Locator): Promise<Bar[]> {
+  const rects = chart.locator('rect.bar');
+  const count = await rects.count();
+  const bars: Bar[] = [];
+  for (let index = 0; index < count; index++) {
+    const rect = rects.nth(index);
+    const attr = async (name: string): Promise<number> => {
+      const raw = await rect.getAttribute(name);
+      const value = raw === null ? NaN : Number(raw);
+      assert.ok(!Number.isNaN(value), `bar ${index}: ${name}="${raw}" is not a number`);
+      return value;
+    };
+    bars.push({ index, dim: await attr('data-dim'), birth: await attr('data-birth'), death: await attr('data-death') });
+  }
+  return bars;
+}
+
+/** The number printed after `word` in `text` ("birth 0.123", "birth: 1.2e-3"), or undefined. */
+function numberAfter(text: string, word: string): number | undefined {
+  const match = new RegExp(`${word}\\s*[:=]?\\s*(-?(?:\\d+\\.?\\d*|\\.\\d+)(?:e[-+]?\\d+)?|∞|Infinity|inf)`, 'i').exec(text);
+  if (!match) return undefined;
+  return /^(∞|inf)/i.test(match[1]) ? Infinity : Number(match[1]);
+}
+
+function closeTo(shown: number, actual: number): boolean {
+  if (!Number.isFinite(actual) || !Number.isFinite(shown)) return shown === actual;
+  return Math.abs(shown - actual) <= 5e-3 * Math.max(1, Math.abs(actual));
+}
+
+/** Finds the exported file `<run>-step<N>-weight-barcode.<ext>` that the extension wrote into the workspace. */
+function exportedFile(ext: 'png' | 'svg'): string | undefined {
+  const name = fs.readdirSync(workspace).find((f) => f.endsWith(`-weight-barcode.${ext}`));
+  return name === undefined ? undefined : path.join(workspace, name);
+}
+
+/** Runs the journey; returns the process exit code. */
+async function main(): Promise<number> {
+  fs.mkdirSync(out, { recursive: true });
+  const clock = new StepClock();
+  const consoleLines: string[] = [];
+
+  const browser = await chromium.launch({
+    executablePath: browserPath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.on('console', (message: ConsoleMessage) => {
+    const text = message.text().replace(/%c/g, '').replace(/\s*color: [^ ]+/g, '');
+    consoleLines.push(`[${clock.now().toFixed(1)}s ${message.type()}] ${text}`);
+    // The extension host's console is forwarded to the page as "[Extension Host] ...": show TopoLens' lines.
+    if (/topolens/i.test(text) && (message.type() === 'error' || text.includes('[Extension Host]'))) {
+      clock.log(`  page ${message.type()}: ${text.slice(0, 300)}`);
+    }
+  });
+  page.on('pageerror', (error) => consoleLines.push(`[${clock.now().toFixed(1)}s pageerror] ${error.message}`));
+  const wb = new Workbench(page);
+
+  /** Screenshot of the page, or of one element, into the output folder. */
+  const screenshot = async (name: string, target?: Locator): Promise<void> => {
+    const file = path.join(out, name);
+    await (target ? target.screenshot({ path: file }) : page.screenshot({ path: file }));
+  };
+  /** Checkpoint rows of the runs tree (their labels read "step N"). */
+  const checkpointRows = (): Locator => wb.sideBarRows().and(page.locator('[aria-label*="step"]'));
+
+  let failed: unknown;
+  const facts: Record<string, unknown> = {};
+  try {
+    let workbenchAt = 0;
+    await clock.step('open the workbench', async () => {
+      await wb.open(url, workspace);
+      workbenchAt = Date.now();
+      clock.mark('workbench');
+    });
+
+    await clock.step(`show the "${ui.runsView}" view`, async () => {
+      await wb.activityBarItem(ui.container).waitFor({ timeout: 60_000 }).catch((e: unknown) => {
+        throw new Error(`no activity-bar entry "${ui.container}": is the extension installed and enabled?`, { cause: e });
+      });
+      await wb.activityBarItem(ui.container).click();
+      await wb.sideBarViewTitle(ui.runsView).waitFor({ timeout: 60_000 });
+      clock.mark('view');
+      const activatedAt = userData ? activationTime(userData, extensionId) : undefined;
+      if (activatedAt !== undefined) facts.activateCalledAfterWorkbenchS = (activatedAt - workbenchAt) / 1000;
+    });
+
+    let stepsSeen: number[] = [];
+    let statusText = '';
+    await clock.step(`run "${ui.trainCommand}" with preset "${ui.preset}"`, async () => {
+      await wb.runCommand(ui.trainCommand);
+      const row = wb.quickPickRow(ui.preset);
+      await row.waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
+        throw new Error(`no preset labelled exactly "${ui.preset}" in the quick pick; it shows: ${JSON.stringify(await wb.quickPickLabels())}`, { cause: e });
+      });
+      await row.click();
+      clock.mark('train');
+    });
+
+    await clock.step('watch training: run in the tree, status bar, then the barcode panel opens', async () => {
+      const run = wb.sideBarRows().filter({ hasText: new RegExp(literal(ui.preset)) }).first();
+      await run.waitFor({ timeout: 60_000 }).catch((e: unknown) => {
+        throw new Error(`no run row containing "${ui.preset}" appeared in "${ui.runsView}" after starting training`, { cause: e });
+      });
+      clock.log(`run in tree: "${await run.getAttribute('aria-label')}"`);
+      const status = wb.statusBarItem(/loss/i);
+      const panelTab = wb.editorTab(ui.panelTitle);
+      // Sample the live UI until the panel opens (training done): the status-bar text and checkpoint rows.
+      await waitUntil(async () => {
+        if (await status.isVisible().catch(() => false)) statusText = (await status.textContent().catch(() => null))?.trim() || statusText;
+        if (await run.getAttribute('aria-expanded').catch(() => null) === 'false') await run.click().catch(() => undefined);
+        const labels = await checkpointRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+        stepsSeen = [...new Set([...stepsSeen, ...labels.map((l) => Number(/step\s+(\d+)/.exec(l)?.[1])).filter(Number.isFinite)])];
+        return (await panelTab.isVisible()) ? true : undefined;
+      }, trainTimeoutMs, () => `training did not finish with a "Weight Barcode" panel (checkpoints seen: ${JSON.stringify(stepsSeen)}, status bar: "${statusText}")`);
+      clock.mark('trained');
+      assert.ok(statusText !== '', 'no status-bar item showing the loss appeared while training');
+      assert.match(statusText, /step/i, `the status-bar item "${statusText}" does not show the step`);
+      clock.log(`status bar while training: "${statusText}"`);
+      await waitUntil(async () => ((await run.textContent()) + ' ' + ((await run.getAttribute('aria-label')) ?? '')).match(/complet/i) ?? undefined,
+        30_000, () => 'the run row never said the run completed (description/aria-label)');
+    });
+
+    let checkpointStep = NaN;
+    await clock.step('click a checkpoint in the tree', async () => {
+      const rows = checkpointRows();
+      await rows.first().waitFor({ timeout: 30_000 }).catch((e: unknown) => {
+        throw new Error('the finished run shows no checkpoint rows ("step N") in the tree', { cause: e });
+      });
+      const labels = await rows.evaluateAll((els) => els.map((r) => r.getAttribute('aria-label') ?? ''));
+      const steps = labels.map((l) => Number(/step\s+(\d+)/.exec(l)?.[1]));
+      assert.ok(steps.every(Number.isFinite), `checkpoint rows without a step number: ${JSON.stringify(labels)}`);
+      facts.checkpoints = steps;
+      // Take the earliest checkpoint: the panel opened at the final one, so this must really update it.
+      const first = steps.indexOf(Math.min(...steps));
+      checkpointStep = steps[first];
+      await rows.nth(first).click();
+      await wb.editorTab(ui.panelTitle).waitFor({ timeout: 30_000 });
+    });
+
+    let bars: Bar[] = [];
+    const chart = wb.webview().locator('svg.barcode-chart');
+    await clock.step('read the barcode in the webview', async () => {
+      await chart.locator('rect.bar').first().waitFor({ timeout: 60_000 }).catch((e: unknown) => {
+        throw new Error('no svg.barcode-chart rect.bar in the Weight Barcode webview', { cause: e });
+      });
+      bars = await readBars(chart);
+      const h0 = bars.filter((b) => b.dim === 0);
+      assert.ok(bars.every((b) => b.dim === 0 || b.dim === 1), `data-dim outside {0,1}: ${JSON.stringify(bars.map((b) => b.dim))}`);
+      assert.ok(h0.length > 0, 'the barcode has no H0 bars');
+      // Vietoris-Rips invariants: every H0 class is born at 0; nothing dies before it is born.
+      assert.ok(h0.every((b) => b.birth === 0), `H0 bars must be born at 0: ${JSON.stringify(h0.filter((b) => b.birth !== 0))}`);
+      assert.ok(bars.every((b) => b.birth >= 0 && b.death >= b.birth), `a bar dies before it is born: ${JSON.stringify(bars.filter((b) => !(b.death >= b.birth)))}`);
+      facts.bars = { total: bars.length, h0: h0.length, h1: bars.length - h0.length, essential: bars.filter((b) => b.death === Infinity).length };
+      await screenshot('webview.png', wb.webviewElement());
+    });
+
+    await clock.step('hover a bar and read the tooltip', async () => {
+      // Hover the longest finite bar on screen: the largest target, and its numbers are all finite.
+      const rects = chart.locator('rect.bar');
+      let target = bars[0];
+      let widest = -1;
+      for (const bar of bars) {
+        const box = await rects.nth(bar.index).boundingBox();
+        if (box && box.width * box.height > widest && Number.isFinite(bar.death)) {
+          widest = box.width * box.height;
+          target = bar;
+        }
+      }
+      await rects.nth(target.index).hover();
+      const tooltip = wb.webview().locator('#tooltip');
+      await tooltip.waitFor({ state: 'visible', timeout: 10_000 }).catch((e: unknown) => {
+        throw new Error(`hovering bar ${target.index} did not show a visible #tooltip`, { cause: e });
+      });
+      const text = ((await tooltip.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+      clock.log(`tooltip: "${text}"`);
+      assert.match(text, /H[01]/, `tooltip "${text}" does not name the dimension (H0/H1)`);
+      for (const word of ['birth', 'death', 'persistence']) assert.match(text, new RegExp(word, 'i'), `tooltip "${text}" lacks "${word}"`);
+      assert.ok(text.includes(`H${target.dim}`), `tooltip "${text}" names the wrong dimension: the bar has data-dim=${target.dim}`);
+      for (const [word, value] of [['birth', target.birth], ['death', target.death], ['persistence', target.death - target.birth]] as const) {
+        const shown = numberAfter(text, word);
+        assert.ok(shown !== undefined && closeTo(shown, value), `tooltip "${text}" shows ${word} ${shown}, the bar has ${value}`);
+      }
+      facts.tooltip = text;
+      await screenshot('webview-tooltip.png', wb.webviewElement());
+    });
+
+    await clock.step('export PNG through the save dialog', async () => {
+      await wb.webview().locator('#export-png').click();
+      const proposed = await wb.acceptSaveDialog();
+      clock.log(`save dialog proposed "${proposed}"`);
+      const name = path.basename(proposed);
+      const parts = ui.exportName.exec(name);
+      assert.ok(parts && parts[3] === 'png', `the save dialog proposed "${name}", expected <run>-step<N>-weight-barcode.png`);
+      assert.equal(path.resolve(path.dirname(proposed)), path.resolve(workspace), `the save dialog proposed a folder outside the workspace: ${proposed}`);
+      assert.equal(Number(parts[2]), checkpointStep, `the export names step ${parts[2]}, but the clicked checkpoint was step ${checkpointStep}`);
+      await wb.notification(ui.exportedMessage).waitFor({ timeout: 30_000 }).catch((e: unknown) => {
+        throw new Error('no "Exported ..." notification after saving the PNG', { cause: e });
+      });
+      const file = await waitUntil(async () => exportedFile('png'), 10_000, () => `no *-weight-barcode.png in ${workspace}`);
+      const info = readPngInfo(fs.readFileSync(file), file);
+      const svgBox = await chart.boundingBox();
+      assert.ok(svgBox, 'the barcode SVG has no layout box');
+      const scale = { x: info.width / svgBox.width, y: info.height / svgBox.height };
+      facts.png = { file: path.basename(file), bytes: fs.statSync(file).size, width: info.width, height: info.height, scale, svgCssPx: [svgBox.width, svgBox.height] };
+      clock.log(`PNG ${info.width}x${info.height} (${fs.statSync(file).size} bytes) for an SVG of ${svgBox.width.toFixed(0)}x${svgBox.height.toFixed(0)} CSS px`);
+      assert.ok(scale.x > 1.8 && scale.x < 2.2 && scale.y > 1.8 && scale.y < 2.2,
+        `the PNG (${info.width}x${info.height}) is not a 2x rendering of the ${svgBox.width.toFixed(0)}x${svgBox.height.toFixed(0)} chart`);
+      fs.copyFileSync(file, path.join(out, 'exported-barcode.png'));
+    });
+
+    await clock.step('export SVG through the save dialog', async () => {
+      await wb.webview().locator('#export-svg').click();
+      const proposed = await wb.acceptSaveDialog();
+      assert.match(path.basename(proposed), ui.exportName, `the save dialog proposed "${proposed}" for the SVG`);
+      const file = await waitUntil(async () => exportedFile('svg'), 30_000, () => `no *-weight-barcode.svg in ${workspace}`);
+      const svg = fs.readFileSync(file, 'utf8');
+      assert.match(svg, /<svg[\s>]/, `${file} has no <svg> element`);
+      const exportedBars = svg.match(/<rect\b[^>]*\bclass="[^"]*\bbar\b/g)?.length ?? 0;
+      assert.equal(exportedBars, bars.length, `${file} holds ${exportedBars} rect.bar, the chart shows ${bars.length}`);
+      facts.svg = { file: path.basename(file), bytes: svg.length, bars: exportedBars };
+    });
+
+    await clock.step('screenshot the workbench', async () => {
+      await screenshot('workbench.png');
+    });
+  } catch (e) {
+    failed = e;
+    console.error(`\nE2E FAILED: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof Error && e.cause instanceof Error) console.error(`  cause: ${e.cause.message.split('\n')[0]}`);
+    await page.screenshot({ path: path.join(out, 'failure.png') }).catch(() => undefined);
+  } finally {
+    fs.writeFileSync(path.join(out, 'page-console.log'), consoleLines.join('\n') + '\n');
+    await browser.close().catch(() => undefined);
+  }
+
+  const summary = {
+    passed: failed === undefined,
+    totalS: clock.now(),
+    activationS: clock.span('workbench', 'view'),
+    trainingS: clock.span('train', 'trained'),
+    steps: clock.steps,
+    ...facts,
+  };
+  fs.writeFileSync(path.join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  console.log(`\nTopoLens e2e ${failed === undefined ? 'PASSED' : 'FAILED'} in ${summary.totalS.toFixed(1)} s`);
+  console.log(clock.table());
+  const fmt = (s: number | undefined): string => (s === undefined ? 'n/a' : `${s.toFixed(1)} s`);
+  console.log(`  activation (workbench DOM -> "${ui.runsView}" header): ${fmt(summary.activationS)}`);
+  if (typeof facts.activateCalledAfterWorkbenchS === 'number') console.log(`  activate() called (exthost log) ${fmt(facts.activateCalledAfterWorkbenchS)} after workbench DOM`);
+  console.log(`  training (preset chosen -> barcode panel): ${fmt(summary.trainingS)}`);
+  console.log(`  details: ${path.join(out, 'summary.json')}`);
+  return failed === undefined ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error('e2e driver crashed:', e);
+    process.exit(1);
+  },
+);
