@@ -1,0 +1,253 @@
+import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from './config';
+
+/**
+ * Named run configs offered by "Train & Analyze" and `topolens train --preset`. Each says where its
+ * numbers come from; "our choice" marks values picked for speed on a laptop rather than taken from a paper.
+ */
+export interface Preset {
+  id: string;
+  label: string;
+  description: string;
+  source: string;
+  config: TrainConfig;
+}
+
+/** A set of runs analysed together (barcode minima, manifold trajectories): a preset and per-run overrides. */
+export interface Study {
+  id: string;
+  label: string;
+  description: string;
+  source: string;
+  runs: { name: string; presetId: string; seeds?: Partial<TrainConfig['seeds']> }[];
+}
+
+const GABELLA_SOURCE = 'Gabella, "Topology of Learning in Artificial Neural Networks" (arXiv 1902.08160), code maximevictor/topo-learning';
+const BARCODE_SOURCE = 'Barannikov et al., "Topological obstructions in neural networks learning" (arXiv 2012.15834), code gsotnikov/BarcodesDNN';
+const MANIFOLD_SOURCE = 'Mao et al., "The training process of many deep networks explores the same low-dimensional manifold" (PNAS 2024, arXiv 2305.01604)';
+const REGIONS_SOURCE = 'van den Berg, "Some Insights into the Geometry and Training of Neural Networks" (arXiv 1605.00329)';
+
+function gabella(init: TrainConfigInput['init'], fast: boolean): TrainConfigInput {
+  return {
+    dataset: { kind: 'mnist', subset: 'stratified', normalize: 'unit', ...(fast ? { trainSize: 5000, testSize: 2000 } : {}) },
+    model: { kind: 'mlp', hidden: [100, 100], activation: 'sigmoid', bias: false },
+    init,
+    optimizer: { kind: 'sgd', lr: 0.05, momentum: 0 },
+    batchSize: 100,
+    epochs: fast ? 20 : 70,
+    checkpoints: { kind: 'even', count: 201 },
+    probe: { size: 1000, split: 'test' },
+    evaluation: fast ? { trainSize: 2000, testSize: 2000 } : { trainSize: 10000, testSize: 'all' },
+  };
+}
+
+const MANIFOLD_DATA: TrainConfigInput['dataset'] = { kind: 'mnist', subset: 'stratified', trainSize: 10000, testSize: 2000 };
+function manifold(model: TrainConfigInput['model'], optimizer: TrainConfigInput['optimizer'], extra: Partial<TrainConfigInput> = {}): TrainConfigInput {
+  return {
+    dataset: MANIFOLD_DATA, model, optimizer, batchSize: 100, epochs: 5, init: { kind: 'glorot-uniform' },
+    checkpoints: { kind: 'log', count: 67 }, probe: { size: 1000, split: 'test' }, seeds: { probe: 7 },
+    evaluation: { trainSize: 2000, testSize: 2000 }, ...extra,
+  };
+}
+
+function barcode(hidden: number[]): TrainConfigInput {
+  return {
+    dataset: { kind: 'mnist', subset: 'stratified', trainSize: 2000, testSize: 2000 },
+    model: { kind: 'mlp', hidden, activation: 'relu', bias: true },
+    init: { kind: 'he-normal' },
+    optimizer: { kind: 'sgd', lr: 0.05, momentum: 0.9 },
+    lrSchedule: { kind: 'cosine', minLr: 0 },
+    batchSize: 100,
+    epochs: 30,
+    checkpoints: { kind: 'log', count: 21 },
+    probe: { size: 500, split: 'test' },
+    evaluation: { trainSize: 'all', testSize: 'all' },
+  };
+}
+
+function regions(shape: 'moons' | 'circles' | 'spirals' | 'xor' | 'blobs', extra: Partial<TrainConfigInput> = {}): TrainConfigInput {
+  const classes = shape === 'spirals' ? 3 : shape === 'blobs' ? 4 : 2;
+  return {
+    dataset: { kind: 'toy', shape, trainSamples: 1000, testSamples: 1000, noise: shape === 'blobs' ? 0.25 : shape === 'spirals' ? 0.03 : 0.1, classes, seed: 0 },
+    model: { kind: 'mlp', hidden: shape === 'spirals' ? [32, 32] : [16, 16], activation: 'relu', bias: true },
+    init: { kind: 'he-normal' },
+    optimizer: { kind: 'adam', lr: 0.01 },
+    batchSize: 50,
+    epochs: shape === 'spirals' ? 200 : 60,
+    checkpoints: { kind: 'log', count: 41 },
+    probe: { size: 500, split: 'test' },
+    evaluation: { trainSize: 'all', testSize: 'all' },
+    ...extra,
+  };
+}
+
+const DEFS: { id: string; label: string; description: string; source: string; config: TrainConfigInput }[] = [
+  {
+    id: 'quick',
+    label: 'Quick look (MNIST subset, small MLP)',
+    description: '784-64-10 ReLU MLP on 6,000 MNIST digits, 3 epochs of SGD with momentum; 16 checkpoints. About 10-20 s on 2 CPU cores.',
+    source: 'our choice (a fast end-to-end demo)',
+    config: {
+      dataset: { kind: 'mnist', subset: 'stratified', trainSize: 6000, testSize: 2000 },
+      model: { kind: 'mlp', hidden: [64], activation: 'relu', bias: true },
+      init: { kind: 'glorot-uniform' },
+      optimizer: { kind: 'sgd', lr: 0.05, momentum: 0.9 },
+      batchSize: 64,
+      epochs: 3,
+      checkpoints: { kind: 'even', count: 16 },
+      probe: { size: 500, split: 'test' },
+      evaluation: { trainSize: 1000, testSize: 1000 },
+    },
+  },
+  {
+    id: 'gabella-zero',
+    label: 'Gabella: zero init (paper, 70 epochs)',
+    description: '784-100-100-10 sigmoid MLP without biases, all weights 0 plus N(0, 1e-7) symmetry breaking, SGD lr 0.05, batch 100, 70 epochs of MNIST, 201 evenly spaced checkpoints: weight trajectories branch into trees.',
+    source: `${GABELLA_SOURCE}; symmetry-breaking eps 1e-7 is our choice (SPEC A)`,
+    config: gabella({ kind: 'zeros', symmetryBreaking: 1e-7 }, false),
+  },
+  {
+    id: 'gabella-tiny',
+    label: 'Gabella: tiny random init (paper, 70 epochs)',
+    description: 'As gabella-zero but weights start from N(0, 1e-6): trajectories move along smooth 2-D learning surfaces.',
+    source: GABELLA_SOURCE,
+    config: gabella({ kind: 'normal', std: 1e-6 }, false),
+  },
+  {
+    id: 'gabella-zero-fast',
+    label: 'Gabella: zero init (fast: 5,000 digits, 20 epochs)',
+    description: 'gabella-zero on a stratified 5,000-digit subset for 20 epochs (1,000 steps), still 201 checkpoints.',
+    source: `${GABELLA_SOURCE}; subset and epochs are our choice`,
+    config: gabella({ kind: 'zeros', symmetryBreaking: 1e-7 }, true),
+  },
+  {
+    id: 'gabella-tiny-fast',
+    label: 'Gabella: tiny random init (fast: 5,000 digits, 20 epochs)',
+    description: 'gabella-tiny on a stratified 5,000-digit subset for 20 epochs (1,000 steps), still 201 checkpoints.',
+    source: `${GABELLA_SOURCE}; subset and epochs are our choice`,
+    config: gabella({ kind: 'normal', std: 1e-6 }, true),
+  },
+  {
+    id: 'barcode-w16',
+    label: 'Barcode study: one minimum, MLP 784-16-10',
+    description: 'One minimum of a narrow MLP trained to (near) convergence on 2,000 digits; the barcode study trains it with several init seeds.',
+    source: `${BARCODE_SOURCE}; sizes and schedule are our choice`,
+    config: barcode([16]),
+  },
+  {
+    id: 'barcode-w64',
+    label: 'Barcode study: one minimum, MLP 784-64-10',
+    description: 'As barcode-w16 with 64 hidden units: wider nets should have shorter minima segments.',
+    source: `${BARCODE_SOURCE}; sizes and schedule are our choice`,
+    config: barcode([64]),
+  },
+  {
+    id: 'barcode-w256',
+    label: 'Barcode study: one minimum, MLP 784-256-10',
+    description: 'As barcode-w16 with 256 hidden units.',
+    source: `${BARCODE_SOURCE}; sizes and schedule are our choice`,
+    config: barcode([256]),
+  },
+  {
+    id: 'barcode-d3',
+    label: 'Barcode study: one minimum, MLP 784-32-32-32-10',
+    description: 'As barcode-w16 but three hidden layers of 32: deeper nets should have shorter minima segments.',
+    source: `${BARCODE_SOURCE}; sizes and schedule are our choice`,
+    config: barcode([32, 32, 32]),
+  },
+  {
+    id: 'manifold-mlp-sgd',
+    label: 'Manifold study: MLP 784-128-10, SGD',
+    description: 'One trajectory for the prediction-manifold study: 10,000 digits, 5 epochs, 67 log-spaced checkpoints, probe set shared by all manifold presets (1,000 test digits, probe seed 7).',
+    source: `${MANIFOLD_SOURCE}; checkpoint density from the authors, sizes our choice`,
+    config: manifold({ kind: 'mlp', hidden: [128], activation: 'relu' }, { kind: 'sgd', lr: 0.05, momentum: 0.9 }),
+  },
+  {
+    id: 'manifold-mlp-adam',
+    label: 'Manifold study: MLP 784-128-10, Adam',
+    description: 'As manifold-mlp-sgd with Adam (lr 1e-3): a different optimiser on the same manifold.',
+    source: `${MANIFOLD_SOURCE}; sizes our choice`,
+    config: manifold({ kind: 'mlp', hidden: [128], activation: 'relu' }, { kind: 'adam', lr: 0.001 }),
+  },
+  {
+    id: 'manifold-mlp-wide',
+    label: 'Manifold study: MLP 784-512-512-10, SGD',
+    description: 'A larger net: it should move along the same manifold, faster.',
+    source: `${MANIFOLD_SOURCE}; sizes our choice`,
+    config: manifold({ kind: 'mlp', hidden: [512, 512], activation: 'relu' }, { kind: 'sgd', lr: 0.05, momentum: 0.9 }),
+  },
+  {
+    id: 'manifold-mlp-l2',
+    label: 'Manifold study: MLP 784-128-10, SGD + L2',
+    description: 'As manifold-mlp-sgd with weight decay 5e-4: regularisation changes the path, not the manifold.',
+    source: `${MANIFOLD_SOURCE}; sizes our choice`,
+    config: manifold({ kind: 'mlp', hidden: [128], activation: 'relu' }, { kind: 'sgd', lr: 0.05, momentum: 0.9 }, { weightDecay: 5e-4 }),
+  },
+  {
+    id: 'manifold-cnn-sgd',
+    label: 'Manifold study: small CNN, SGD',
+    description: 'conv3x3x16-pool-conv3x3x32-pool-dense10: another architecture on the same probe set.',
+    source: `${MANIFOLD_SOURCE}; sizes our choice`,
+    config: manifold(
+      { kind: 'cnn', layers: [{ type: 'conv2d', filters: 16, kernelSize: 3 }, { type: 'maxpool', size: 2 }, { type: 'conv2d', filters: 32, kernelSize: 3 }, { type: 'maxpool', size: 2 }], hidden: [], activation: 'relu' },
+      { kind: 'sgd', lr: 0.05, momentum: 0.9 },
+    ),
+  },
+  { id: 'regions-moons', label: 'Decision regions: two moons', description: '2-16-16-2 ReLU MLP on two moons (noise 0.1), Adam; 41 log-spaced checkpoints.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('moons') },
+  { id: 'regions-circles', label: 'Decision regions: circles', description: '2-16-16-2 ReLU MLP on two concentric circles.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('circles') },
+  { id: 'regions-spirals', label: 'Decision regions: three spirals', description: '2-32-32-3 ReLU MLP on three interleaved spirals, 200 epochs.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('spirals') },
+  { id: 'regions-xor', label: 'Decision regions: XOR', description: '2-16-16-2 ReLU MLP on the XOR quadrants.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('xor') },
+  { id: 'regions-blobs', label: 'Decision regions: four blobs', description: '2-16-16-4 ReLU MLP on four Gaussian blobs.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('blobs') },
+  {
+    id: 'regions-moons-sigmoid-l2',
+    label: 'Decision regions: two moons, sigmoid, with/without L2',
+    description: '2-8-2 sigmoid MLP with SGD and weight decay 1e-3: watch ||W|| and the width of the transition band (SPEC D.3).',
+    source: `${REGIONS_SOURCE}; data and sizes our choice`,
+    config: regions('moons', { model: { kind: 'mlp', hidden: [8], activation: 'sigmoid' }, init: { kind: 'glorot-uniform' }, optimizer: { kind: 'sgd', lr: 0.5, momentum: 0.9 }, weightDecay: 1e-3, epochs: 100 }),
+  },
+];
+
+export const PRESETS: Preset[] = DEFS.map((d) => ({ ...d, config: parseTrainConfig(d.config, `preset "${d.id}"`) }));
+
+export function getPreset(id: string): Preset {
+  const p = PRESETS.find((x) => x.id === id);
+  if (!p) throw new Error(`unknown preset "${id}"; known presets: ${PRESETS.map((x) => x.id).join(', ')}`);
+  return p;
+}
+
+const SEEDS_1_TO_8 = [1, 2, 3, 4, 5, 6, 7, 8];
+
+export const STUDIES: Study[] = [
+  {
+    id: 'barcode-width',
+    label: 'Barcode study: minima of MLPs of growing width (8 seeds each)',
+    description: 'K = 8 minima for each of widths 16, 64 and 256 (the authors use K = 8): barcode lengths and TO-score should shrink with width.',
+    source: BARCODE_SOURCE,
+    runs: ['barcode-w16', 'barcode-w64', 'barcode-w256'].flatMap((presetId) => SEEDS_1_TO_8.map((s) => ({ name: `${presetId}-seed${s}`, presetId, seeds: { init: s, shuffle: s } }))),
+  },
+  {
+    id: 'barcode-depth',
+    label: 'Barcode study: minima of a deeper MLP (8 seeds)',
+    description: 'K = 8 minima of 784-32-32-32-10, to compare with the one-hidden-layer nets.',
+    source: BARCODE_SOURCE,
+    runs: SEEDS_1_TO_8.map((s) => ({ name: `barcode-d3-seed${s}`, presetId: 'barcode-d3', seeds: { init: s, shuffle: s } })),
+  },
+  {
+    id: 'manifold',
+    label: 'Manifold study: architectures and optimisers on one probe set',
+    description: 'Five trajectories (MLP SGD / Adam / wide / L2, CNN) with a shared probe set, embedded together by InPCA.',
+    source: MANIFOLD_SOURCE,
+    runs: ['manifold-mlp-sgd', 'manifold-mlp-adam', 'manifold-mlp-wide', 'manifold-mlp-l2', 'manifold-cnn-sgd'].map((presetId) => ({ name: presetId, presetId })),
+  },
+];
+
+export function getStudy(id: string): Study {
+  const s = STUDIES.find((x) => x.id === id);
+  if (!s) throw new Error(`unknown study "${id}"; known studies: ${STUDIES.map((x) => x.id).join(', ')}`);
+  return s;
+}
+
+/** The config of one run of a study: the preset's config with that run's seeds. */
+export function studyRunConfig(run: Study['runs'][number]): TrainConfig {
+  const base = getPreset(run.presetId).config;
+  return { ...base, seeds: { ...base.seeds, ...run.seeds } };
+}

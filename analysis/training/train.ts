@@ -1,0 +1,369 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type * as tfjs from '@tensorflow/tfjs';
+import { selectBackend, type BackendPreference } from './backend';
+import { configWarnings, parseTrainConfig, type TrainConfig } from './config';
+import { buildNetwork, resolveLayers, type Network } from './network';
+import { evaluate, gatherBatch, meanAccuracy, meanCrossEntropy, predictProbabilities } from './objective';
+import { Optimizer } from './optimizers';
+import { checkpointSteps, learningRate } from './schedules';
+import { resumeStatePath, snapshotWeights, writeCheckpoint, writeProbeFile, writeResumeState } from './recorder';
+import { buildUserNetwork, loadModelModule } from './userModel';
+import type { Tf } from './tf';
+import { loadDataset } from '../data/load';
+import { prepareData, type PreparedData } from '../data/prepare';
+import { deriveSeed, permutation } from '../data/random';
+import { sampleSize } from '../data/dataset';
+import { RUN_SCHEMA_VERSION, type RunJson, type RunStatus } from '../store/runFormat';
+import { appendMetric, parseMetrics, type MetricRecord } from '../store/metrics';
+import { HEARTBEAT_INTERVAL_MS, isWriterAlive, listCheckpoints, readRunJson, readSafetensorsFile, writeRunJson, type CheckpointRef } from '../store/runStore';
+import { writeFileAtomic } from '../store/atomic';
+import { checkpointFileName, makeRunId, METRICS_JSONL } from '../store/runLayout';
+
+/**
+ * trainRun: the one entry point the worker and the CLI call. It creates (or resumes) a run folder, trains,
+ * records checkpoints on the configured schedule and leaves the folder consistent whatever happens:
+ * completed, interrupted (cancelled; resumable from its last checkpoint) or failed (bad data, divergence,
+ * any error, with the message and the step).
+ *
+ * Step numbering: step s is the state after s updates; step 0 is the initialisation. Update k (1-based)
+ * uses batch (k-1) mod stepsPerEpoch of epoch floor((k-1) / stepsPerEpoch), whose order is a permutation
+ * seeded by (seeds.shuffle, epoch); the last batch of an epoch may be smaller. Everything is a function of
+ * the config, so a resumed run replays exactly what an uninterrupted one would have done.
+ */
+
+export interface TrainProgress {
+  runId: string;
+  runDir: string;
+  step: number;
+  totalSteps: number;
+  /** Fractional epochs completed: step / stepsPerEpoch. */
+  epoch: number;
+  loss: number;
+  accuracy?: number;
+  samplesPerSec: number;
+  etaSeconds?: number;
+  checkpoint?: CheckpointRef;
+}
+
+export interface TrainRequest {
+  config: TrainConfig;
+  runsRoot: string;
+  name?: string;
+  backend: BackendPreference;
+  tfjsNodePath?: string;
+  /** Continue this run from its latest checkpoint (its stored config is used; `config` is ignored). */
+  resumeRunDir?: string;
+  isCancelled: () => boolean;
+  onProgress: (p: TrainProgress) => void;
+  onRunCreated?: (runId: string, runDir: string) => void;
+  log: (msg: string) => void;
+}
+
+export interface TrainResult {
+  runId: string;
+  runDir: string;
+  status: RunStatus;
+  summary?: RunJson['summary'];
+  error?: RunJson['error'];
+}
+
+const PROGRESS_INTERVAL_MS = 100;
+/** Yield to the event loop this often so the worker can receive "cancel" while the backend is synchronous. */
+const YIELD_INTERVAL_MS = 20;
+
+export async function trainRun(req: TrainRequest): Promise<TrainResult> {
+  const { tf, backend } = await selectBackend(req.backend, { tfjsNodePath: req.tfjsNodePath, log: req.log });
+  const opened = req.resumeRunDir ? openForResume(req.resumeRunDir, backend) : createRun(req, backend);
+  const { runDir, run } = opened;
+  req.onRunCreated?.(run.id, runDir);
+  const session = new TrainingSession(tf, req, runDir, run, opened.resumeStep);
+  try {
+    return await session.run();
+  } catch (e) {
+    const message = (e as Error).message ?? String(e);
+    req.log(`run ${run.id} failed: ${message}`);
+    session.finish('failed', { message, step: session.step });
+    return { runId: run.id, runDir, status: 'failed', error: run.error, summary: run.summary };
+  } finally {
+    session.dispose();
+  }
+}
+
+function createRun(req: TrainRequest, backend: string): { runDir: string; run: RunJson; resumeStep?: number } {
+  const name = req.name ?? 'run';
+  const now = new Date();
+  fs.mkdirSync(req.runsRoot, { recursive: true });
+  let id = makeRunId(name, now);
+  while (fs.existsSync(path.join(req.runsRoot, id))) id = makeRunId(name, now);
+  const runDir = path.join(req.runsRoot, id);
+  fs.mkdirSync(runDir);
+  const warnings = configWarnings(req.config);
+  const run: RunJson = {
+    schemaVersion: RUN_SCHEMA_VERSION, id, name, createdAt: now.toISOString(), status: 'running', backend, config: req.config,
+    pid: process.pid, host: os.hostname(), timings: { startedAt: now.toISOString(), heartbeatAt: now.toISOString() },
+    ...(warnings.length ? { warnings } : {}),
+  };
+  writeRunJson(runDir, run);
+  for (const w of warnings) req.log(`warning: ${w}`);
+  return { runDir, run };
+}
+
+function openForResume(runDir: string, backend: string): { runDir: string; run: RunJson; resumeStep: number } {
+  const run = readRunJson(runDir);
+  if (run.status === 'completed') throw new Error(`${runDir}: the run is already completed; nothing to resume`);
+  if (run.status === 'running' && isWriterAlive(run)) throw new Error(`${runDir}: the run is still being trained by process ${run.pid}`);
+  run.config = parseTrainConfig(run.config, path.join(runDir, 'run.json'));
+  const stateFile = resumeStatePath(runDir);
+  if (!fs.existsSync(stateFile)) throw new Error(`${stateFile}: missing, so the run cannot be resumed (no checkpoint was completed)`);
+  const { metadata } = readSafetensorsFile(stateFile);
+  const step = Number(metadata.step);
+  if (!Number.isInteger(step) || step < 0) throw new Error(`${stateFile}: no valid "step" in its metadata`);
+  if (!listCheckpoints(runDir).some((c) => c.step === step)) throw new Error(`${runDir}: the resume state is at step ${step} but checkpoints/${checkpointFileName(step)} is missing`);
+  // Forget whatever was recorded after the resume point: it is about to be recomputed identically.
+  for (const c of listCheckpoints(runDir)) if (c.step > step) fs.rmSync(c.file, { force: true });
+  const metricsFile = path.join(runDir, METRICS_JSONL);
+  if (fs.existsSync(metricsFile)) {
+    const kept = parseMetrics(fs.readFileSync(metricsFile, 'utf8'), metricsFile).filter((m) => m.step <= step);
+    writeFileAtomic(metricsFile, kept.map((m) => JSON.stringify(m) + '\n').join(''));
+  }
+  const now = new Date().toISOString();
+  run.status = 'running';
+  run.backend = backend;
+  run.pid = process.pid;
+  run.host = os.hostname();
+  run.timings = { ...run.timings, heartbeatAt: now, endedAt: undefined };
+  delete run.error;
+  run.resumedAt = [...(run.resumedAt ?? []), step];
+  writeRunJson(runDir, run);
+  return { runDir, run, resumeStep: step };
+}
+
+function buildNet(tf: Tf, config: TrainConfig, data: PreparedData, userModule: Awaited<ReturnType<typeof loadModelModule>> | undefined): Network {
+  const m = config.model;
+  if (m.kind === 'file') return buildUserNetwork(tf, userModule!, data.inputShape, data.classes, m.path);
+  return buildNetwork(tf, resolveLayers(m, data.inputShape, data.classes), data.inputShape, config.init, config.seeds.init);
+}
+
+class TrainingSession {
+  step = 0;
+  private net?: Network;
+  private optimizer?: Optimizer;
+  private lastBeat = Date.now();
+  private trainSeconds = 0;
+  private checkpointSeconds = 0;
+
+  constructor(
+    private readonly tf: Tf,
+    private readonly req: TrainRequest,
+    private readonly runDir: string,
+    private readonly record: RunJson,
+    private readonly resumeStep: number | undefined,
+  ) {}
+
+  async run(): Promise<TrainResult> {
+    const { tf, req, runDir } = this;
+    const run = this.record;
+    const config = run.config;
+    const t0 = Date.now();
+    const ds = config.dataset;
+    const data = prepareData(loadDataset(ds), {
+      trainSize: ds.trainSize, testSize: ds.testSize, subset: ds.subset, normalize: ds.normalize,
+      probeSize: config.probe.size, probeSplit: config.probe.split, probeSeed: config.seeds.probe,
+      evalTrainSize: config.evaluation.trainSize, evalTestSize: config.evaluation.testSize,
+    });
+    const userModule = config.model.kind === 'file' ? await loadModelModule(config.model.path) : undefined;
+    const net = (this.net = buildNet(tf, config, data, userModule));
+    const optimizer = (this.optimizer = new Optimizer(tf, config.optimizer, net.params));
+    const d = sampleSize(data.inputShape);
+    const batch = config.batchSize;
+    const stepsPerEpoch = Math.ceil(data.train.n / batch);
+    const totalSteps = config.steps ?? (config.epochs ?? 1) * stepsPerEpoch;
+    const ckptSteps = checkpointSteps(config.checkpoints, totalSteps);
+    const ckptSet = new Set(ckptSteps);
+    const logEvery = config.logEvery ?? Math.max(1, Math.round(totalSteps / 500));
+    req.log(`run ${run.id}: ${data.name} (${data.train.n} train / ${data.test.n} test, ${data.classes} classes), ${net.params.length} weight tensors, ${totalSteps} steps, ${ckptSteps.length} checkpoints, backend ${run.backend}`);
+
+    run.shape = {
+      dataset: data.name, trainSize: data.train.n, testSize: data.test.n, classes: data.classes, classNames: data.classNames,
+      inputShape: data.inputShape, probeSize: data.probe.n, totalSteps, stepsPerEpoch, layers: net.layers,
+    };
+    const baseMeta: Record<string, string> = { runId: run.id, layers: JSON.stringify(net.layers), classes: String(data.classes) };
+
+    if (this.resumeStep !== undefined) {
+      this.restore(this.resumeStep);
+      this.step = this.resumeStep;
+    } else {
+      writeProbeFile(runDir, data);
+    }
+    this.beat(true);
+
+    const metricsFile = path.join(runDir, METRICS_JSONL);
+    const saveCheckpoint = async (step: number): Promise<CheckpointRef> => {
+      const c0 = performance.now();
+      const weights = await snapshotWeights(net);
+      const probs = await predictProbabilities(tf, net, data.probe, data.classes, d);
+      const tr = await evaluate(tf, net, data.evalTrain, data.classes, d);
+      const te = data.evalTest.n > 0 ? await evaluate(tf, net, data.evalTest, data.classes, d) : undefined;
+      const epoch = step / stepsPerEpoch;
+      const file = writeCheckpoint(runDir, step, weights, { dtype: 'F32', shape: [data.probe.n, data.classes], data: probs }, { ...baseMeta, epoch: String(epoch) });
+      writeResumeState(runDir, step, optimizer.iterations, await optimizer.state());
+      const rec: MetricRecord = { kind: 'eval', step, epoch, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te?.loss, testAccuracy: te?.accuracy, checkpoint: checkpointFileName(step) };
+      appendMetric(metricsFile, rec);
+      run.summary = { step, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te?.loss, testAccuracy: te?.accuracy };
+      this.checkpointSeconds += (performance.now() - c0) / 1000;
+      this.beat(true);
+      return { step, file };
+    };
+
+    if (this.resumeStep === undefined) {
+      const ref = await saveCheckpoint(0);
+      req.onProgress({ runId: run.id, runDir, step: 0, totalSteps, epoch: 0, loss: NaN, samplesPerSec: 0, checkpoint: ref });
+    }
+
+    const vars = net.params.map((p) => p.variable);
+    let perm: Int32Array | undefined;
+    let permEpoch = -1;
+    let windowLoss = 0;
+    let windowAcc = 0;
+    let windowSteps = 0;
+    let lastProgress = 0;
+    let lastYield = performance.now();
+    let rateSamples = 0;
+    let rateStart = performance.now();
+    let samplesPerSec = 0;
+    const loopStart = performance.now();
+
+    while (this.step < totalSteps) {
+      if (performance.now() - lastYield > YIELD_INTERVAL_MS) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = performance.now();
+      }
+      if (req.isCancelled()) {
+        this.trainSeconds += (performance.now() - loopStart) / 1000;
+        req.log(`run ${run.id}: cancelled at step ${this.step}`);
+        this.finish('interrupted', { message: `cancelled at step ${this.step}; resumable from the last checkpoint`, step: this.step });
+        return { runId: run.id, runDir, status: 'interrupted', summary: run.summary, error: run.error };
+      }
+      const k = this.step + 1;
+      const epochIdx = Math.floor((k - 1) / stepsPerEpoch);
+      if (epochIdx !== permEpoch) {
+        perm = permutation(data.train.n, deriveSeed(config.seeds.shuffle, 'epoch', epochIdx));
+        permEpoch = epochIdx;
+      }
+      const j = (k - 1) % stepsPerEpoch;
+      const from = j * batch;
+      const to = Math.min(data.train.n, from + batch);
+      const { x, y } = gatherBatch(data.train, perm!, from, to, d);
+      const lr = learningRate(config.optimizer.lr, config.lrSchedule, k, totalSteps);
+
+      let accT: tfjs.Scalar | undefined;
+      const lossT = tf.tidy(() => {
+        const xb = tf.tensor2d(x, [to - from, d]);
+        const yb = tf.tensor1d(y, 'int32');
+        const { value, grads } = tf.variableGrads(() => {
+          const out = net.forward(xb);
+          accT = tf.keep(meanAccuracy(tf, out, yb));
+          return meanCrossEntropy(tf, out, yb, data.classes, net.outputIsProbabilities);
+        }, vars);
+        const byName = new Map(net.params.map((p) => [p.name, grads[p.variable.name]]));
+        optimizer.apply(byName, lr, config.weightDecay);
+        return value;
+      });
+      const loss = (await lossT.data())[0];
+      const acc = (await accT!.data())[0];
+      lossT.dispose();
+      accT!.dispose();
+      this.step = k;
+
+      if (!Number.isFinite(loss)) {
+        this.trainSeconds += (performance.now() - loopStart) / 1000;
+        const message = `training diverged: the loss became ${loss} at step ${k} (try a smaller learning rate)`;
+        req.log(`run ${run.id}: ${message}`);
+        this.finish('failed', { message, step: k });
+        return { runId: run.id, runDir, status: 'failed', summary: run.summary, error: run.error };
+      }
+
+      windowLoss += loss;
+      windowAcc += acc;
+      windowSteps++;
+      rateSamples += to - from;
+      const now = performance.now();
+      if (now - rateStart > 500) {
+        samplesPerSec = (rateSamples * 1000) / (now - rateStart);
+        rateSamples = 0;
+        rateStart = now;
+      } else if (samplesPerSec === 0 && now > rateStart) {
+        samplesPerSec = (rateSamples * 1000) / (now - rateStart);
+      }
+      if (k % logEvery === 0 || k === totalSteps) {
+        appendMetric(metricsFile, { kind: 'train', step: k, epoch: k / stepsPerEpoch, loss: windowLoss / windowSteps, accuracy: windowAcc / windowSteps, lr, samplesPerSec: Math.round(samplesPerSec) });
+        windowLoss = windowAcc = windowSteps = 0;
+      }
+      let checkpoint: CheckpointRef | undefined;
+      if (ckptSet.has(k)) checkpoint = await saveCheckpoint(k);
+      else this.beat(false);
+      if (checkpoint || k === totalSteps || now - lastProgress > PROGRESS_INTERVAL_MS) {
+        lastProgress = now;
+        const stepsPerSec = samplesPerSec / batch;
+        req.onProgress({
+          runId: run.id, runDir, step: k, totalSteps, epoch: k / stepsPerEpoch, loss, accuracy: acc, samplesPerSec,
+          etaSeconds: stepsPerSec > 0 ? (totalSteps - k) / stepsPerSec : undefined, checkpoint,
+        });
+      }
+    }
+    this.trainSeconds += (performance.now() - loopStart) / 1000;
+    req.log(`run ${run.id}: completed ${totalSteps} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s (checkpoints ${this.checkpointSeconds.toFixed(2)} s)`);
+    this.finish('completed');
+    return { runId: run.id, runDir, status: 'completed', summary: run.summary };
+  }
+
+  /** Loads the checkpoint and optimiser state at `step` into the freshly built network. */
+  private restore(step: number): void {
+    const { tf, runDir, net, optimizer } = this;
+    const ckpt = listCheckpoints(runDir).find((c) => c.step === step)!;
+    const { tensors } = readSafetensorsFile(ckpt.file);
+    for (const p of net!.params) {
+      const t = tensors[p.name];
+      if (!t) throw new Error(`${ckpt.file}: no tensor "${p.name}"; the checkpoint does not match the run's model`);
+      if (t.shape.join(',') !== p.shape.join(',')) throw new Error(`${ckpt.file}: "${p.name}" has shape [${t.shape.join(', ')}], the model needs [${p.shape.join(', ')}]`);
+      tf.tidy(() => p.variable.assign(tf.tensor(t.data, p.shape)));
+    }
+    const stateFile = resumeStatePath(runDir);
+    const state = readSafetensorsFile(stateFile);
+    optimizer!.restore(state.tensors, Number(state.metadata.iterations), stateFile);
+    this.req.log(`run ${this.record.id}: resumed from step ${step}`);
+  }
+
+  /** Refreshes the heartbeat in run.json (always when `force`, else at most every half interval). */
+  private beat(force: boolean): void {
+    const now = Date.now();
+    if (!force && now - this.lastBeat < HEARTBEAT_INTERVAL_MS / 2) return;
+    this.lastBeat = now;
+    this.record.timings.heartbeatAt = new Date(now).toISOString();
+    this.record.timings.trainSeconds = this.trainSeconds || undefined;
+    writeRunJson(this.runDir, this.record);
+  }
+
+  finish(status: RunStatus, error?: { message: string; step?: number }): void {
+    const run = this.record;
+    run.status = status;
+    delete run.pid;
+    run.timings.endedAt = new Date().toISOString();
+    run.timings.trainSeconds = Math.round(this.trainSeconds * 1000) / 1000;
+    run.timings.checkpointSeconds = Math.round(this.checkpointSeconds * 1000) / 1000;
+    if (error) run.error = error;
+    else delete run.error;
+    try {
+      writeRunJson(this.runDir, run);
+    } catch (e) {
+      this.req.log(`run ${run.id}: could not record status ${status}: ${(e as Error).message}`);
+    }
+  }
+
+  dispose(): void {
+    this.optimizer?.dispose();
+    this.net?.dispose();
+  }
+}

@@ -1,0 +1,102 @@
+import type { Tf, Tensor } from './tf';
+
+/**
+ * Two convolution gradient kernels for the wasm backend (tfjs-backend-wasm 4.22):
+ *  - Conv2DBackpropFilter does not exist there, so conv layers cannot train at all;
+ *  - Conv2DBackpropInput exists but is a naive loop, the hot spot of CNN training.
+ * Both are re-expressed with ops the wasm backend runs fast (XNNPACK conv2d, pad, transpose, slice).
+ * Tests compare both against the cpu backend's reference kernels.
+ */
+
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  filterShape?: [number, number, number, number];
+  inputShape?: [number, number, number, number];
+  dilations?: number | [number, number];
+}
+
+function checkAttrs(a: ConvAttrs, kernel: string): void {
+  if (a.dataFormat && a.dataFormat !== 'NHWC') throw new Error(`wasm ${kernel}: only NHWC is supported`);
+  const d = a.dilations ?? 1;
+  if (Array.isArray(d) ? d[0] !== 1 || d[1] !== 1 : d !== 1) throw new Error(`wasm ${kernel}: dilated convolutions are not supported`);
+}
+
+/**
+ * dW[kh, kw, ci, co] = sum_{b,i,j} xpad[b, i*s + kh, j*s + kw, ci] * dy[b, i, j, co]
+ *                    = conv2d(x^T [ci, H, W, b], dy^T [i, j, b, co], stride 1, dilation s), cropped, transposed.
+ */
+function backpropFilter(tf: Tf, x: Tensor, dy: Tensor, a: ConvAttrs): Tensor {
+  const filterShape = a.filterShape!;
+  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+  const [kh, kw] = filterShape;
+  const { top, bottom, left, right } = info.padInfo;
+  return tf.tidy(() => {
+    const xp = top || bottom || left || right ? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
+    const xT = tf.transpose(xp, [3, 1, 2, 0]) as import('@tensorflow/tfjs').Tensor4D;
+    const dyT = tf.transpose(dy, [1, 2, 0, 3]) as import('@tensorflow/tfjs').Tensor4D;
+    const r = tf.conv2d(xT, dyT, 1, 'valid', 'NHWC', [info.strideHeight, info.strideWidth]);
+    const c = tf.slice(r, [0, 0, 0, 0], [-1, kh, kw, -1]);
+    return tf.transpose(c, [1, 2, 0, 3]);
+  });
+}
+
+/** dx = conv2d(dilate(dy, stride) padded by k-1, filter flipped in space with in/out swapped), cropped. */
+function backpropInput(tf: Tf, dy: Tensor, filter: Tensor, a: ConvAttrs): Tensor {
+  const inputShape = a.inputShape!;
+  const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+  const [KH, KW, Ci] = filter.shape;
+  const [B, H, W] = inputShape;
+  const { top, bottom, left, right } = info.padInfo;
+  const sh = info.strideHeight;
+  const sw = info.strideWidth;
+  return tf.tidy(() => {
+    let d = dy;
+    const [, Ho, Wo, Co] = dy.shape;
+    if (sh > 1 || sw > 1) {
+      d = tf.reshape(d, [B, Ho, 1, Wo, 1, Co]);
+      d = tf.pad(d, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+      d = tf.reshape(d, [B, Ho * sh, Wo * sw, Co]);
+      d = tf.slice(d, [0, 0, 0, 0], [B, (Ho - 1) * sh + 1, (Wo - 1) * sw + 1, Co]);
+    }
+    const Hd = d.shape[1]!;
+    const Wd = d.shape[2]!;
+    const extraH = Math.max(0, H + top + bottom - (Hd + KH - 1));
+    const extraW = Math.max(0, W + left + right - (Wd + KW - 1));
+    d = tf.pad(d, [[0, 0], [KH - 1, KH - 1 + extraH], [KW - 1, KW - 1 + extraW], [0, 0]]);
+    const wf = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as import('@tensorflow/tfjs').Tensor4D;
+    const r = tf.conv2d(d as import('@tensorflow/tfjs').Tensor4D, wf, 1, 'valid');
+    return tf.slice(r, [0, top, left, 0], [B, H, W, Ci]);
+  });
+}
+
+let registered = false;
+
+/** Idempotent. Call after the wasm backend is registered (before or after it is selected). */
+export function registerWasmConvGradKernels(tf: Tf): void {
+  if (registered) return;
+  registered = true;
+  if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs }) => {
+      const a = attrs as unknown as ConvAttrs;
+      checkAttrs(a, 'Conv2DBackpropFilter');
+      // Returning the Tensor itself (not a bare TensorInfo) lets the engine adopt it without a second owner.
+      return backpropFilter(tf, inputs.x as Tensor, inputs.dy as Tensor, a);
+    },
+  });
+  if (tf.getKernel('Conv2DBackpropInput', 'wasm')) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropInput',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs }) => {
+      const a = attrs as unknown as ConvAttrs;
+      checkAttrs(a, 'Conv2DBackpropInput');
+      return backpropInput(tf, inputs.dy as Tensor, inputs.filter as Tensor, a);
+    },
+  });
+}
