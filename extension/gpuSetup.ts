@@ -21,7 +21,7 @@ export async function showGpuSetup(worker: WorkerClient, tfjsNodePath: string | 
     '',
     report.ok ? '**The GPU backend works.** Set `topolens.backend` to `gpu` (or leave `auto`).' : '## What to do',
     '',
-    ...report.advice.map((a) => `- ${a}`),
+    ...report.hints.map((a) => `- ${a}`),
     '',
     'A VSIX cannot ship `@tensorflow/tfjs-node-gpu` (native, platform- and CUDA-specific). Install it in a folder of your own:',
     '',

@@ -1,0 +1,154 @@
+/**
+ * The worker's JSON-RPC handlers over a pair of in-memory streams: training with progress and
+ * cancellation, listing runs (including a corrupt one), and the weight-barcode analysis checked against
+ * a brute-force single-linkage computation.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { CancellationTokenSource, createMessageConnection, type MessageConnection } from 'vscode-jsonrpc';
+import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { registerHandlers } from '../../analysis/worker/handlers';
+import {
+  AnalyzeWeightBarcodeRequest, ListRunsRequest, RunStartedNotification, TrainProgressType, TrainRequest, type RunStarted, type TrainParams,
+} from '../../analysis/worker/protocol';
+import { parseTrainConfig, type TrainConfigInput } from '../../analysis/training/config';
+import type { TrainProgress } from '../../analysis/training/train';
+import { readCheckpoint } from '../../analysis/store/runStore';
+import { denseKernels, neuronCloud } from '../../analysis/analyses/neuronClouds';
+
+function connectedPair(): { client: MessageConnection; dispose(): void } {
+  const up = new PassThrough();
+  const down = new PassThrough();
+  const server = createMessageConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
+  const client = createMessageConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
+  registerHandlers(server);
+  server.listen();
+  client.listen();
+  return { client, dispose: () => { client.dispose(); server.dispose(); } };
+}
+
+function toyConfig(steps: number, checkpoints: number): TrainConfigInput {
+  return {
+    dataset: { kind: 'toy', shape: 'moons', trainSamples: 400, testSamples: 200, noise: 0.1, seed: 3 },
+    model: { kind: 'mlp', hidden: [12], activation: 'relu', bias: true },
+    init: { kind: 'he-normal' },
+    optimizer: { kind: 'adam', lr: 0.02 },
+    batchSize: 40,
+    steps,
+    checkpoints: { kind: 'even', count: checkpoints },
+    probe: { size: 100, split: 'test' },
+    evaluation: { trainSize: 200, testSize: 200 },
+  };
+}
+
+function trainParams(runsRoot: string, steps: number, checkpoints: number, token: string): TrainParams {
+  return { config: parseTrainConfig(toyConfig(steps, checkpoints), 'test'), runsRoot, name: 'proto', backend: 'cpu', progressToken: token };
+}
+
+/** Single-linkage merge heights by Kruskal on the complete graph: the H0 deaths of Rips persistence. */
+function singleLinkageHeights(data: Float64Array, n: number, d: number): number[] {
+  const edges: [number, number, number][] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) { const t = data[i * d + k] - data[j * d + k]; s += t * t; }
+    edges.push([Math.sqrt(s), i, j]);
+  }
+  edges.sort((a, b) => a[0] - b[0]);
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const find = (x: number): number => (parent[x] === x ? x : (parent[x] = find(parent[x])));
+  const heights: number[] = [];
+  for (const [w, i, j] of edges) {
+    const a = find(i), b = find(j);
+    if (a !== b) { parent[a] = b; heights.push(w); }
+  }
+  return heights.filter((h) => h > 0).sort((a, b) => a - b);
+}
+
+test('train reports the run, progress and checkpoints, then the barcode matches single linkage', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-proto-'));
+  const { client, dispose } = connectedPair();
+  try {
+    const started: RunStarted[] = [];
+    const progress: TrainProgress[] = [];
+    client.onNotification(RunStartedNotification, (s) => started.push(s));
+    client.onProgress(TrainProgressType, 'tok-1', (p) => progress.push(p));
+    const result = await client.sendRequest(TrainRequest, trainParams(root, 40, 3, 'tok-1'));
+    assert.equal(result.status, 'completed');
+    assert.equal(started.length, 1);
+    assert.equal(started[0].runDir, result.runDir);
+    assert.ok(progress.length > 0, 'progress notifications arrive');
+    assert.equal(progress[progress.length - 1].step, 40);
+    assert.ok(progress.some((p) => p.checkpoint), 'a progress report names each checkpoint');
+
+    const runs = await client.sendRequest(ListRunsRequest, { runsRoot: root });
+    assert.equal(runs.length, 1);
+    assert.deepEqual(runs[0].checkpoints.map((c) => c.step), [0, 20, 40]);
+
+    const barcode = await client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir, layer: 'dense1' });
+    assert.equal(barcode.step, 40);
+    assert.deepEqual(barcode.steps, [0, 20, 40]);
+    assert.deepEqual(barcode.layers.map((l) => l.name), ['dense1', 'dense2']);
+    assert.equal(barcode.nPoints, 12);
+    assert.equal(barcode.pointDim, 2);
+    const kernel = denseKernels(readCheckpoint(runs[0].checkpoints[2].file)).find((k) => k.layer === 'dense1');
+    assert.ok(kernel);
+    const cloud = neuronCloud(kernel.kernel);
+    const h0 = barcode.bars.filter((b) => b.dim === 0);
+    assert.equal(h0.filter((b) => b.death === null).length, 1, 'one essential H0 bar');
+    assert.deepEqual(h0.filter((b) => b.death !== null).map((b) => b.death).sort((a, b) => (a as number) - (b as number)), singleLinkageHeights(cloud.data, cloud.n, cloud.d));
+    for (const b of h0.filter((x) => x.death !== null)) assert.equal(b.deathSimplex.length, 2, 'an H0 bar is killed by an edge');
+
+    // the default layer is the final one, and a second request is served from the cache
+    const last = await client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir });
+    assert.equal(last.layer, 'dense2');
+    assert.ok(fs.existsSync(path.join(result.runDir, 'analysis', 'weight-barcode', 'dense2', 'step-0000040.json')));
+  } finally {
+    dispose();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('cancelling a training resolves it as interrupted and keeps its checkpoints', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-proto-'));
+  const { client, dispose } = connectedPair();
+  try {
+    const cts = new CancellationTokenSource();
+    client.onProgress(TrainProgressType, 'tok-2', (p) => { if (p.step >= 10) cts.cancel(); });
+    const result = await client.sendRequest(TrainRequest, trainParams(root, 100000, 2, 'tok-2'), cts.token);
+    assert.equal(result.status, 'interrupted');
+    const [entry] = await client.sendRequest(ListRunsRequest, { runsRoot: root });
+    assert.equal(entry.run?.status, 'interrupted');
+    assert.ok(entry.checkpoints.length >= 1, 'the step-0 checkpoint survives');
+  } finally {
+    dispose();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a corrupt run is listed with a message naming its file, beside the good ones; bad requests get clear errors', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-proto-'));
+  const { client, dispose } = connectedPair();
+  try {
+    const result = await client.sendRequest(TrainRequest, trainParams(root, 4, 2, 'tok-3'));
+    const broken = path.join(root, '20000101-000000-broken-0000');
+    fs.mkdirSync(broken);
+    fs.writeFileSync(path.join(broken, 'run.json'), '{"schemaVersion": 1, "id": "trunc');
+    const runs = await client.sendRequest(ListRunsRequest, { runsRoot: root });
+    assert.equal(runs.length, 2);
+    const bad = runs.find((r) => r.dir === broken);
+    assert.ok(bad?.problem?.includes(path.join(broken, 'run.json')), `problem names the file: ${bad?.problem}`);
+    assert.equal(runs.find((r) => r.dir === result.runDir)?.run?.status, 'completed');
+
+    await assert.rejects(client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir, layer: 'nope' }), /no layer 'nope'.*dense1, dense2/);
+    await assert.rejects(client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir, step: 3 }), /no checkpoint at step 3/);
+    await assert.rejects(client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: broken }), /run\.json/);
+    await assert.rejects(client.sendRequest(TrainRequest, { ...trainParams(root, 4, 2, 'tok-4'), config: { batchSize: -1 } as never }), /invalid training config/);
+  } finally {
+    dispose();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
