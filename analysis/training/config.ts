@@ -119,7 +119,7 @@ export const CheckpointScheduleSchema = z.discriminatedUnion('kind', [
 ]);
 export type CheckpointSchedule = z.infer<typeof CheckpointScheduleSchema>;
 
-export const TrainConfigSchema = z
+const TrainConfigObject = z
   .object({
     dataset: DatasetSpecSchema,
     model: ModelSpecSchema,
@@ -138,13 +138,22 @@ export const TrainConfigSchema = z
     evaluation: z.object({ trainSize: Size.default(2000), testSize: Size.default(2000) }).prefault({}),
     /** Steps between training-loss records in metrics.jsonl; default: about 500 records per run. */
     logEvery: PositiveInt.optional(),
-    /** Shorthand accepted on input: a workspace model file; parseTrainConfig turns it into model {kind: 'file'}. */
-    modelFile: z.string().min(1).optional(),
   })
   .refine((c) => (c.epochs === undefined) !== (c.steps === undefined), { message: 'give exactly one of "epochs" and "steps"', path: ['epochs'] });
 
-export type TrainConfig = z.infer<typeof TrainConfigSchema>;
-export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
+/**
+ * Shorthand accepted on input: `modelFile: "<path>"` (a workspace model, see userModel.ts) stands for
+ * `model: { kind: 'file', path }` and wins over a `model` inherited from a preset.
+ */
+function expandModelFile(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object' || !('modelFile' in raw)) return raw;
+  const { modelFile, ...rest } = raw as Record<string, unknown>;
+  return typeof modelFile === 'string' && modelFile.length > 0 ? { ...rest, model: { kind: 'file', path: modelFile } } : raw;
+}
+
+export const TrainConfigSchema = z.preprocess(expandModelFile, TrainConfigObject);
+export type TrainConfig = z.infer<typeof TrainConfigObject>;
+export type TrainConfigInput = z.input<typeof TrainConfigObject> & { modelFile?: string };
 
 /** Validates and completes a config; errors name `source` (a file, preset or setting) and each bad field. */
 export function parseTrainConfig(json: unknown, source: string): TrainConfig {
@@ -153,12 +162,7 @@ export function parseTrainConfig(json: unknown, source: string): TrainConfig {
     const lines = r.error.issues.map((i) => `  ${i.path.length ? i.path.join('.') : '(config)'}: ${i.message}`);
     throw new Error(`${source}: invalid training config:\n${lines.join('\n')}`);
   }
-  const config = r.data;
-  if (config.modelFile !== undefined) {
-    config.model = { kind: 'file', path: config.modelFile };
-    delete config.modelFile;
-  }
-  return config;
+  return r.data;
 }
 
 /**

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../../analysis/training/backend';
+import { Rng } from '../../../analysis/data/random';
+import { trainRun } from '../../../analysis/training/train';
+import { parseTrainConfig } from '../../../analysis/training/config';
+import { readCheckpoint, readRun } from '../../../analysis/store/runStore';
+
+type Shape4 = [number, number, number, number];
+
+/** Gradients of sum(conv2d(x, w) * r) with respect to x and w on the current backend. */
+function convGrads(x: number[], xs: number[], w: number[], ws: number[], r: number[], stride: number, pad: 'same' | 'valid') {
+  return tf.tidy(() => {
+    const xt = tf.tensor4d(x, xs as [number, number, number, number]);
+    const wt = tf.tensor4d(w, ws as [number, number, number, number]);
+    const f = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, b, stride, pad), tf.tensor(r, tf.conv2d(a, b, stride, pad).shape)));
+    const [gx, gw] = tf.grads(f as (...a: tf.Tensor[]) => tf.Tensor)([xt, wt]);
+    return [Array.from(gx.dataSync()), Array.from(gw.dataSync())];
+  });
+}
+
+test('wasm Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend', async () => {
+  await selectBackend('wasm', { log: () => undefined });
+  const rng = new Rng(5);
+  const rand = (n: number) => Array.from({ length: n }, () => rng.normal());
+  const cases = [
+    { xs: [2, 7, 7, 3] as Shape4, ws: [3, 3, 3, 4] as Shape4, stride: 1, pad: 'same' as const },
+    { xs: [2, 8, 8, 2] as Shape4, ws: [3, 3, 2, 5] as Shape4, stride: 2, pad: 'same' as const },
+    { xs: [1, 9, 7, 1] as Shape4, ws: [5, 5, 1, 2] as Shape4, stride: 1, pad: 'valid' as const },
+    { xs: [3, 10, 10, 4] as Shape4, ws: [3, 3, 4, 3] as Shape4, stride: 2, pad: 'valid' as const },
+    { xs: [1, 6, 6, 2] as Shape4, ws: [1, 1, 2, 3] as Shape4, stride: 3, pad: 'same' as const },
+  ];
+  for (const c of cases) {
+    const x = rand(c.xs.reduce((a, b) => a * b));
+    const w = rand(c.ws.reduce((a, b) => a * b));
+    await tf.setBackend('cpu');
+    const outSize = tf.tidy(() => tf.conv2d(tf.zeros(c.xs) as tf.Tensor4D, tf.zeros(c.ws) as tf.Tensor4D, c.stride, c.pad).size);
+    const r = rand(outSize);
+    const [gxCpu, gwCpu] = convGrads(x, c.xs, w, c.ws, r, c.stride, c.pad);
+    await tf.setBackend('wasm');
+    const [gxWasm, gwWasm] = convGrads(x, c.xs, w, c.ws, r, c.stride, c.pad);
+    const close = (a: number[], b: number[], what: string) => a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= 1e-4 * (1 + Math.abs(b[i])), `${what} ${JSON.stringify(c)}[${i}]: ${v} vs ${b[i]}`));
+    close(gwWasm, gwCpu, 'dW');
+    close(gxWasm, gxCpu, 'dX');
+  }
+});
+
+test('a small CNN trains on wasm: conv kernels are [kh, kw, in, out] and the loss falls', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-cnn-'));
+  const config = parseTrainConfig({
+    dataset: { kind: 'mnist', trainSize: 300, testSize: 100 },
+    model: { kind: 'cnn', layers: [{ type: 'conv2d', filters: 4, kernelSize: 3 }, { type: 'maxpool', size: 2 }, { type: 'conv2d', filters: 8, kernelSize: 3, stride: 2 }, { type: 'maxpool', size: 2 }], hidden: [16] },
+    optimizer: { kind: 'adam', lr: 0.01 }, batchSize: 30, epochs: 3, checkpoints: { kind: 'even', count: 3 }, probe: { size: 50 },
+    evaluation: { trainSize: 'all', testSize: 'all' },
+  }, 'test');
+  const r = await trainRun({ config, runsRoot: root, backend: 'wasm', isCancelled: () => false, onProgress: () => undefined, log: () => undefined });
+  assert.equal(r.status, 'completed', r.error?.message);
+  const run = readRun(r.runDir);
+  const last = readCheckpoint(run.checkpoints.at(-1)!.file);
+  assert.deepEqual(last['conv1/kernel'].shape, [3, 3, 1, 4]);
+  assert.deepEqual(last['conv2/kernel'].shape, [3, 3, 4, 8]);
+  assert.deepEqual(last['dense1/kernel'].shape, [3 * 3 * 8, 16]); // 28 -> pool 14 -> conv s2 7 -> pool 3
+  assert.deepEqual(last['dense2/kernel'].shape, [16, 10]);
+  assert.ok(run.run!.summary!.trainLoss < Math.log(10) - 0.3, `train loss ${run.run!.summary!.trainLoss}`);
+});
