@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type ConsoleMessage, type Locator } from 'playwright-core';
+import { numberAfter, readBars, showsValue, type Bar } from './barcodeReading';
 import { activationTime } from './extensionHostLog';
 import { readPngInfo } from './png';
 import { StepClock } from './stepClock';
@@ -46,40 +47,9 @@ const ui = {
   exportName: /^(.+)-step(\d+)-weight-barcode\.(png|svg)$/,
 };
 
-interface Bar {
-  readonly index: number;
-  readonly dim: number;
-  readonly birth: number;
-  readonly death: number;
-}
-
-async function readBars(chart: Locator): Promise<Bar[]> {
-  const rects = chart.locator('rect.bar');
-  const count = await rects.count();
-  const bars: Bar[] = [];
-  for (let index = 0; index < count; index++) {
-    const rect = rects.nth(index);
-    const attr = async (name: string): Promise<number> => {
-      const raw = await rect.getAttribute(name);
-      const value = raw === null ? NaN : Number(raw);
-      assert.ok(!Number.isNaN(value), `bar ${index}: ${name}="${raw}" is not a number`);
-      return value;
-    };
-    bars.push({ index, dim: await attr('data-dim'), birth: await attr('data-birth'), death: await attr('data-death') });
-  }
-  return bars;
-}
-
-/** The number printed after `word` in `text` ("birth 0.123", "birth: 1.2e-3"), or undefined. */
-function numberAfter(text: string, word: string): number | undefined {
-  const match = new RegExp(`${word}\\s*[:=]?\\s*(-?(?:\\d+\\.?\\d*|\\.\\d+)(?:e[-+]?\\d+)?|∞|Infinity|inf)`, 'i').exec(text);
-  if (!match) return undefined;
-  return /^(∞|inf)/i.test(match[1]) ? Infinity : Number(match[1]);
-}
-
-function closeTo(shown: number, actual: number): boolean {
-  if (!Number.isFinite(actual) || !Number.isFinite(shown)) return shown === actual;
-  return Math.abs(shown - actual) <= 5e-3 * Math.max(1, Math.abs(actual));
+/** The checkpoint step in a tree row's label ("step 120"), or NaN. */
+function stepOf(label: string): number {
+  return Number(/\bstep\s+(\d+)/.exec(label)?.[1]);
 }
 
 /** Finds the exported file `<run>-step<N>-weight-barcode.<ext>` that the extension wrote into the workspace. */
@@ -122,12 +92,12 @@ async function main(): Promise<number> {
   const checkpointRows = (): Locator => wb.sideBarRows().and(page.locator('[aria-label*="step"]'));
 
   let failed: unknown;
+  let workbenchWallMs: number | undefined;
   const facts: Record<string, unknown> = {};
   try {
-    let workbenchAt = 0;
     await clock.step('open the workbench', async () => {
       await wb.open(url, workspace);
-      workbenchAt = Date.now();
+      workbenchWallMs = Date.now();
       clock.mark('workbench');
     });
 
@@ -138,8 +108,6 @@ async function main(): Promise<number> {
       await wb.activityBarItem(ui.container).click();
       await wb.sideBarViewTitle(ui.runsView).waitFor({ timeout: 60_000 });
       clock.mark('view');
-      const activatedAt = userData ? activationTime(userData, extensionId) : undefined;
-      if (activatedAt !== undefined) facts.activateCalledAfterWorkbenchS = (activatedAt - workbenchAt) / 1000;
     });
 
     let stepsSeen: number[] = [];
@@ -162,19 +130,25 @@ async function main(): Promise<number> {
       clock.log(`run in tree: "${await run.getAttribute('aria-label')}"`);
       const status = wb.statusBarItem(/loss/i);
       const panelTab = wb.editorTab(ui.panelTitle);
-      // Sample the live UI until the panel opens (training done): the status-bar text and checkpoint rows.
+      // Sample the live UI until the panel opens (training done). Short timeouts: this is a poll, and an
+      // element that is missing right now is normal.
+      const now = { timeout: 1_000 };
       await waitUntil(async () => {
-        if (await status.isVisible().catch(() => false)) statusText = (await status.textContent().catch(() => null))?.trim() || statusText;
-        if (await run.getAttribute('aria-expanded').catch(() => null) === 'false') await run.click().catch(() => undefined);
+        if (await status.isVisible()) statusText = (await status.textContent(now).catch(() => null))?.trim() || statusText;
+        // Expand the run with its twistie: a click on the row itself would run the row's command (open panels).
+        if (await run.getAttribute('aria-expanded', now).catch(() => null) === 'false') {
+          await run.locator('.monaco-tl-twistie').click(now).catch(() => undefined);
+        }
         const labels = await checkpointRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
-        stepsSeen = [...new Set([...stepsSeen, ...labels.map((l) => Number(/step\s+(\d+)/.exec(l)?.[1])).filter(Number.isFinite)])];
+        stepsSeen = [...new Set([...stepsSeen, ...labels.map(stepOf).filter(Number.isFinite)])];
         return (await panelTab.isVisible()) ? true : undefined;
-      }, trainTimeoutMs, () => `training did not finish with a "Weight Barcode" panel (checkpoints seen: ${JSON.stringify(stepsSeen)}, status bar: "${statusText}")`);
+      }, trainTimeoutMs, () => `training did not end with a "Weight Barcode" panel (checkpoints seen: ${JSON.stringify(stepsSeen)}, status bar: "${statusText}")`);
       clock.mark('trained');
+      clock.log(`status bar while training: "${statusText}"; checkpoints seen while training: ${JSON.stringify(stepsSeen)}`);
       assert.ok(statusText !== '', 'no status-bar item showing the loss appeared while training');
       assert.match(statusText, /step/i, `the status-bar item "${statusText}" does not show the step`);
-      clock.log(`status bar while training: "${statusText}"`);
-      await waitUntil(async () => ((await run.textContent()) + ' ' + ((await run.getAttribute('aria-label')) ?? '')).match(/complet/i) ?? undefined,
+      assert.match(statusText, /samples\s*\/\s*s/i, `the status-bar item "${statusText}" does not show samples/s`);
+      await waitUntil(async () => /complet/i.test(`${await run.textContent(now)} ${await run.getAttribute('aria-label', now)}`) || undefined,
         30_000, () => 'the run row never said the run completed (description/aria-label)');
     });
 
@@ -185,7 +159,7 @@ async function main(): Promise<number> {
         throw new Error('the finished run shows no checkpoint rows ("step N") in the tree', { cause: e });
       });
       const labels = await rows.evaluateAll((els) => els.map((r) => r.getAttribute('aria-label') ?? ''));
-      const steps = labels.map((l) => Number(/step\s+(\d+)/.exec(l)?.[1]));
+      const steps = labels.map(stepOf);
       assert.ok(steps.every(Number.isFinite), `checkpoint rows without a step number: ${JSON.stringify(labels)}`);
       facts.checkpoints = steps;
       // Take the earliest checkpoint: the panel opened at the final one, so this must really update it.
@@ -193,6 +167,10 @@ async function main(): Promise<number> {
       checkpointStep = steps[first];
       await rows.nth(first).click();
       await wb.editorTab(ui.panelTitle).waitFor({ timeout: 30_000 });
+      // The panel was showing the final checkpoint: wait until it says it shows the clicked one.
+      await wb.webview().locator('body', { hasText: new RegExp(`\\bstep ${checkpointStep}(?!\\d)`) }).waitFor({ timeout: 60_000 }).catch((e: unknown) => {
+        throw new Error(`after clicking "step ${checkpointStep}" the Weight Barcode webview never showed "step ${checkpointStep}"`, { cause: e });
+      });
     });
 
     let bars: Bar[] = [];
@@ -236,7 +214,7 @@ async function main(): Promise<number> {
       assert.ok(text.includes(`H${target.dim}`), `tooltip "${text}" names the wrong dimension: the bar has data-dim=${target.dim}`);
       for (const [word, value] of [['birth', target.birth], ['death', target.death], ['persistence', target.death - target.birth]] as const) {
         const shown = numberAfter(text, word);
-        assert.ok(shown !== undefined && closeTo(shown, value), `tooltip "${text}" shows ${word} ${shown}, the bar has ${value}`);
+        assert.ok(shown !== undefined && showsValue(shown, value), `tooltip "${text}" shows ${word} ${shown}, the bar has ${value}`);
       }
       facts.tooltip = text;
       await screenshot('webview-tooltip.png', wb.webviewElement());
@@ -286,11 +264,23 @@ async function main(): Promise<number> {
     console.error(`\nE2E FAILED: ${e instanceof Error ? e.message : String(e)}`);
     if (e instanceof Error && e.cause instanceof Error) console.error(`  cause: ${e.cause.message.split('\n')[0]}`);
     await page.screenshot({ path: path.join(out, 'failure.png') }).catch(() => undefined);
+    // What the webviews showed, for failures inside a panel.
+    const frames = page.locator('iframe.webview.ready');
+    const dump: string[] = [];
+    for (let i = 0; i < (await frames.count()); i++) {
+      const body = frames.nth(i).contentFrame().locator('iframe#active-frame').contentFrame().locator('body');
+      const text = await body.innerText({ timeout: 2_000 }).catch((err: unknown) => `(unreadable: ${String(err).split('\n')[0]})`);
+      dump.push(`--- webview ${i} (visible: ${await frames.nth(i).isVisible()})\n${text}`);
+    }
+    fs.writeFileSync(path.join(out, 'failure-webviews.txt'), dump.join('\n') + '\n');
   } finally {
     fs.writeFileSync(path.join(out, 'page-console.log'), consoleLines.join('\n') + '\n');
     await browser.close().catch(() => undefined);
   }
 
+  // The extension host log is written lazily: read the activation time once the journey is over.
+  const activatedAt = userData ? activationTime(userData, extensionId) : undefined;
+  if (activatedAt !== undefined && workbenchWallMs !== undefined) facts.activateCalledAfterWorkbenchS = (activatedAt - workbenchWallMs) / 1000;
   const summary = {
     passed: failed === undefined,
     totalS: clock.now(),

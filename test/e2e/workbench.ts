@@ -40,7 +40,8 @@ export class Workbench {
    * and its name merged into the container title ("TOPOLENS: TRAINING RUNS"), so match either, as text.
    */
   sideBarViewTitle(viewName: string): Locator {
-    return this.page.locator('.part.sidebar').getByText(new RegExp(literal(viewName), 'i')).filter({ visible: true }).first();
+    // Case-sensitive: the welcome text of an empty view ("No training runs yet") must not count.
+    return this.page.locator('.part.sidebar').getByText(new RegExp(literal(viewName))).filter({ visible: true }).first();
   }
 
   /** Tree rows in the side bar (each `.monaco-list-row` carries the item's aria-label and aria-expanded). */
@@ -121,13 +122,21 @@ export class Workbench {
   async acceptSaveDialog(): Promise<string> {
     const input = this.quickInput();
     await input.waitFor({ timeout: 30_000 });
+    // The dialog fills its input in stages (first a folder, then folder + proposed file name once it has
+    // listed the folder): wait until the value names a file and has stopped changing.
+    let last = '';
+    let stableSince = Date.now();
     const proposed = await waitUntil(
       async () => {
-        const value = await input.inputValue();
-        return value.trim() === '' ? undefined : value;
+        const value = await input.inputValue({ timeout: 2_000 });
+        if (value !== last) {
+          last = value;
+          stableSince = Date.now();
+        }
+        return value.trim() !== '' && !value.endsWith('/') && Date.now() - stableSince >= 750 ? value : undefined;
       },
-      10_000,
-      () => 'the save dialog never showed a proposed file path',
+      15_000,
+      () => `the save dialog never settled on a file path (last value "${last}")`,
     );
     await input.press('Enter');
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
