@@ -1,0 +1,148 @@
+/**
+ * `topolens train`: the training engine from the shell. Everything "Train & Analyze" can do is reachable
+ * here: presets, studies (several runs), a JSON config file, a workspace model file, per-field overrides
+ * (`--set optimizer.lr=0.01`), any backend, and resuming an interrupted run. Ctrl-C stops cleanly: the run
+ * is marked interrupted and can be resumed with --resume.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { trainRun, type TrainResult } from '../../training/train';
+import { getPreset, getStudy, PRESETS, STUDIES, studyRunConfig } from '../../training/presets';
+import { configWarnings, parseTrainConfig, type TrainConfig } from '../../training/config';
+import { parseBackendOption, progressPrinter } from './shared';
+
+interface TrainOptions {
+  preset?: string;
+  config?: string;
+  model?: string;
+  study?: string;
+  set: string[];
+  runs: string;
+  name?: string;
+  backend: string;
+  tfjsNodePath?: string;
+  resume?: string;
+  list?: boolean;
+  json?: boolean;
+}
+
+/** `a.b.c=value`: value parsed as JSON when it is JSON (numbers, booleans, arrays, objects), else a string. */
+export function applyOverride(target: Record<string, unknown>, assignment: string): void {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) throw new Error(`--set ${assignment}: expected key=value, e.g. --set optimizer.lr=0.01`);
+  const keys = assignment.slice(0, eq).split('.');
+  const text = assignment.slice(eq + 1);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = text;
+  }
+  let obj = target;
+  for (const k of keys.slice(0, -1)) {
+    const next = obj[k];
+    if (next === undefined || next === null || typeof next !== 'object' || Array.isArray(next)) obj[k] = {};
+    obj = obj[k] as Record<string, unknown>;
+  }
+  obj[keys[keys.length - 1]] = value;
+  // epochs and steps are exclusive: setting one drops the other inherited from the preset.
+  if (keys.length === 1 && keys[0] === 'epochs') delete target.steps;
+  if (keys.length === 1 && keys[0] === 'steps') delete target.epochs;
+}
+
+function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`${file}: cannot read (${(e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** The config for one run: preset or config file, then model file, then --set overrides, validated. */
+export function buildConfig(opts: Pick<TrainOptions, 'preset' | 'config' | 'model' | 'set'>, base?: TrainConfig): TrainConfig {
+  if (opts.preset && opts.config) throw new Error('--preset and --config are exclusive');
+  const source = opts.config ? path.resolve(opts.config) : `preset "${opts.preset ?? 'quick'}"`;
+  const raw = structuredClone(base ?? (opts.config ? readJsonFile(path.resolve(opts.config)) : getPreset(opts.preset ?? 'quick').config)) as Record<string, unknown>;
+  if (opts.model) raw.modelFile = path.resolve(opts.model);
+  for (const s of opts.set) applyOverride(raw, s);
+  return parseTrainConfig(raw, opts.set.length ? `${source} with --set ${opts.set.join(' ')}` : source);
+}
+
+function printList(): void {
+  console.log('presets:');
+  for (const p of PRESETS) console.log(`  ${p.id.padEnd(26)} ${p.label}\n  ${''.padEnd(26)} source: ${p.source}`);
+  console.log('studies (--study):');
+  for (const s of STUDIES) console.log(`  ${s.id.padEnd(26)} ${s.label} (${s.runs.length} runs)`);
+}
+
+function summaryLine(r: TrainResult): string {
+  const s = r.summary;
+  const acc = s ? ` · train acc ${(100 * s.trainAccuracy).toFixed(1)}%${s.testAccuracy !== undefined ? ` · test acc ${(100 * s.testAccuracy).toFixed(1)}%` : ''}` : '';
+  return `${r.status}: ${r.runDir}${acc}${r.error ? ` · ${r.error.message}` : ''}`;
+}
+
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('train a network and record its checkpoints (a preset, a study, a config file or a workspace model)')
+    .option('-p, --preset <id>', 'preset to train (see --list); default quick')
+    .option('-c, --config <file.json>', 'run config as JSON (the "config" object of run.json)')
+    .option('-m, --model <file.ts>', 'workspace model file exporting createModel(tf)')
+    .option('--study <id>', 'train every run of a study (see --list)')
+    .option('-s, --set <key=value>', 'override one config field, e.g. --set optimizer.lr=0.01 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--runs <dir>', 'runs folder', path.join(process.cwd(), '.topolens', 'runs'))
+    .option('--name <name>', 'run name (default: the preset id or config file name)')
+    .option('--backend <name>', 'auto | gpu | native | wasm | cpu', 'auto')
+    .option('--tfjs-node-path <dir>', 'folder where @tensorflow/tfjs-node(-gpu) is installed')
+    .option('--resume <runDir>', 'continue an interrupted run from its last checkpoint')
+    .option('--list', 'list presets and studies, then exit')
+    .option('--json', 'print the results as JSON')
+    .action(async (opts: TrainOptions) => {
+      if (opts.list) return printList();
+      const backend = parseBackendOption(opts.backend);
+      const runsRoot = path.resolve(opts.runs);
+      const jobs: { name: string; config: TrainConfig; resumeRunDir?: string }[] = [];
+      if (opts.resume) {
+        jobs.push({ name: path.basename(opts.resume), config: buildConfig({ set: [] }), resumeRunDir: path.resolve(opts.resume) });
+      } else if (opts.study) {
+        for (const run of getStudy(opts.study).runs) jobs.push({ name: run.name, config: buildConfig({ ...opts, preset: undefined, config: undefined }, studyRunConfig(run)) });
+      } else {
+        const name = opts.name ?? (opts.config ? path.basename(opts.config, path.extname(opts.config)) : opts.model ? path.basename(opts.model, path.extname(opts.model)) : opts.preset ?? 'quick');
+        jobs.push({ name, config: buildConfig(opts) });
+      }
+      let cancelled = false;
+      const onSigint = () => {
+        cancelled = true;
+      };
+      process.on('SIGINT', onSigint);
+      const results: TrainResult[] = [];
+      try {
+        for (const job of jobs) {
+          if (cancelled) break;
+          const progress = progressPrinter();
+          if (!job.resumeRunDir) for (const w of configWarnings(job.config)) progress.log(`warning: ${w}`);
+          const r = await trainRun({
+            config: job.config, runsRoot, name: job.name, backend, tfjsNodePath: opts.tfjsNodePath, resumeRunDir: job.resumeRunDir,
+            isCancelled: () => cancelled, onProgress: progress.update, log: progress.log,
+          });
+          progress.done();
+          results.push(r);
+          if (!opts.json) console.log(summaryLine(r));
+          if (r.status === 'interrupted' && !opts.json) console.log(`resume with: topolens train --resume ${r.runDir}`);
+        }
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+      if (opts.json) console.log(JSON.stringify(results, null, 2));
+      const failed = results.filter((r) => r.status === 'failed');
+      if (failed.length) throw new Error(`${failed.length} of ${results.length} run(s) failed: ${failed.map((r) => r.error?.message ?? r.runDir).join('; ')}`);
+      if (cancelled) process.exitCode = 130;
+    });
+}
