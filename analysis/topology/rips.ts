@@ -4,7 +4,12 @@
  */
 import { condensedDistances, condensedLength, enclosingRadius, type Metric } from '../linalg/distance';
 import type { PersistenceBar } from './diagram';
-import { naiveRipsPersistence } from './ripsNaive';
+import { BinomialTable } from './ripser/binomial';
+import type { RipsComplex } from './ripser/complex';
+import { DenseComplex } from './ripser/denseComplex';
+import { denseEdgeRanks, MAX_DENSE_POINTS, sparseEdgeRanks } from './ripser/edgeFiltration';
+import { RipserEngine } from './ripser/engine';
+import { SparseComplex } from './ripser/sparseComplex';
 
 export { CancelledError } from './cancel';
 
@@ -80,8 +85,35 @@ export function prepareRips(input: RipsInput, opts: RipsOptions = {}): PreparedR
   return { dist, n, maxDim, threshold, modulus, thresholdIsEnclosingRadius };
 }
 
+/**
+ * How the complex is stored: `dense` (n x n rank matrix, coboundary = scan of all vertices) or `sparse`
+ * (neighbour lists of the edges within the threshold). `auto` picks sparse when the threshold keeps
+ * fewer than a third of all pairs (average degree < n/3) or n is too large for the dense matrix.
+ */
+export type RipsStorage = 'auto' | 'dense' | 'sparse';
+
+function countEdges(dist: Float64Array, threshold: number): number {
+  let m = 0;
+  for (let p = 0; p < dist.length; p++) if (dist[p] <= threshold) m++;
+  return m;
+}
+
+/** Runs the engine on prepared input. Exported so tests can force dense or sparse storage. */
+export function ripsFromPrepared(prep: PreparedRips, opts: Pick<RipsOptions, 'onProgress' | 'isCancelled'> = {}, storage: RipsStorage = 'auto'): PersistenceBar[] {
+  const { dist, n, threshold, maxDim, modulus } = prep;
+  if (n === 0) return [];
+  let useSparse = storage === 'sparse';
+  if (storage === 'auto') {
+    useSparse = n > MAX_DENSE_POINTS || (!prep.thresholdIsEnclosingRadius && countEdges(dist, threshold) * 3 < dist.length);
+  }
+  const binom = new BinomialTable(n, Math.min(maxDim, Math.max(n - 2, 0)) + 2);
+  const complex: RipsComplex = useSparse
+    ? new SparseComplex(sparseEdgeRanks(dist, n, threshold), binom, maxDim)
+    : new DenseComplex(denseEdgeRanks(dist, n, threshold), binom, maxDim);
+  return new RipserEngine(complex, binom, { maxDim, modulus, onProgress: opts.onProgress, isCancelled: opts.isCancelled }).run();
+}
+
 /** Vietoris-Rips persistence barcode with a representative simplex pair for every bar. */
 export function ripsPersistence(input: RipsInput, opts: RipsOptions = {}): PersistenceBar[] {
-  const prep = prepareRips(input, opts);
-  return naiveRipsPersistence(prep.dist, prep.n, prep);
+  return ripsFromPrepared(prepareRips(input, opts), opts);
 }

@@ -3,6 +3,10 @@
  * them into a filtration and reduce the boundary matrix column by column (Edelsbrunner-Letscher-Zomorodian
  * standard algorithm) over Z/p.
  *
+ * Ties are broken as the fast engine does (edges by length then index descending; a simplex by the rank
+ * of its longest edge, then combinatorial index descending; vertices by index), so that with the same
+ * total order the persistence pairs — hence the representatives — must coincide exactly.
+ *
  * WHY it exists: it is the independent reference the fast engine (`rips.ts`) is cross-checked against in
  * tests. It shares no code with the fast engine beyond the distance matrix, it is O(#simplices^2) in the
  * worst case, and it must only be used on small inputs (a few dozen points).
@@ -18,6 +22,17 @@ export interface NaiveRipsOptions {
 interface Simplex {
   vertices: number[];
   diameter: number;
+  /** Rank of the longest edge (Ripser tie-break), -1 for vertices. */
+  edgeRank: number;
+  /** Colexicographic combinatorial index sum C(v_i, i + 1), vertices ascending. */
+  colex: number;
+}
+
+function binomial(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  let r = 1;
+  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
+  return Math.round(r);
 }
 
 function distanceOf(dist: Float64Array, i: number, j: number): number {
@@ -27,7 +42,7 @@ function distanceOf(dist: Float64Array, i: number, j: number): number {
 function enumerateSimplices(dist: Float64Array, n: number, maxSimplexDim: number, threshold: number): Simplex[] {
   const out: Simplex[] = [];
   const grow = (vertices: number[], diameter: number): void => {
-    out.push({ vertices: [...vertices], diameter });
+    out.push({ vertices: [...vertices], diameter, edgeRank: -1, colex: vertices.reduce((acc, v, i) => acc + binomial(v, i + 1), 0) });
     if (vertices.length > maxSimplexDim) return;
     for (let v = vertices[vertices.length - 1] + 1; v < n; v++) {
       let d = diameter;
@@ -52,7 +67,22 @@ function modInverse(a: number, p: number): number {
 export function naiveRipsPersistence(dist: Float64Array, n: number, opts: NaiveRipsOptions): PersistenceBar[] {
   const { maxDim, threshold, modulus: p } = opts;
   const simplices = enumerateSimplices(dist, n, maxDim + 1, threshold);
-  simplices.sort((a, b) => a.diameter - b.diameter || a.vertices.length - b.vertices.length);
+  const edges = simplices.filter((s) => s.vertices.length === 2).sort((a, b) => a.diameter - b.diameter || b.colex - a.colex);
+  const edgeRank = new Map<string, number>();
+  edges.forEach((e, r) => edgeRank.set(e.vertices.join(','), r));
+  for (const s of simplices) {
+    const vs = s.vertices;
+    for (let i = 0; i < vs.length; i++) {
+      for (let j = i + 1; j < vs.length; j++) s.edgeRank = Math.max(s.edgeRank, edgeRank.get(`${vs[i]},${vs[j]}`)!);
+    }
+  }
+  simplices.sort(
+    (a, b) =>
+      a.diameter - b.diameter ||
+      a.vertices.length - b.vertices.length ||
+      a.edgeRank - b.edgeRank ||
+      (a.vertices.length === 1 ? a.colex - b.colex : b.colex - a.colex),
+  );
   const key = (vs: number[]): string => vs.join(',');
   const position = new Map<string, number>();
   simplices.forEach((s, i) => position.set(key(s.vertices), i));

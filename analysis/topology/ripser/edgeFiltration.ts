@@ -1,0 +1,142 @@
+/**
+ * The edges of a Rips filtration, ranked. Every edge with length <= threshold gets a rank: its position
+ * in the order (length ascending, ties by edge index descending — Ripser's reverse-colexicographic
+ * tie-break). The engine then measures every simplex by the rank of its longest edge instead of by a
+ * float length: comparisons become integer comparisons, the threshold test becomes `rank < edgeCount`,
+ * and since ranks refine lengths the barcode is unchanged (any total order compatible with the
+ * filtration gives the same persistence pairs' values; deaths/births are read back as `lengthOfRank`).
+ *
+ * Dense inputs keep ranks in a full n x n `Int32Array` (4 n^2 bytes): a coboundary scan then reads
+ * whole rows contiguously. Sparse (thresholded) inputs keep sorted neighbour lists in CSR form.
+ */
+import { radixArgsortNonNegative } from './radixSort';
+
+/** Rank of a pair that is not an edge (longer than the threshold, or infinite). */
+export const NO_EDGE = 0x7fffffff;
+
+export interface RankedEdges {
+  n: number;
+  edgeCount: number;
+  /** Length of the edge of each rank. */
+  lengthOfRank: Float64Array;
+  /** Endpoints (u > v) of the edge of each rank. */
+  uOfRank: Int32Array;
+  vOfRank: Int32Array;
+}
+
+export interface DenseRanks extends RankedEdges {
+  kind: 'dense';
+  /** `ranks[i * n + j]` = rank of edge {i, j}, NO_EDGE if absent or i == j. */
+  ranks: Int32Array;
+}
+
+export interface SparseRanks extends RankedEdges {
+  kind: 'sparse';
+  /** Neighbours of vertex i: `neighbors[offsets[i] .. offsets[i+1])`, ascending, with `neighborRanks`. */
+  offsets: Int32Array;
+  neighbors: Int32Array;
+  neighborRanks: Int32Array;
+}
+
+export type EdgeRanks = DenseRanks | SparseRanks;
+
+/** Largest n for which the dense n x n rank matrix is allowed (256 MiB). */
+export const MAX_DENSE_POINTS = 8192;
+
+interface CollectedEdges extends RankedEdges {
+  /** Rank of each kept edge, listed by edge index descending. */
+  rankByIndexDesc: Int32Array;
+}
+
+function rankEdges(dist: Float64Array, n: number, threshold: number): CollectedEdges {
+  let m = 0;
+  for (let p = 0; p < dist.length; p++) if (dist[p] <= threshold) m++;
+  const keys = new Float64Array(m);
+  const order = new Uint32Array(m);
+  const pos = new Float64Array(m);
+  // Collect in descending edge index so that the stable sort breaks ties by index descending.
+  let q = 0;
+  for (let p = dist.length - 1; p >= 0; p--) {
+    const d = dist[p];
+    if (d <= threshold) {
+      keys[q] = d + 0; // + 0 turns -0 into +0 for the bitwise sort
+      pos[q] = p;
+      order[q] = q;
+      q++;
+    }
+  }
+  radixArgsortNonNegative(keys, order);
+  const lengthOfRank = new Float64Array(m);
+  const uOfRank = new Int32Array(m);
+  const vOfRank = new Int32Array(m);
+  const rankByIndexDesc = new Int32Array(m);
+  // Edge index p = C(u, 2) + v with u > v; walk rows to decode without square roots.
+  const rowOf = (p: number): number => {
+    let u = Math.floor((1 + Math.sqrt(1 + 8 * p)) / 2);
+    while ((u * (u - 1)) / 2 > p) u--;
+    while (((u + 1) * u) / 2 <= p) u++;
+    return u;
+  };
+  for (let r = 0; r < m; r++) {
+    const e = order[r];
+    rankByIndexDesc[e] = r;
+    lengthOfRank[r] = keys[e];
+    const p = pos[e];
+    const u = rowOf(p);
+    uOfRank[r] = u;
+    vOfRank[r] = p - (u * (u - 1)) / 2;
+  }
+  return { n, edgeCount: m, lengthOfRank, uOfRank, vOfRank, rankByIndexDesc };
+}
+
+export function denseEdgeRanks(dist: Float64Array, n: number, threshold: number): DenseRanks {
+  if (n > MAX_DENSE_POINTS) {
+    throw new Error(`rips: ${n} points is too many for a dense Rips filtration (max ${MAX_DENSE_POINTS}); give a threshold`);
+  }
+  const base = rankEdges(dist, n, threshold);
+  const ranks = new Int32Array(n * n).fill(NO_EDGE);
+  const { rankByIndexDesc: _unused, ...edges } = base;
+  for (let r = 0; r < base.edgeCount; r++) {
+    const u = base.uOfRank[r];
+    const v = base.vOfRank[r];
+    ranks[u * n + v] = r;
+    ranks[v * n + u] = r;
+  }
+  return { kind: 'dense', ...edges, ranks };
+}
+
+export function sparseEdgeRanks(dist: Float64Array, n: number, threshold: number): SparseRanks {
+  const base = rankEdges(dist, n, threshold);
+  const degree = new Int32Array(n + 1);
+  for (let r = 0; r < base.edgeCount; r++) {
+    degree[base.uOfRank[r] + 1]++;
+    degree[base.vOfRank[r] + 1]++;
+  }
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i] + degree[i + 1];
+  const fill = offsets.slice(0, n);
+  const neighbors = new Int32Array(2 * base.edgeCount);
+  const neighborRanks = new Int32Array(2 * base.edgeCount);
+  const m = base.edgeCount;
+  const byIndex = new Int32Array(m);
+  for (let k = 0; k < m; k++) byIndex[k] = base.rankByIndexDesc[m - 1 - k];
+  // Edges sorted by index are sorted by (u asc, v asc). Vertex v's neighbours below it come from edges
+  // (v, w<v) in w order; those above from edges (u>v, v) in u order, which arrive later. So one pass
+  // fills "below" neighbours first, then "above", keeping each list ascending.
+  for (let k = 0; k < byIndex.length; k++) {
+    const r = byIndex[k];
+    const u = base.uOfRank[r];
+    const v = base.vOfRank[r];
+    neighbors[fill[u]] = v;
+    neighborRanks[fill[u]++] = r;
+  }
+  for (let k = 0; k < byIndex.length; k++) {
+    const r = byIndex[k];
+    const u = base.uOfRank[r];
+    const v = base.vOfRank[r];
+    neighbors[fill[v]] = u;
+    neighborRanks[fill[v]++] = r;
+  }
+  const { rankByIndexDesc: _unused, ...edges } = base;
+  return { kind: 'sparse', ...edges, offsets, neighbors, neighborRanks };
+}

@@ -1,0 +1,318 @@
+/**
+ * Ripser's algorithm (Bauer 2021, "Ripser: efficient computation of Vietoris-Rips persistence
+ * barcodes") on ranked edges:
+ * - H0 by union-find over edges in filtration order; edges that close a cycle become the H1 columns,
+ *   except those in an apparent pair;
+ * - for d >= 1, cohomology: columns are d-simplices in reverse filtration order, coboundaries are
+ *   enumerated on the fly from the combinatorial index (never stored), only the reduction matrix V is
+ *   kept;
+ * - clearing: a d-simplex that was a pivot (a death) in dimension d-1 is never reduced;
+ * - apparent pairs (a simplex and its cofacet sharing the longest edge, each the other's pivot) are
+ *   skipped entirely, and "emergent" pairs are recognised before the coboundary is even built.
+ *
+ * Each bar carries its representative: the simplex whose column gave the birth and the pivot simplex
+ * that killed it (for H0: the younger component's oldest vertex and the merging edge).
+ */
+import { CancelledError } from '../cancel';
+import type { PersistenceBar } from '../diagram';
+import { UnionFind } from '../unionFind';
+import type { BinomialTable } from './binomial';
+import { SimplexList, type RipsComplex } from './complex';
+import { EntryHeap } from './entryHeap';
+import { PivotMap } from './pivotMap';
+import { ReductionMatrix } from './reductionMatrix';
+
+export interface EngineOptions {
+  maxDim: number;
+  modulus: number;
+  onProgress?: (p: { dim: number; done: number; total: number }) => void;
+  isCancelled?: () => boolean;
+}
+
+/** Columns between two cancellation/progress checks. */
+const CHECK_EVERY = 1024;
+
+function inverses(p: number): Int32Array {
+  const inv = new Int32Array(p);
+  inv[1] = 1;
+  for (let a = 2; a < p; a++) inv[a] = p - Math.floor(((inv[p % a] * Math.floor(p / a)) % p));
+  return inv;
+}
+
+export class RipserEngine {
+  private readonly bars: PersistenceBar[] = [];
+  private readonly work = new EntryHeap(4096);
+  private readonly red = new EntryHeap(256);
+  private readonly p: number;
+  private readonly inverse: Int32Array;
+  private readonly length: Float64Array;
+  private readonly scratch: Int32Array;
+  // Pivot found by getPivot.
+  private pr = 0;
+  private px = 0;
+  private pc = 0;
+
+  constructor(
+    private readonly complex: RipsComplex,
+    private readonly binom: BinomialTable,
+    private readonly opts: EngineOptions,
+  ) {
+    this.p = opts.modulus;
+    this.inverse = inverses(opts.modulus);
+    this.length = complex.edges.lengthOfRank;
+    this.scratch = new Int32Array(opts.maxDim + 3);
+  }
+
+  run(): PersistenceBar[] {
+    const { maxDim } = this.opts;
+    const n = this.complex.edges.n;
+    const dimMax = Math.min(maxDim, n - 2);
+    let columns = this.computeDim0(dimMax > 0);
+    let simplices: SimplexList | null = null;
+    for (let dim = 1; dim <= dimMax; dim++) {
+      this.checkCancelled();
+      const pivots = this.computePairs(columns, dim);
+      if (dim < dimMax) {
+        if (simplices === null) simplices = this.allEdges();
+        const next = this.assembleColumns(simplices, pivots, dim + 1, dim + 1 < dimMax);
+        columns = next.columns;
+        simplices = next.simplices;
+      }
+    }
+    return this.bars;
+  }
+
+  private checkCancelled(): void {
+    if (this.opts.isCancelled?.()) throw new CancelledError();
+  }
+
+  private progress(dim: number, done: number, total: number): void {
+    this.opts.onProgress?.({ dim, done, total });
+  }
+
+  private verticesOf(idx: number, dim: number): number[] {
+    this.binom.vertices(idx, dim, this.scratch);
+    const out: number[] = [];
+    for (let i = dim; i >= 0; i--) out.push(this.scratch[i]);
+    return out;
+  }
+
+  private allEdges(): SimplexList {
+    const { uOfRank, vOfRank, edgeCount } = this.complex.edges;
+    const list = new SimplexList();
+    for (let r = 0; r < edgeCount; r++) list.push(r, (uOfRank[r] * (uOfRank[r] - 1)) / 2 + vOfRank[r]);
+    return list;
+  }
+
+  /** H0 by Kruskal; returns the H1 columns (cycle-closing edges not in apparent pairs), newest first. */
+  private computeDim0(wantColumns: boolean): SimplexList {
+    const { n, edgeCount, uOfRank, vOfRank } = this.complex.edges;
+    const uf = new UnionFind(n);
+    const oldest = new Int32Array(n);
+    for (let i = 0; i < n; i++) oldest[i] = i;
+    const cols = new SimplexList();
+    for (let r = 0; r < edgeCount; r++) {
+      if ((r & 0xffff) === 0) {
+        this.checkCancelled();
+        this.progress(0, r, edgeCount);
+      }
+      const u = uOfRank[r];
+      const v = vOfRank[r];
+      const ru = uf.find(u);
+      const rv = uf.find(v);
+      if (ru !== rv) {
+        const a = oldest[ru];
+        const b = oldest[rv];
+        if (this.length[r] > 0) {
+          this.bars.push({ dim: 0, birth: 0, death: this.length[r], birthSimplex: [Math.max(a, b)], deathSimplex: [v, u] });
+        }
+        oldest[uf.linkRoots(ru, rv)] = Math.min(a, b);
+      } else if (wantColumns) {
+        const idx = (u * (u - 1)) / 2 + v;
+        if (this.complex.zeroApparentCofacet(idx, r, 1) === -1) cols.push(r, idx);
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      if (uf.find(i) === i) this.bars.push({ dim: 0, birth: 0, death: Infinity, birthSimplex: [oldest[i]], deathSimplex: [] });
+    }
+    this.progress(0, edgeCount, edgeCount);
+    // Reverse to (rank descending): cohomology reduces in reverse filtration order.
+    cols.rank.subarray(0, cols.length).reverse();
+    cols.index.subarray(0, cols.length).reverse();
+    return cols;
+  }
+
+  /** Pops the pivot of the working coboundary (summing equal entries) and leaves it on top. */
+  private getPivot(heap: EntryHeap): boolean {
+    if (this.p === 2) {
+      for (;;) {
+        const s = heap.size;
+        if (s === 0) return false;
+        const idx = heap.index;
+        const x0 = idx[0];
+        // A second copy of the minimum, if any, is a child of the root.
+        if ((s > 1 && idx[1] === x0) || (s > 2 && idx[2] === x0)) {
+          heap.pop();
+          heap.pop();
+          continue;
+        }
+        this.pr = heap.rank[0];
+        this.px = x0;
+        this.pc = 1;
+        return true;
+      }
+    }
+    const p = this.p;
+    for (;;) {
+      if (heap.size === 0) return false;
+      const r0 = heap.rank[0];
+      const x0 = heap.index[0];
+      let c = 0;
+      while (heap.size > 0 && heap.index[0] === x0) {
+        c = (c + heap.coef[0]) % p;
+        heap.pop();
+      }
+      if (c !== 0) {
+        heap.push(r0, x0, c);
+        this.pr = r0;
+        this.px = x0;
+        this.pc = c;
+        return true;
+      }
+    }
+  }
+
+  /** Empties the reduction heap into column `V`'s storage, summing equal entries. */
+  private flushReductionColumn(V: ReductionMatrix): void {
+    const heap = this.red;
+    const p = this.p;
+    while (heap.size > 0) {
+      const r0 = heap.rank[0];
+      const x0 = heap.index[0];
+      let c = 0;
+      while (heap.size > 0 && heap.index[0] === x0) {
+        c = (c + heap.coef[0]) % p;
+        heap.pop();
+      }
+      if (c !== 0) V.push(r0, x0, c);
+    }
+  }
+
+  private addColumn(V: ReductionMatrix, cols: SimplexList, col: number, factor: number, dim: number): void {
+    const { complex, work, red, p } = this;
+    const cr = cols.rank[col];
+    const cx = cols.index[col];
+    red.push(cr, cx, factor);
+    complex.pushCoboundary(work, cx, cr, factor, dim, p);
+    const end = V.end(col);
+    for (let e = V.start(col); e < end; e++) {
+      const c = (V.coef[e] * factor) % p;
+      red.push(V.rank[e], V.index[e], c);
+      complex.pushCoboundary(work, V.index[e], V.rank[e], c, dim, p);
+    }
+  }
+
+  /** Reduces the coboundary columns of dimension `dim`; returns the pivots (for clearing). */
+  private computePairs(cols: SimplexList, dim: number): PivotMap {
+    const { complex, work, red, p } = this;
+    const count = cols.length;
+    const pivots = new PivotMap(count);
+    const V = new ReductionMatrix(count);
+    const isPivot = (x: number): boolean => pivots.find(x) !== -1;
+    for (let c = 0; c < count; c++) {
+      if ((c & (CHECK_EVERY - 1)) === 0) {
+        this.checkCancelled();
+        this.progress(dim, c, count);
+      }
+      const r = cols.rank[c];
+      const x = cols.index[c];
+      V.appendColumn();
+      work.clear();
+      red.clear();
+      let has: boolean;
+      const emergent = complex.pushCoboundaryOrEmergent(work, x, r, dim, p, isPivot);
+      if (emergent !== -1) {
+        has = true;
+        this.pr = r;
+        this.px = emergent;
+        this.pc = complex.emergentCoef;
+      } else {
+        has = this.getPivot(work);
+      }
+      for (;;) {
+        if (!has) {
+          this.bars.push({ dim, birth: this.length[r], death: Infinity, birthSimplex: this.verticesOf(x, dim), deathSimplex: [] });
+          break;
+        }
+        const other = pivots.find(this.px);
+        if (other !== -1) {
+          const factor = p === 2 ? 1 : p - ((this.pc * this.inverse[pivots.lastCoef()]) % p);
+          this.addColumn(V, cols, other, factor, dim);
+          has = this.getPivot(work);
+          continue;
+        }
+        const facet = complex.zeroApparentFacet(this.px, this.pr, dim + 1);
+        if (facet !== -1) {
+          // The pivot is the younger half of an apparent pair whose column was never reduced: add the
+          // apparent facet's coboundary (that column's reduced form) to cancel it.
+          const ec = p === 2 ? 1 : (p - ((complex.facetSign === 1 ? this.pc : p - this.pc) % p)) % p;
+          red.push(this.pr, facet, ec);
+          complex.pushCoboundary(work, facet, this.pr, ec, dim, p);
+          has = this.getPivot(work);
+          continue;
+        }
+        if (this.length[this.pr] > this.length[r]) {
+          this.bars.push({
+            dim,
+            birth: this.length[r],
+            death: this.length[this.pr],
+            birthSimplex: this.verticesOf(x, dim),
+            deathSimplex: this.verticesOf(this.px, dim + 1),
+          });
+        }
+        pivots.set(this.px, c, this.pc);
+        this.flushReductionColumn(V);
+        break;
+      }
+    }
+    this.progress(dim, count, count);
+    return pivots;
+  }
+
+  /**
+   * Columns of dimension `dim`: the cofacets of the (dim-1)-simplices, minus those already paired as
+   * deaths in dim-1 (clearing) and those in apparent pairs, sorted newest first.
+   */
+  private assembleColumns(
+    simplices: SimplexList,
+    pivots: PivotMap,
+    dim: number,
+    keepSimplices: boolean,
+  ): { columns: SimplexList; simplices: SimplexList | null } {
+    const { complex } = this;
+    const cand = new SimplexList();
+    const next = keepSimplices ? new SimplexList() : null;
+    const found = new SimplexList();
+    for (let s = 0; s < simplices.length; s++) {
+      if ((s & 0xfff) === 0) this.checkCancelled();
+      cand.length = 0;
+      complex.appendUpperCofacets(simplices.index[s], simplices.rank[s], dim - 1, cand);
+      for (let t = 0; t < cand.length; t++) {
+        const r = cand.rank[t];
+        const x = cand.index[t];
+        next?.push(r, x);
+        if (pivots.has(x)) continue;
+        if (complex.zeroApparentCofacet(x, r, dim) !== -1 || complex.zeroApparentFacet(x, r, dim) !== -1) continue;
+        found.push(r, x);
+      }
+    }
+    const order = new Uint32Array(found.length);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    const fr = found.rank;
+    const fx = found.index;
+    order.sort((a, b) => fr[b] - fr[a] || fx[a] - fx[b]);
+    const columns = new SimplexList();
+    for (let i = 0; i < order.length; i++) columns.push(fr[order[i]], fx[order[i]]);
+    return { columns, simplices: next };
+  }
+}

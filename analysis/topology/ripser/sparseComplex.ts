@@ -1,0 +1,212 @@
+/**
+ * Rips complex over sorted neighbour lists (edges within the threshold only): the cofacets of a simplex
+ * are the common neighbours of its vertices, found by walking their lists downwards in lockstep
+ * (Ripser's sparse coboundary enumerator). Memory and time scale with the number of edges, not n^2.
+ */
+import type { BinomialTable } from './binomial';
+import { largestOffDiameterVertex, type RipsComplex, type SimplexList } from './complex';
+import type { SparseRanks } from './edgeFiltration';
+import type { EntryHeap } from './entryHeap';
+
+export class SparseComplex implements RipsComplex {
+  readonly verts: Int32Array;
+  facetSign = 1;
+  emergentCoef = 1;
+  private readonly it: Int32Array;
+  private readonly lo: Int32Array;
+  private readonly fv: Int32Array;
+  /** Iterators of the searches that may run while `walkCoboundary` holds `it`/`lo`. */
+  private readonly it2: Int32Array;
+  private readonly offsets: Int32Array;
+  private readonly nbr: Int32Array;
+  private readonly nrank: Int32Array;
+
+  constructor(
+    readonly edges: SparseRanks,
+    private readonly binom: BinomialTable,
+    maxDim: number,
+  ) {
+    this.verts = new Int32Array(maxDim + 3);
+    this.it = new Int32Array(maxDim + 3);
+    this.lo = new Int32Array(maxDim + 3);
+    this.fv = new Int32Array(maxDim + 3);
+    this.it2 = new Int32Array(maxDim + 3);
+    this.offsets = edges.offsets;
+    this.nbr = edges.neighbors;
+    this.nrank = edges.neighborRanks;
+  }
+
+  decode(idx: number, dim: number): void {
+    this.binom.vertices(idx, dim, this.verts);
+  }
+
+  /** Points the list iterators at the top of the neighbour lists of `vs[0..count)`. */
+  private startLists(vs: Int32Array, count: number): void {
+    for (let i = 0; i < count; i++) {
+      this.it[i] = this.offsets[vs[i] + 1] - 1;
+      this.lo[i] = this.offsets[vs[i]];
+    }
+  }
+
+  pushCoboundary(heap: EntryHeap, idx: number, rank: number, coef: number, dim: number, modulus: number): void {
+    this.decode(idx, dim);
+    this.walkCoboundary(heap, idx, rank, coef, dim, modulus, null);
+  }
+
+  pushCoboundaryOrEmergent(
+    heap: EntryHeap,
+    idx: number,
+    rank: number,
+    dim: number,
+    modulus: number,
+    isPivot: (cofacetIndex: number) => boolean,
+  ): number {
+    this.decode(idx, dim);
+    return this.walkCoboundary(heap, idx, rank, 1, dim, modulus, isPivot);
+  }
+
+  private walkCoboundary(
+    heap: EntryHeap,
+    idx: number,
+    rank: number,
+    coef: number,
+    dim: number,
+    modulus: number,
+    isPivot: ((cofacetIndex: number) => boolean) | null,
+  ): number {
+    const { verts, it, lo, nbr, nrank } = this;
+    const B = this.binom.rows;
+    this.startLists(verts, dim + 1);
+    let idxBelow = idx;
+    let idxAbove = 0;
+    let k = dim + 1;
+    let pos = 0;
+    let checkEmergent = isPivot !== null;
+    const negCoef = (modulus - coef) % modulus;
+    const lo0 = lo[0];
+    outer: for (let p0 = it[0]; p0 >= lo0; p0--) {
+      const v = nbr[p0];
+      let r = nrank[p0];
+      if (r < rank) r = rank;
+      for (let i = 1; i <= dim; i++) {
+        let q = it[i];
+        const l = lo[i];
+        while (q >= l && nbr[q] > v) q--;
+        it[i] = q;
+        if (q < l) break outer;
+        if (nbr[q] !== v) continue outer;
+        if (nrank[q] > r) r = nrank[q];
+      }
+      while (pos <= dim && verts[pos] > v) {
+        idxBelow -= B[k][verts[pos]];
+        idxAbove += B[k + 1][verts[pos]];
+        k--;
+        pos++;
+      }
+      const cofacet = idxAbove + B[k + 1][v] + idxBelow;
+      if (checkEmergent && r === rank) {
+        checkEmergent = false;
+        if (!isPivot!(cofacet) && this.zeroApparentFacet(cofacet, r, dim + 1) === -1) {
+          heap.clear();
+          this.emergentCoef = k & 1 ? negCoef : coef;
+          return cofacet;
+        }
+      }
+      heap.push(r, cofacet, k & 1 ? negCoef : coef);
+    }
+    return -1;
+  }
+
+  /** Largest common neighbour v > floor of `vs[0..count)` with all its edges to them of rank < `rank`. */
+  private highestCommonNeighborBelowRank(vs: Int32Array, count: number, rank: number, floor: number): number {
+    const { nbr, nrank, offsets } = this;
+    const it = this.it2;
+    for (let i = 0; i < count; i++) it[i] = offsets[vs[i] + 1] - 1;
+    const lo0 = offsets[vs[0]];
+    outer: for (let p0 = it[0]; p0 >= lo0; p0--) {
+      const v = nbr[p0];
+      if (v <= floor) return -1;
+      if (nrank[p0] >= rank) continue;
+      for (let i = 1; i < count; i++) {
+        let q = it[i];
+        const l = offsets[vs[i]];
+        while (q >= l && nbr[q] > v) q--;
+        it[i] = q;
+        if (q < l) return -1;
+        if (nbr[q] !== v || nrank[q] >= rank) continue outer;
+      }
+      return v;
+    }
+    return -1;
+  }
+
+  zeroApparentCofacet(idx: number, rank: number, dim: number): number {
+    const vs = this.fv;
+    this.binom.vertices(idx, dim, vs);
+    const a = this.edges.uOfRank[rank];
+    const b = this.edges.vOfRank[rank];
+    const m = largestOffDiameterVertex(vs, dim, a, b);
+    const v = this.highestCommonNeighborBelowRank(vs, dim + 1, rank, m);
+    if (v < 0) return -1;
+    const B = this.binom.rows;
+    let idxBelow = idx;
+    let idxAbove = 0;
+    let k = dim + 1;
+    for (let pos = 0; pos <= dim && vs[pos] > v; pos++) {
+      idxBelow -= B[k][vs[pos]];
+      idxAbove += B[k + 1][vs[pos]];
+      k--;
+    }
+    return idxAbove + B[k + 1][v] + idxBelow;
+  }
+
+  zeroApparentFacet(idx: number, rank: number, dim: number): number {
+    if (dim < 2) return -1;
+    const vs = this.fv;
+    this.binom.vertices(idx, dim, vs);
+    const a = this.edges.uOfRank[rank];
+    const b = this.edges.vOfRank[rank];
+    let wPos = -1;
+    for (let i = 0; i <= dim; i++) {
+      if (vs[i] !== a && vs[i] !== b) {
+        wPos = i;
+        break;
+      }
+    }
+    const w = vs[wPos];
+    const B = this.binom.rows;
+    let facet = 0;
+    for (let i = wPos; i < dim; i++) vs[i] = vs[i + 1]; // drop w, keep descending order
+    for (let j = 0; j < dim; j++) facet += B[dim - j][vs[j]];
+    if (this.highestCommonNeighborBelowRank(vs, dim, rank, w) >= 0) return -1;
+    this.facetSign = (dim - wPos) & 1 ? -1 : 1;
+    return facet;
+  }
+
+  appendUpperCofacets(idx: number, rank: number, dim: number, out: SimplexList): void {
+    const vs = this.fv;
+    this.binom.vertices(idx, dim, vs);
+    const { nbr, nrank, offsets } = this;
+    const it = this.it2;
+    for (let i = 0; i <= dim; i++) it[i] = offsets[vs[i] + 1] - 1;
+    const top = vs[0];
+    const lo0 = offsets[vs[0]];
+    const B = this.binom.rows;
+    outer: for (let p0 = it[0]; p0 >= lo0; p0--) {
+      const v = nbr[p0];
+      if (v <= top) return;
+      let r = nrank[p0];
+      if (r < rank) r = rank;
+      for (let i = 1; i <= dim; i++) {
+        let q = it[i];
+        const l = offsets[vs[i]];
+        while (q >= l && nbr[q] > v) q--;
+        it[i] = q;
+        if (q < l) return;
+        if (nbr[q] !== v) continue outer;
+        if (nrank[q] > r) r = nrank[q];
+      }
+      out.push(r, idx + B[dim + 2][v]);
+    }
+  }
+}

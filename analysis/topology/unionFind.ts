@@ -1,0 +1,38 @@
+/**
+ * Disjoint sets over 0..n-1 with path compression and union by rank, in typed arrays. Shared by the
+ * Rips H0 pass and sublevel-set persistence.
+ */
+export class UnionFind {
+  private readonly parent: Int32Array;
+  private readonly rank: Uint8Array;
+
+  constructor(n: number) {
+    this.parent = new Int32Array(n);
+    this.rank = new Uint8Array(n);
+    for (let i = 0; i < n; i++) this.parent[i] = i;
+  }
+
+  find(x: number): number {
+    const parent = this.parent;
+    let root = x;
+    while (parent[root] !== root) root = parent[root];
+    while (parent[x] !== root) {
+      const next = parent[x];
+      parent[x] = root;
+      x = next;
+    }
+    return root;
+  }
+
+  /** Links the sets of two roots (callers pass roots from `find`); returns the new root. */
+  linkRoots(a: number, b: number): number {
+    if (a === b) return a;
+    if (this.rank[a] > this.rank[b]) {
+      this.parent[b] = a;
+      return a;
+    }
+    this.parent[a] = b;
+    if (this.rank[a] === this.rank[b]) this.rank[b]++;
+    return b;
+  }
+}
