@@ -131,9 +131,14 @@ DRIVER_PGID=""
 finish() {
   local rc=$?
   # Kill whole groups: code-server forks the extension host, file watcher and TopoLens' worker.
-  for g in "$DRIVER_PGID" "$CS_PGID"; do [ -n "$g" ] && kill -TERM -- "-$g" 2>/dev/null || true; done
-  sleep 1
-  for g in "$DRIVER_PGID" "$CS_PGID"; do [ -n "$g" ] && kill -KILL -- "-$g" 2>/dev/null || true; done
+  local groups=() g alive
+  for g in "$DRIVER_PGID" "$CS_PGID"; do [ -n "$g" ] && groups+=("$g"); done
+  for g in "${groups[@]}"; do kill -TERM -- "-$g" 2>/dev/null || true; done
+  for _ in $(seq 1 20); do   # up to 2 s to exit cleanly, then no more asking
+    alive=0; for g in "${groups[@]}"; do kill -0 -- "-$g" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break; sleep 0.1
+  done
+  for g in "${groups[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
   # Logs for whoever reads a failure: code-server, the extension host, TopoLens' output channel.
   cp "$RUN/code-server.log" "$OUT/" 2>/dev/null || true
   find "$RUN/user-data/logs" -name 'remoteexthost.log' -exec cat {} + > "$OUT/exthost.log" 2>/dev/null || true
