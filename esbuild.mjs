@@ -24,7 +24,7 @@ function nodeConfig(entry, outfile, extra = {}) {
     target: 'node20',
     sourcemap: true,
     minify: production,
-    external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'esbuild'],
+    external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'esbuild', '@tensorflow/tfjs-backend-wasm/package.json'],
     logLevel: 'warning',
     ...extra,
   };
@@ -85,6 +85,12 @@ if (watch) {
   console.log(`[esbuild] watching ${configs.length} bundles`);
 } else {
   const t0 = Date.now();
-  await Promise.all(configs.map((c) => esbuild.build(c)));
+  // Build every bundle even when one fails, so one broken entry does not hide the others' errors.
+  const results = await Promise.allSettled(configs.map((c) => esbuild.build(c)));
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length > 0) {
+    console.error(`[esbuild] ${failed.length} of ${configs.length} bundles failed`);
+    process.exit(1);
+  }
   console.log(`[esbuild] built ${configs.length} bundles in ${Date.now() - t0} ms`);
 }

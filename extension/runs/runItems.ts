@@ -7,7 +7,12 @@ import path from 'node:path';
 import type { CheckpointRef, RunEntry } from '../../analysis/store/runStore';
 import type { RunStatus } from '../../analysis/store/runFormat';
 
-export type RunsNode = { kind: 'run'; entry: RunEntry } | { kind: 'checkpoint'; entry: RunEntry; checkpoint: CheckpointRef };
+/** Loss and accuracy measured at a checkpoint (the `eval` record of metrics.jsonl at that step). */
+export interface CheckpointMetrics { trainLoss: number; trainAccuracy: number; testLoss?: number; testAccuracy?: number }
+
+export type RunsNode =
+  | { kind: 'run'; entry: RunEntry }
+  | { kind: 'checkpoint'; entry: RunEntry; checkpoint: CheckpointRef; metrics?: CheckpointMetrics };
 
 const STATUS_ICONS: Record<RunStatus, vscode.ThemeIcon> = {
   running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
@@ -36,7 +41,7 @@ export function runTreeItem(entry: RunEntry): vscode.TreeItem {
   const item = new vscode.TreeItem(run.name, collapsible);
   item.id = `run:${entry.dir}`;
   const accuracy = percent(run.summary?.testAccuracy ?? run.summary?.trainAccuracy);
-  item.description = [run.status, run.backend, accuracy && `acc ${accuracy}`].filter(Boolean).join(' · ');
+  item.description = [run.status, run.backend, accuracy && `acc ${accuracy}`, shortTime(run.timings.startedAt)].filter(Boolean).join(' · ');
   item.iconPath = STATUS_ICONS[run.status];
   item.contextValue = run.status === 'running' ? 'run.running' : 'run';
   item.resourceUri = vscode.Uri.file(entry.dir);
@@ -56,14 +61,30 @@ export function runTreeItem(entry: RunEntry): vscode.TreeItem {
   return item;
 }
 
-export function checkpointTreeItem(entry: RunEntry, checkpoint: CheckpointRef): vscode.TreeItem {
+export function checkpointTreeItem(entry: RunEntry, checkpoint: CheckpointRef, metrics: CheckpointMetrics | undefined): vscode.TreeItem {
   const item = new vscode.TreeItem(`step ${checkpoint.step}`, vscode.TreeItemCollapsibleState.None);
   item.id = `checkpoint:${checkpoint.file}`;
   item.iconPath = new vscode.ThemeIcon('circle-small-filled');
   item.contextValue = 'checkpoint';
-  item.tooltip = `${path.basename(checkpoint.file)}\nClick to open the panels at step ${checkpoint.step}.`;
+  const acc = percent(metrics?.testAccuracy ?? metrics?.trainAccuracy);
+  if (metrics) item.description = `loss ${metrics.trainLoss.toFixed(3)}${acc ? ` · acc ${acc}` : ''}`;
+  const lines = [path.basename(checkpoint.file)];
+  if (metrics) {
+    lines.push(`train loss ${metrics.trainLoss.toFixed(4)}, accuracy ${percent(metrics.trainAccuracy)}`);
+    if (metrics.testLoss !== undefined) lines.push(`test loss ${metrics.testLoss.toFixed(4)}, accuracy ${percent(metrics.testAccuracy)}`);
+  }
+  lines.push(`Click to open the panels at step ${checkpoint.step}.`);
+  item.tooltip = lines.join('\n');
   item.command = { command: 'topolens.openCheckpoint', title: 'Open Checkpoint', arguments: [{ kind: 'checkpoint', entry, checkpoint } satisfies RunsNode] };
   return item;
+}
+
+/** "08:15" today, "Nov 21 08:15" otherwise: enough to tell runs of the same preset apart. */
+function shortTime(iso: string): string | undefined {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return undefined;
+  const hm = t.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  return t.toDateString() === new Date().toDateString() ? hm : `${t.toLocaleDateString('en-US', { month: 'short', day: 'numeric' })} ${hm}`;
 }
 
 function escapeMd(s: string): string {

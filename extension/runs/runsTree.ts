@@ -5,8 +5,8 @@
  */
 import * as vscode from 'vscode';
 import fs from 'node:fs';
-import { listRuns, readRun, type RunEntry } from '../../analysis/store/runStore';
-import { checkpointTreeItem, runTreeItem, type RunsNode } from './runItems';
+import { listRuns, readMetrics, readRun, type RunEntry } from '../../analysis/store/runStore';
+import { checkpointTreeItem, runTreeItem, type CheckpointMetrics, type RunsNode } from './runItems';
 import { log } from '../log';
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
@@ -38,7 +38,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   }
 
   getTreeItem(node: RunsNode): vscode.TreeItem {
-    return node.kind === 'run' ? runTreeItem(node.entry) : checkpointTreeItem(node.entry, node.checkpoint);
+    return node.kind === 'run' ? runTreeItem(node.entry) : checkpointTreeItem(node.entry, node.checkpoint, node.metrics);
   }
 
   getChildren(node?: RunsNode): RunsNode[] {
@@ -53,7 +53,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     }
     if (node.kind === 'run') {
       const fresh = readRun(node.entry.dir);
-      return fresh.checkpoints.map((checkpoint) => ({ kind: 'checkpoint', entry: fresh, checkpoint }));
+      const metrics = checkpointMetrics(fresh.dir);
+      return fresh.checkpoints.map((checkpoint) => ({ kind: 'checkpoint', entry: fresh, checkpoint, metrics: metrics.get(checkpoint.step) }));
     }
     return [];
   }
@@ -89,4 +90,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     clearTimeout(this.refreshTimer);
     this.changeEmitter.dispose();
   }
+}
+
+/** Eval metrics by step; a run with unreadable metrics still lists its checkpoints (without numbers). */
+function checkpointMetrics(runDir: string): Map<number, CheckpointMetrics> {
+  const byStep = new Map<number, CheckpointMetrics>();
+  try {
+    for (const r of readMetrics(runDir)) if (r.kind === 'eval') byStep.set(r.step, r);
+  } catch (e) {
+    log().warn(e instanceof Error ? e.message : String(e));
+  }
+  return byStep;
 }

@@ -57,6 +57,10 @@ app.append(header, controls, status, chartBox, summary, explain);
 app.removeAttribute('aria-busy');
 const tooltip = createTooltip(document.body);
 
+function superscript(n: number): string {
+  return String(n).replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)]);
+}
+
 function labelled(text: string, control: HTMLElement): HTMLElement {
   return el('label', { class: 'control' }, el('span', { class: 'control-label' }, text), control);
 }
@@ -97,7 +101,7 @@ function visibleDims(b: WeightBarcode): number[] {
 function render(): void {
   const b = current;
   if (!b) return;
-  subtitle.textContent = `${b.runName} · layer ${b.layer} · step ${b.step} · ${b.nPoints} neurons in ℝ^${b.pointDim} · ${formatNumber(b.computeMs)} ms`;
+  subtitle.textContent = `${b.runName} · layer ${b.layer} · step ${b.step} · ${b.nPoints} neurons in ℝ${superscript(b.pointDim)} · ${formatNumber(b.computeMs)} ms`;
   renderControls(b);
   const bars = b.bars.filter((x) => !hiddenDims.has(x.dim));
   const width = Math.max(360, chartBox.clientWidth || 640);
