@@ -1,11 +1,13 @@
 import type { Tf, Tensor } from './tf';
 
 /**
- * Two convolution gradient kernels for the wasm backend (tfjs-backend-wasm 4.22):
+ * Kernels that make training on the wasm backend (tfjs-backend-wasm 4.22) possible and fast:
  *  - Conv2DBackpropFilter does not exist there, so conv layers cannot train at all;
- *  - Conv2DBackpropInput exists but is a naive loop, the hot spot of CNN training.
- * Both are re-expressed with ops the wasm backend runs fast (XNNPACK conv2d, pad, transpose, slice).
- * Tests compare both against the cpu backend's reference kernels.
+ *  - Conv2DBackpropInput exists but is a naive loop, the hot spot of CNN training;
+ *  - BatchMatMul with transposeA/transposeB (every dense-layer gradient: dW = x^T dy, dx = dy W^T) leaves
+ *    XNNPACK for a naive loop that is 10-20x slower than transposing first.
+ * All are re-expressed with ops the wasm backend runs fast (XNNPACK conv2d/matmul, pad, transpose, slice).
+ * Tests compare them against the cpu backend's reference kernels.
  */
 
 interface ConvAttrs {
@@ -72,12 +74,42 @@ function backpropInput(tf: Tf, dy: Tensor, filter: Tensor, a: ConvAttrs): Tensor
   });
 }
 
+type KernelFunc = NonNullable<ReturnType<Tf['getKernel']>>['kernelFunc'];
+
+/** Wraps wasm's BatchMatMul: explicit transposes (cheap, O(n^2)) so the product itself stays on XNNPACK. */
+function registerMatMulTransposeFix(tf: Tf): void {
+  const original = tf.getKernel('BatchMatMul', 'wasm');
+  if (!original) return;
+  const inner: KernelFunc = original.kernelFunc;
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel({
+    kernelName: 'BatchMatMul',
+    backendName: 'wasm',
+    // The original binds its wasm function in setupFunc when the backend initialises: keep it.
+    setupFunc: original.setupFunc,
+    kernelFunc: (args) => {
+      const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+      if (!transposeA && !transposeB) return inner(args);
+      const a = args.inputs.a as Tensor;
+      const b = args.inputs.b as Tensor;
+      const swapLast = (t: Tensor) => tf.transpose(t, [...Array.from({ length: t.rank - 2 }, (_, i) => i), t.rank - 1, t.rank - 2]);
+      const aT = transposeA ? swapLast(a) : a;
+      const bT = transposeB ? swapLast(b) : b;
+      const out = inner({ ...args, inputs: { a: aT, b: bT }, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+      if (aT !== a) aT.dispose();
+      if (bT !== b) bT.dispose();
+      return out;
+    },
+  });
+}
+
 let registered = false;
 
 /** Idempotent. Call after the wasm backend is registered (before or after it is selected). */
 export function registerWasmConvGradKernels(tf: Tf): void {
   if (registered) return;
   registered = true;
+  registerMatMulTransposeFix(tf);
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
   tf.registerKernel({
     kernelName: 'Conv2DBackpropFilter',
