@@ -67,3 +67,28 @@ test('a small CNN trains on wasm: conv kernels are [kh, kw, in, out] and the los
   assert.deepEqual(last['dense2/kernel'].shape, [16, 10]);
   assert.ok(run.run!.summary!.trainLoss < Math.log(10) - 0.3, `train loss ${run.run!.summary!.trainLoss}`);
 });
+
+test('wasm BatchMatMul with transposed operands matches the cpu backend (2-D and batched)', async () => {
+  await selectBackend('wasm', { log: () => undefined });
+  const rng = new Rng(11);
+  const rand = (shape: number[]) => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.normal()), shape);
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[5, 7], [5, 3], true, false],
+    [[4, 6], [3, 6], false, true],
+    [[6, 4], [3, 6], true, true],
+    [[2, 5, 7], [2, 5, 3], true, false],
+    [[2, 4, 6], [2, 3, 6], false, true],
+  ];
+  for (const [as, bs, ta, tb] of cases) {
+    await tf.setBackend('cpu');
+    const a = rand(as);
+    const b = rand(bs);
+    const av = Array.from(a.dataSync());
+    const bv = Array.from(b.dataSync());
+    const ref = Array.from(tf.matMul(a, b, ta, tb).dataSync());
+    await tf.setBackend('wasm');
+    const got = tf.tidy(() => Array.from(tf.matMul(tf.tensor(av, as), tf.tensor(bv, bs), ta, tb).dataSync()));
+    assert.equal(got.length, ref.length);
+    got.forEach((v, i) => assert.ok(Math.abs(v - ref[i]) < 1e-4, `${as}x${bs} ta=${ta} tb=${tb} [${i}] ${v} vs ${ref[i]}`));
+  }
+});
