@@ -36,7 +36,8 @@ export interface PrepareOptions {
   probeSplit: 'train' | 'test';
   probeSeed: number;
   evalTrainSize: number | 'all';
-  evalTestSize: number | 'all';
+  /** 'probe': the evaluation test set is the probe set (when it comes from the test split). */
+  evalTestSize: number | 'all' | 'probe';
 }
 
 /**
@@ -146,6 +147,8 @@ export function prepareData(raw: RawDataset, o: PrepareOptions): PreparedData {
   const probeFrom = o.probeSplit === 'test' && test.n > 0 ? test : train;
   const probeIdx = stratifiedIndices(probeFrom.y, o.probeSize, raw.classes, permutation(probeFrom.n, deriveSeed(o.probeSeed, 'probe')));
   const evalIdx = (s: Split, size: number | 'all') => (size === 'all' ? Int32Array.from({ length: s.n }, (_, i) => i) : stratifiedIndices(s.y, size, raw.classes));
+  const probe = { ...gather(probeFrom, probeIdx, d), split: probeFrom === test ? ('test' as const) : ('train' as const), indices: probeIdx };
+  const testEvalSize = o.evalTestSize === 'probe' ? 'all' : o.evalTestSize;
   return {
     name: raw.name,
     source: raw.source,
@@ -154,8 +157,9 @@ export function prepareData(raw: RawDataset, o: PrepareOptions): PreparedData {
     classNames: raw.classNames,
     train,
     test,
-    probe: { ...gather(probeFrom, probeIdx, d), split: probeFrom === test ? 'test' : 'train', indices: probeIdx },
+    probe,
     evalTrain: gather(train, evalIdx(train, o.evalTrainSize), d),
-    evalTest: gather(test, evalIdx(test, o.evalTestSize), d),
+    // 'probe' with a test-split probe: the probe set itself (scored from its recorded predictions).
+    evalTest: o.evalTestSize === 'probe' && probe.split === 'test' ? probe : gather(test, evalIdx(test, testEvalSize), d),
   };
 }

@@ -41,8 +41,8 @@ export async function evaluate(tf: Tf, net: Network, split: Split, classes: numb
   for (let from = 0; from < split.n; from += EVAL_CHUNK) {
     const to = Math.min(split.n, from + EVAL_CHUNK);
     const [l, a] = tf.tidy(() => {
-      const x = tf.tensor2d(split.x.subarray(from * d, to * d).slice(), [to - from, d]);
-      const y = tf.tensor1d(split.y.subarray(from, to).slice(), 'int32');
+      const x = tf.tensor2d(split.x.subarray(from * d, to * d), [to - from, d]);
+      const y = tf.tensor1d(split.y.subarray(from, to), 'int32');
       const out = net.forward(x);
       return [tf.mul(meanCrossEntropy(tf, out, y, classes, net.outputIsProbabilities), to - from), tf.sum(tf.cast(tf.equal(tf.argMax(out, 1), y), 'float32'))];
     });
@@ -54,13 +54,27 @@ export async function evaluate(tf: Tf, net: Network, split: Split, classes: numb
   return { loss: lossSum / split.n, accuracy: correct / split.n };
 }
 
+/** Mean cross-entropy and accuracy of recorded probabilities [n, classes] against labels (what a probe set scores). */
+export function scoreProbabilities(probs: Float32Array, labels: Int32Array, classes: number): { loss: number; accuracy: number } {
+  let loss = 0;
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const row = probs.subarray(i * classes, (i + 1) * classes);
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (row[c] > row[best]) best = c;
+    correct += Number(best === labels[i]);
+    loss -= Math.log(Math.max(row[labels[i]], 1e-7));
+  }
+  return { loss: loss / labels.length, accuracy: correct / labels.length };
+}
+
 /** Predicted class probabilities [n, classes] for the samples of `split`, as a fresh Float32Array. */
 export async function predictProbabilities(tf: Tf, net: Network, split: Split, classes: number, d: number): Promise<Float32Array> {
   const out = new Float32Array(split.n * classes);
   for (let from = 0; from < split.n; from += EVAL_CHUNK) {
     const to = Math.min(split.n, from + EVAL_CHUNK);
     const p = tf.tidy(() => {
-      const o = net.forward(tf.tensor2d(split.x.subarray(from * d, to * d).slice(), [to - from, d]));
+      const o = net.forward(tf.tensor2d(split.x.subarray(from * d, to * d), [to - from, d]));
       return net.outputIsProbabilities ? o : tf.softmax(o);
     });
     out.set(await p.data(), from * classes); // set() copies: never keep the backend's storage

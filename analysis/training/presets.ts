@@ -36,7 +36,6 @@ function gabella(init: TrainConfigInput['init'], fast: boolean): TrainConfigInpu
     epochs: fast ? 20 : 70,
     checkpoints: { kind: 'even', count: 201 },
     probe: { size: 1000, split: 'test' },
-    evaluation: fast ? { trainSize: 2000, testSize: 2000 } : { trainSize: 10000, testSize: 'all' },
   };
 }
 
@@ -45,7 +44,7 @@ function manifold(model: TrainConfigInput['model'], optimizer: TrainConfigInput[
   return {
     dataset: MANIFOLD_DATA, model, optimizer, batchSize: 100, epochs: 5, init: { kind: 'glorot-uniform' },
     checkpoints: { kind: 'log', count: 67 }, probe: { size: 1000, split: 'test' }, seeds: { probe: 7 },
-    evaluation: { trainSize: 2000, testSize: 2000 }, ...extra,
+    ...extra,
   };
 }
 
@@ -95,7 +94,6 @@ const DEFS: { id: string; label: string; description: string; source: string; co
       epochs: 3,
       checkpoints: { kind: 'even', count: 16 },
       probe: { size: 500, split: 'test' },
-      evaluation: { trainSize: 1000, testSize: 1000 },
     },
   },
   {

@@ -5,7 +5,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from './backend';
 import { configWarnings, parseTrainConfig, type TrainConfig } from './config';
 import { buildNetwork, resolveLayers, type Network } from './network';
-import { evaluate, gatherBatch, meanAccuracy, meanCrossEntropy, predictProbabilities } from './objective';
+import { evaluate, gatherBatch, meanAccuracy, meanCrossEntropy, predictProbabilities, scoreProbabilities } from './objective';
 import { Optimizer } from './optimizers';
 import { checkpointSteps, learningRate } from './schedules';
 import { resumeStatePath, snapshotWeights, writeCheckpoint, writeProbeFile, writeResumeState } from './recorder';
@@ -205,7 +205,7 @@ class TrainingSession {
       const weights = await snapshotWeights(net);
       const probs = await predictProbabilities(tf, net, data.probe, data.classes, d);
       const tr = await evaluate(tf, net, data.evalTrain, data.classes, d);
-      const te = data.evalTest.n > 0 ? await evaluate(tf, net, data.evalTest, data.classes, d) : undefined;
+      const te = data.evalTest === data.probe ? scoreProbabilities(probs, data.probe.y, data.classes) : data.evalTest.n > 0 ? await evaluate(tf, net, data.evalTest, data.classes, d) : undefined;
       const epoch = step / stepsPerEpoch;
       const file = writeCheckpoint(runDir, step, weights, { dtype: 'F32', shape: [data.probe.n, data.classes], data: probs }, { ...baseMeta, epoch: String(epoch) });
       writeResumeState(runDir, step, optimizer.iterations, await optimizer.state());

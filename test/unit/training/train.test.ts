@@ -181,3 +181,20 @@ test('the tensor count stays flat over 2,000 steps', async () => {
   const after = tf.memory().numTensors;
   assert.ok(after <= counts[0] - 4, 'variables and optimiser slots are disposed at the end');
 });
+
+test("evaluation testSize 'probe' scores the recorded probe predictions like a full evaluation of the same samples", async () => {
+  const root = tmp();
+  // A probe set covering the whole 100-sample test split: both ways score the same samples.
+  const a = await trainRun(request(moons({ probe: { size: 100 }, evaluation: { trainSize: 'all', testSize: 'probe' } }), root));
+  const b = await trainRun(request(moons({ probe: { size: 100 }, evaluation: { trainSize: 'all', testSize: 'all' } }), root));
+  const ea = readMetrics(a.runDir).filter((m) => m.kind === 'eval');
+  const eb = readMetrics(b.runDir).filter((m) => m.kind === 'eval');
+  assert.equal(ea.length, eb.length);
+  ea.forEach((m, i) => {
+    const n = eb[i];
+    assert.ok(m.kind === 'eval' && n.kind === 'eval');
+    assert.equal(m.testAccuracy, n.testAccuracy);
+    assert.ok(Math.abs(m.testLoss! - n.testLoss!) < 1e-4, `${m.testLoss} vs ${n.testLoss}`);
+    assert.equal(m.trainLoss, n.trainLoss);
+  });
+});
