@@ -5,8 +5,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDemoCommand } from './commands/demo';
 import { registerRunsCommands } from './commands/runs';
-import { registerPhCommand } from './commands/ph';
-import { registerMapperCommand } from './commands/mapper';
 import { registerTrainCommand } from './commands/train';
 
 async function main(argv: string[]): Promise<void> {
@@ -18,8 +16,6 @@ async function main(argv: string[]): Promise<void> {
   registerDemoCommand(program);
   registerTrainCommand(program);
   registerRunsCommands(program);
-  registerPhCommand(program);
-  registerMapperCommand(program);
   await program.parseAsync(argv);
 }
 

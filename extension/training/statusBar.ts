@@ -22,7 +22,7 @@ export class TrainingStatusBar implements vscode.Disposable {
     const loss = Number.isFinite(p.loss) ? p.loss.toFixed(4) : String(p.loss);
     this.item.text = `$(sync~spin) ${name} · step ${p.step}/${p.totalSteps} · loss ${loss} · ${Math.round(p.samplesPerSec).toLocaleString('en-US')} samples/s${backend ? ` · ${backend}` : ''}`;
     const eta = p.etaSeconds !== undefined ? `, about ${formatSeconds(p.etaSeconds)} left` : '';
-    this.item.tooltip = `TopoLens: training "${name}" — epoch ${p.epoch}${eta}. Click to stop.`;
+    this.item.tooltip = `TopoLens: training "${name}" — epoch ${p.epoch.toFixed(2)}${eta}. Click to stop.`;
   }
 
   finished(text: string): void {

@@ -182,7 +182,7 @@ export class TrainingController implements vscode.Disposable {
 }
 
 function progressMessage(p: TrainProgress): string {
-  const parts = [`step ${p.step}/${p.totalSteps}`, `epoch ${p.epoch}`, `loss ${Number.isFinite(p.loss) ? p.loss.toFixed(4) : p.loss}`];
+  const parts = [`step ${p.step}/${p.totalSteps}`, `epoch ${p.epoch.toFixed(2)}`, `loss ${Number.isFinite(p.loss) ? p.loss.toFixed(4) : p.loss}`];
   if (p.accuracy !== undefined) parts.push(`acc ${(100 * p.accuracy).toFixed(1)}%`);
   parts.push(`${Math.round(p.samplesPerSec).toLocaleString('en-US')} samples/s`);
   if (p.etaSeconds !== undefined) parts.push(`ETA ${Math.round(p.etaSeconds)} s`);

@@ -16,7 +16,7 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr) {
   const clear = () => { if (tty && lastLine) stream.write('\r\x1b[K'); };
   return {
     update(p: TrainProgress): void {
-      const line = `step ${p.step}/${p.totalSteps} · epoch ${p.epoch} · loss ${p.loss.toFixed(4)}` +
+      const line = `step ${p.step}/${p.totalSteps} · epoch ${p.epoch.toFixed(2)} · loss ${p.loss.toFixed(4)}` +
         (p.accuracy !== undefined ? ` · acc ${(100 * p.accuracy).toFixed(1)}%` : '') +
         ` · ${Math.round(p.samplesPerSec)} samples/s` + (p.etaSeconds !== undefined ? ` · ETA ${Math.round(p.etaSeconds)} s` : '');
       if (tty) { clear(); stream.write(line); lastLine = line; } else if (p.checkpoint) stream.write(`${line} · checkpoint\n`);
