@@ -73,7 +73,7 @@ export function registerHandlers(connection: MessageConnection): void {
 
 async function resolveConfig(p: TrainParams): Promise<TrainConfig> {
   try {
-    if (p.config) return parseTrainConfig(p.config, 'train request');
+    if (p.config !== undefined) return parseTrainConfig(p.config, p.configSource ?? 'train request');
     const base = getPreset(p.presetId ?? 'quick').config;
     if (!p.modelFile) return base;
     const mod = await loadModelModule(p.modelFile);

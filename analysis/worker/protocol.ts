@@ -5,7 +5,6 @@
  */
 import { NotificationType, ProgressType, RequestType } from 'vscode-jsonrpc';
 import type { BackendPreference } from '../training/backend';
-import type { TrainConfig } from '../training/config';
 import type { TrainProgress, TrainResult } from '../training/train';
 import type { RunEntry } from '../store/runStore';
 import type { WeightBarcode } from '../analyses/types';
@@ -14,7 +13,9 @@ import type { GpuCheckReport } from '../training/gpuCheck';
 export interface TrainParams {
   /** A preset id (see analysis/training/presets.ts) or a full config; `config` wins when both are given. */
   presetId?: string;
-  config?: TrainConfig;
+  /** A run config as JSON (validated in the worker, errors name `configSource`). */
+  config?: unknown;
+  configSource?: string;
   /** A workspace module exporting `createModel(tf)`; only sent from trusted workspaces. */
   modelFile?: string;
   runsRoot: string;

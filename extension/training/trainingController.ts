@@ -21,7 +21,10 @@ import { TrainingStatusBar } from './statusBar';
 
 interface ActiveTraining { name: string; runId?: string; runDir?: string; cts: CancellationTokenSource }
 
-export interface TrainOptions { presetId?: string; modelFile?: vscode.Uri; openPanels?: boolean }
+export interface TrainOptions { presetId?: string; modelFile?: vscode.Uri; configFile?: vscode.Uri; openPanels?: boolean }
+
+/** Quick-pick entry that trains from a JSON run config instead of a preset. */
+const FROM_CONFIG_FILE = '$(json) From a config file…';
 
 export class TrainingController implements vscode.Disposable {
   private readonly active = new Set<ActiveTraining>();
@@ -53,18 +56,36 @@ export class TrainingController implements vscode.Disposable {
   }
 
   async trainAndAnalyze(options: TrainOptions = {}): Promise<TrainResult | undefined> {
-    const presetId = options.presetId ?? (options.modelFile ? defaultPreset() : await this.pickPreset());
+    let presetId = options.presetId ?? (options.modelFile || options.configFile ? defaultPreset() : await this.pickPreset());
     if (!presetId) return undefined;
+    let configFile = options.configFile;
+    if (presetId === FROM_CONFIG_FILE) {
+      configFile = await this.pickConfigFile();
+      if (!configFile) return undefined;
+      presetId = defaultPreset();
+    }
     const preset = getPreset(presetId);
-    const warnings = configWarnings(preset.config);
+    let config: unknown;
+    if (configFile) {
+      try {
+        config = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(configFile)));
+      } catch (e) {
+        void vscode.window.showErrorMessage(`TopoLens: ${configFile.fsPath}: not a readable JSON run config (${e instanceof Error ? e.message : String(e)}).`);
+        return undefined;
+      }
+    }
+    const warnings = config === undefined ? configWarnings(preset.config) : [];
     if (warnings.length > 0) {
       const go = 'Train Anyway';
       const pick = await vscode.window.showWarningMessage(`TopoLens: ${warnings.join(' ')}`, { modal: true }, go);
       if (pick !== go) return undefined;
     }
-    const name = options.modelFile ? path.basename(options.modelFile.fsPath).replace(/\.[jt]s$/, '') : preset.id;
+    const fromFile = options.modelFile ?? configFile;
+    const name = fromFile ? path.basename(fromFile.fsPath).replace(/\.(json|[jt]s)$/, '') : preset.id;
     const params: TrainParams = {
       presetId,
+      config,
+      configSource: configFile?.fsPath,
       modelFile: options.modelFile?.fsPath,
       runsRoot: runsRoot(this.context),
       name,
@@ -100,8 +121,17 @@ export class TrainingController implements vscode.Disposable {
     const fallback = defaultPreset();
     const items = PRESETS.map((p) => ({ label: p.id, description: p.label, detail: `${p.description} — source: ${p.source}`, picked: p.id === fallback }));
     items.sort((a, b) => Number(b.picked) - Number(a.picked));
+    items.push({ label: FROM_CONFIG_FILE, description: 'any dataset, model, init and optimiser', detail: 'A JSON run config (the "config" object of any run.json works too): CIFAR-10 or IDX folders, CNNs, schedules…', picked: false });
     const pick = await vscode.window.showQuickPick(items, { title: 'TopoLens: Train & Analyze', placeHolder: 'Choose a training preset', matchOnDescription: true, matchOnDetail: true });
     return pick?.label;
+  }
+
+  private async pickConfigFile(): Promise<vscode.Uri | undefined> {
+    const picked = await vscode.window.showOpenDialog({
+      title: 'TopoLens: choose a run config (JSON)', canSelectMany: false, filters: { 'Run config': ['json'] },
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
+    return picked?.[0];
   }
 
   private train(params: TrainParams, name: string): Promise<TrainResult | undefined> {
