@@ -92,3 +92,31 @@ test('wasm BatchMatMul with transposed operands matches the cpu backend (2-D and
     got.forEach((v, i) => assert.ok(Math.abs(v - ref[i]) < 1e-4, `${as}x${bs} ta=${ta} tb=${tb} [${i}] ${v} vs ${ref[i]}`));
   }
 });
+
+test('wasm MaxPoolGrad matches the cpu backend, including ties (first maximum wins), padding and overlap', async () => {
+  await selectBackend('wasm', { log: () => undefined });
+  const rng = new Rng(3);
+  const cases: { shape: [number, number, number, number]; size: number; stride: number; pad: 'valid' | 'same'; ties: boolean }[] = [
+    { shape: [2, 8, 8, 3], size: 2, stride: 2, pad: 'valid', ties: false },
+    { shape: [2, 7, 9, 2], size: 2, stride: 2, pad: 'valid', ties: true },
+    { shape: [1, 7, 7, 2], size: 3, stride: 2, pad: 'same', ties: true },
+    { shape: [3, 6, 6, 1], size: 3, stride: 1, pad: 'valid', ties: false },
+  ];
+  for (const c of cases) {
+    const n = c.shape.reduce((a, b) => a * b);
+    // Ties: ReLU-like zeros and repeated small integers, so windows often hold several equal maxima.
+    const xv = Array.from({ length: n }, () => (c.ties ? Math.max(0, Math.round(rng.normal() * 2)) : rng.normal()));
+    const grad = (backend: string) => {
+      return tf.setBackend(backend).then(() => tf.tidy(() => {
+        const x = tf.tensor4d(xv, c.shape);
+        const out = tf.maxPool(x, c.size, c.stride, c.pad);
+        const r = tf.tensor(Array.from({ length: out.size }, (_, i) => ((i * 7919) % 13) - 6), out.shape);
+        const g = tf.grad((t: tf.Tensor4D) => tf.sum(tf.mul(tf.maxPool(t, c.size, c.stride, c.pad), r)))(x);
+        return Array.from(g.dataSync());
+      }));
+    };
+    const ref = await grad('cpu');
+    const got = await grad('wasm');
+    assert.deepEqual(got, ref, JSON.stringify(c));
+  }
+});
