@@ -8,6 +8,8 @@ import type { InitSpec } from './config';
  * conv [kh, kw, in, out] -> fanIn = kh*kw*in, fanOut = kh*kw*out. Normal schemes are not truncated.
  */
 export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
+  if (shape.length === 1) return { fanIn: shape[0], fanOut: shape[0] }; // Keras' rule for vectors
   if (shape.length === 2) return { fanIn: shape[0], fanOut: shape[1] };
   const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
   return { fanIn: receptive * shape[shape.length - 2], fanOut: receptive * shape[shape.length - 1] };
