@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../store/atomic';
+import { writeFileAtomic, type AtomicWriteQueue } from '../store/atomic';
 import { encodeSafetensors, type NamedTensor } from '../store/safetensors';
 import { checkpointPath, PROBE_FILE, RESUME_FILE, STATE_DIR } from '../store/runLayout';
 import type { Network } from './network';
@@ -9,7 +9,9 @@ import type { PreparedData } from '../data/prepare';
 /**
  * Writing the bulky parts of a run. Weights are copied out of the backend (the cpu backend's data()
  * returns the live storage of a variable, which the next update would overwrite) and every file is written
- * atomically, so a run killed at any moment leaves only complete files.
+ * atomically, so a run killed at any moment leaves only complete files. Checkpoint files go through a
+ * background write queue: the disk syncs while training goes on (fsync latency is the largest and most
+ * variable part of a checkpoint on a busy disk).
  */
 
 export async function snapshotWeights(net: Network): Promise<Record<string, NamedTensor>> {
@@ -20,10 +22,11 @@ export async function snapshotWeights(net: Network): Promise<Record<string, Name
   return out;
 }
 
-export function writeCheckpoint(runDir: string, step: number, weights: Record<string, NamedTensor>, probeProbs: NamedTensor, metadata: Record<string, string>): string {
+/** Queues the checkpoint file (written in the background, atomically); returns its path. */
+export function writeCheckpoint(queue: AtomicWriteQueue, runDir: string, step: number, weights: Record<string, NamedTensor>, probeProbs: NamedTensor, metadata: Record<string, string>): string {
   const file = checkpointPath(runDir, step);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  writeFileAtomic(file, encodeSafetensors({ ...weights, 'probe/probs': probeProbs }, { format: 'topolens-checkpoint', ...metadata, step: String(step) }));
+  queue.enqueue(file, encodeSafetensors({ ...weights, 'probe/probs': probeProbs }, { format: 'topolens-checkpoint', ...metadata, step: String(step) }));
   return file;
 }
 
@@ -44,9 +47,12 @@ export function resumeStatePath(runDir: string): string {
   return path.join(runDir, STATE_DIR, RESUME_FILE);
 }
 
-/** Optimiser state at `step` (the latest checkpoint): what resume needs beyond the weights. */
-export function writeResumeState(runDir: string, step: number, iterations: number, state: Record<string, NamedTensor>): void {
+/**
+ * Optimiser state at `step` (the latest checkpoint): what resume needs beyond the weights. Queued after
+ * that checkpoint, so it never refers to a checkpoint that is not on disk.
+ */
+export function writeResumeState(queue: AtomicWriteQueue, runDir: string, step: number, iterations: number, state: Record<string, NamedTensor>): void {
   const file = resumeStatePath(runDir);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  writeFileAtomic(file, encodeSafetensors(state, { format: 'topolens-resume', step: String(step), iterations: String(iterations) }));
+  queue.enqueue(file, encodeSafetensors(state, { format: 'topolens-resume', step: String(step), iterations: String(iterations) }));
 }

@@ -18,8 +18,8 @@ import { sampleSize } from '../data/dataset';
 import { RUN_SCHEMA_VERSION, type RunJson, type RunStatus } from '../store/runFormat';
 import { appendMetric, parseMetrics, type MetricRecord } from '../store/metrics';
 import { HEARTBEAT_INTERVAL_MS, isWriterAlive, listCheckpoints, readRunJson, readSafetensorsFile, writeRunJson, type CheckpointRef } from '../store/runStore';
-import { writeFileAtomic } from '../store/atomic';
-import { checkpointFileName, makeRunId, METRICS_JSONL } from '../store/runLayout';
+import { AtomicWriteQueue, writeFileAtomic } from '../store/atomic';
+import { checkpointFileName, makeRunId, METRICS_JSONL, RUN_JSON } from '../store/runLayout';
 
 /**
  * trainRun: the one entry point the worker and the CLI call. It creates (or resumes) a run folder, trains,
@@ -84,7 +84,7 @@ export async function trainRun(req: TrainRequest): Promise<TrainResult> {
   } catch (e) {
     const message = (e as Error).message ?? String(e);
     req.log(`run ${run.id} failed: ${message}`);
-    session.finish('failed', { message, step: session.step });
+    await session.finish('failed', { message, step: session.step });
     return { runId: run.id, runDir, status: 'failed', error: run.error, summary: run.summary };
   } finally {
     session.dispose();
@@ -153,6 +153,7 @@ class TrainingSession {
   private lastBeat = Date.now();
   private trainSeconds = 0;
   private checkpointSeconds = 0;
+  private readonly writes = new AtomicWriteQueue();
 
   constructor(
     private readonly tf: Tf,
@@ -200,26 +201,31 @@ class TrainingSession {
     this.beat(true);
 
     const metricsFile = path.join(runDir, METRICS_JSONL);
-    const saveCheckpoint = async (step: number): Promise<CheckpointRef> => {
+    /** Checkpoints whose files are on disk but not yet announced through onProgress. */
+    let written: CheckpointRef | undefined;
+    const saveCheckpoint = async (step: number): Promise<void> => {
       const c0 = performance.now();
       const weights = await snapshotWeights(net);
       const probs = await predictProbabilities(tf, net, data.probe, data.classes, d);
       const tr = await evaluate(tf, net, data.evalTrain, data.classes, d);
       const te = data.evalTest === data.probe ? scoreProbabilities(probs, data.probe.y, data.classes) : data.evalTest.n > 0 ? await evaluate(tf, net, data.evalTest, data.classes, d) : undefined;
       const epoch = step / stepsPerEpoch;
-      const file = writeCheckpoint(runDir, step, weights, { dtype: 'F32', shape: [data.probe.n, data.classes], data: probs }, { ...baseMeta, epoch: String(epoch) });
-      writeResumeState(runDir, step, optimizer.iterations, await optimizer.state());
+      const file = writeCheckpoint(this.writes, runDir, step, weights, { dtype: 'F32', shape: [data.probe.n, data.classes], data: probs }, { ...baseMeta, epoch: String(epoch) });
+      writeResumeState(this.writes, runDir, step, optimizer.iterations, await optimizer.state());
       const rec: MetricRecord = { kind: 'eval', step, epoch, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te?.loss, testAccuracy: te?.accuracy, checkpoint: checkpointFileName(step) };
       appendMetric(metricsFile, rec);
       run.summary = { step, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te?.loss, testAccuracy: te?.accuracy };
-      this.checkpointSeconds += (performance.now() - c0) / 1000;
       this.beat(true);
-      return { step, file };
+      this.checkpointSeconds += (performance.now() - c0) / 1000;
+      const ref = { step, file };
+      void this.writes.drain().then(() => (written = !written || written.step < step ? ref : written), () => undefined);
     };
 
     if (this.resumeStep === undefined) {
-      const ref = await saveCheckpoint(0);
-      req.onProgress({ runId: run.id, runDir, step: 0, totalSteps, epoch: 0, loss: NaN, samplesPerSec: 0, checkpoint: ref });
+      await saveCheckpoint(0);
+      await this.writes.drain();
+      req.onProgress({ runId: run.id, runDir, step: 0, totalSteps, epoch: 0, loss: NaN, samplesPerSec: 0, checkpoint: written });
+      written = undefined;
     }
 
     const vars = net.params.map((p) => p.variable);
@@ -243,7 +249,7 @@ class TrainingSession {
       if (req.isCancelled()) {
         this.trainSeconds += (performance.now() - loopStart) / 1000;
         req.log(`run ${run.id}: cancelled at step ${this.step}`);
-        this.finish('interrupted', { message: `cancelled at step ${this.step}; resumable from the last checkpoint`, step: this.step });
+        await this.finish('interrupted', { message: `cancelled at step ${this.step}; resumable from the last checkpoint`, step: this.step });
         return { runId: run.id, runDir, status: 'interrupted', summary: run.summary, error: run.error };
       }
       const k = this.step + 1;
@@ -281,7 +287,7 @@ class TrainingSession {
         this.trainSeconds += (performance.now() - loopStart) / 1000;
         const message = `training diverged: the loss became ${loss} at step ${k} (try a smaller learning rate)`;
         req.log(`run ${run.id}: ${message}`);
-        this.finish('failed', { message, step: k });
+        await this.finish('failed', { message, step: k });
         return { runId: run.id, runDir, status: 'failed', summary: run.summary, error: run.error };
       }
 
@@ -301,10 +307,12 @@ class TrainingSession {
         appendMetric(metricsFile, { kind: 'train', step: k, epoch: k / stepsPerEpoch, loss: windowLoss / windowSteps, accuracy: windowAcc / windowSteps, lr, samplesPerSec: Math.round(samplesPerSec) });
         windowLoss = windowAcc = windowSteps = 0;
       }
-      let checkpoint: CheckpointRef | undefined;
-      if (ckptSet.has(k)) checkpoint = await saveCheckpoint(k);
+      if (ckptSet.has(k)) await saveCheckpoint(k);
       else this.beat(false);
+      if (k === totalSteps) await this.writes.drain();
+      const checkpoint = written;
       if (checkpoint || k === totalSteps || now - lastProgress > PROGRESS_INTERVAL_MS) {
+        written = undefined;
         lastProgress = now;
         const stepsPerSec = samplesPerSec / batch;
         req.onProgress({
@@ -315,7 +323,7 @@ class TrainingSession {
     }
     this.trainSeconds += (performance.now() - loopStart) / 1000;
     req.log(`run ${run.id}: completed ${totalSteps} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s (checkpoints ${this.checkpointSeconds.toFixed(2)} s)`);
-    this.finish('completed');
+    await this.finish('completed');
     return { runId: run.id, runDir, status: 'completed', summary: run.summary };
   }
 
@@ -343,10 +351,21 @@ class TrainingSession {
     this.lastBeat = now;
     this.record.timings.heartbeatAt = new Date(now).toISOString();
     this.record.timings.trainSeconds = this.trainSeconds || undefined;
-    writeRunJson(this.runDir, this.record);
+    this.writes.enqueue(path.join(this.runDir, RUN_JSON), JSON.stringify({ ...this.record, schemaVersion: RUN_SCHEMA_VERSION }, null, 2) + '\n');
   }
 
-  finish(status: RunStatus, error?: { message: string; step?: number }): void {
+  /** Final status: waits for the background writes first, so no queued heartbeat can land after it. */
+  async finish(status: RunStatus, error?: { message: string; step?: number }): Promise<void> {
+    let writeError: Error | undefined;
+    try {
+      await this.writes.drain();
+    } catch (e) {
+      writeError = e as Error;
+    }
+    if (writeError && status !== 'failed') {
+      status = 'failed';
+      error = { message: writeError.message, step: this.step };
+    }
     const run = this.record;
     run.status = status;
     delete run.pid;

@@ -133,3 +133,19 @@ test('deleteRun removes a run folder but refuses anything that does not look lik
   assert.throws(() => deleteRun(notRun), /does not look like a run folder \(contains main\.py\)/);
   assert.ok(fs.existsSync(path.join(notRun, 'main.py')));
 });
+
+test('AtomicWriteQueue applies writes in order and reports the first failure on drain', async () => {
+  const { AtomicWriteQueue } = await import('../../../analysis/store/atomic');
+  const dir = tmp();
+  const q = new AtomicWriteQueue();
+  const f = path.join(dir, 'state.json');
+  for (let i = 0; i < 20; i++) q.enqueue(f, String(i));
+  await q.drain();
+  assert.equal(fs.readFileSync(f, 'utf8'), '19');
+  assert.deepEqual(fs.readdirSync(dir), ['state.json']);
+  const bad = new AtomicWriteQueue();
+  bad.enqueue(path.join(dir, 'missing-folder', 'x.json'), 'x');
+  bad.enqueue(f, 'after failure');
+  await assert.rejects(bad.drain(), /missing-folder\/x\.json: write failed/);
+  assert.equal(fs.readFileSync(f, 'utf8'), '19', 'writes after a failure are skipped');
+});
