@@ -9,7 +9,8 @@
  *   Gabella schedule (every 210 steps) and for the quick preset's schedule;
  * - PyTorch CPU on the same two models and batch, with the same thread count as our backends (1: tfjs'
  *   wasm and cpu backends are single-threaded in Node), when `python3 -c "import torch"` works; also
- *   PyTorch with all cores for reference. Ratios are ours / PyTorch (higher is better for us).
+ *   PyTorch with all cores for reference. Ratios are ours / PyTorch (higher is better for us). PyTorch
+ *   trains on random tensors of MNIST's shape: the arithmetic is the same.
  *
  * Each measurement is repeated and the median reported; repeats are interleaved across backends so a
  * busy machine slows all of them alike.
@@ -105,13 +106,18 @@ def bench(make, steps):
 print(json.dumps({"torch": torch.__version__, "threads": threads, "mlp": bench(mlp, steps_mlp), "cnn": bench(cnn, steps_cnn)}))
 `;
 
-function torchAvailable(): string | undefined {
-  const r = spawnSync('python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
+/** The first Python that imports torch: $TOPOLENS_PYTHON, python3 on PATH (may be a pyenv shim without
+ *  Debian's packages), then the system /usr/bin/python3 where Debian's python3-torch lives. */
+function findTorchPython(): string | undefined {
+  for (const py of [process.env.TOPOLENS_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p)) {
+    const r = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (r.status === 0) return py;
+  }
+  return undefined;
 }
 
-function runTorch(threads: number, stepsMlp: number, stepsCnn: number, reps: number): { mlp: number; cnn: number; torch: string } {
-  const r = spawnSync('python3', ['-c', TORCH_SCRIPT, String(threads), String(stepsMlp), String(stepsCnn), String(reps)], { encoding: 'utf8', timeout: 600_000 });
+function runTorch(py: string, threads: number, stepsMlp: number, stepsCnn: number, reps: number): { mlp: number; cnn: number; torch: string } {
+  const r = spawnSync(py, ['-c', TORCH_SCRIPT, String(threads), String(stepsMlp), String(stepsCnn), String(reps)], { encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) throw new Error(`PyTorch benchmark failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
@@ -161,13 +167,13 @@ export async function run(args: string[]): Promise<object> {
     await measureCheckpointOverhead(root, 'wasm', wasmMlpStepsPerSec, 'quick', 'mlp'),
   ];
 
-  const torchVersion = torchAvailable();
-  let pytorch: object = { skipped: 'python3 cannot import torch (Debian: apt install python3-torch)' };
+  const py = findTorchPython();
+  let pytorch: object = { skipped: 'no python3 can import torch (Debian: apt install python3-torch)' };
   let ratios: object | undefined;
-  if (torchVersion) {
-    const t1 = runTorch(1, quick ? 100 : 300, quick ? 10 : 40, reps);
-    const tAll = runTorch(os.cpus().length, quick ? 100 : 300, quick ? 10 : 40, reps);
-    pytorch = { version: t1.torch, threads1: { mlpSamplesPerSec: round(t1.mlp, 0), cnnSamplesPerSec: round(t1.cnn, 0) }, [`threads${os.cpus().length}`]: { mlpSamplesPerSec: round(tAll.mlp, 0), cnnSamplesPerSec: round(tAll.cnn, 0) } };
+  if (py) {
+    const t1 = runTorch(py, 1, quick ? 100 : 300, quick ? 10 : 40, reps);
+    const tAll = runTorch(py, os.cpus().length, quick ? 100 : 300, quick ? 10 : 40, reps);
+    pytorch = { python: py, version: t1.torch, threads1: { mlpSamplesPerSec: round(t1.mlp, 0), cnnSamplesPerSec: round(t1.cnn, 0) }, [`threads${os.cpus().length}`]: { mlpSamplesPerSec: round(tAll.mlp, 0), cnnSamplesPerSec: round(tAll.cnn, 0) } };
     ratios = Object.fromEntries(Object.entries(throughput).map(([b, v]) => [b, { mlpVsPyTorch1Thread: round(v.mlpSamplesPerSec / t1.mlp, 2), cnnVsPyTorch1Thread: round(v.cnnSamplesPerSec / t1.cnn, 2) }]));
   }
   fs.rmSync(root, { recursive: true, force: true });
