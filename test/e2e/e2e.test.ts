@@ -30,7 +30,8 @@ const workspace = requiredEnv('TOPOLENS_E2E_WORKSPACE');
 const out = requiredEnv('TOPOLENS_E2E_OUT');
 const userData = process.env.TOPOLENS_E2E_USER_DATA ?? '';
 const browserPath = process.env.TOPOLENS_E2E_CHROMIUM ?? '/usr/bin/chromium';
-const trainTimeoutMs = Number(process.env.TOPOLENS_E2E_TRAIN_TIMEOUT_S ?? 300) * 1000;
+const trainTimeoutS = Number(process.env.TOPOLENS_E2E_TRAIN_TIMEOUT_S ?? 300);
+if (!(trainTimeoutS > 0)) throw new Error(`TOPOLENS_E2E_TRAIN_TIMEOUT_S="${process.env.TOPOLENS_E2E_TRAIN_TIMEOUT_S}" is not a positive number of seconds.`);
 
 // run.sh starts the driver in the repository root.
 const manifest = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as { publisher: string; name: string };
@@ -130,11 +131,14 @@ async function main(): Promise<number> {
       });
       clock.log(`run in tree: "${await run.getAttribute('aria-label')}"`);
       const status = wb.statusBarItem(/loss/i);
+      const progress = wb.notification(/training/i);
+      let progressSeen = false;
       const panelTab = wb.editorTab(ui.panelTitle);
       // Sample the live UI until the panel opens (training done). Short timeouts: this is a poll, and an
       // element that is missing right now is normal.
       const now = { timeout: 1_000 };
       await waitUntil(async () => {
+        progressSeen ||= await progress.isVisible();
         if (await status.isVisible()) statusText = (await status.textContent(now).catch(() => null))?.trim() || statusText;
         // Expand the run with its twistie: a click on the row itself would run the row's command (open panels).
         if (await run.getAttribute('aria-expanded', now).catch(() => null) === 'false') {
@@ -143,9 +147,10 @@ async function main(): Promise<number> {
         const labels = await checkpointRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
         stepsSeen = [...new Set([...stepsSeen, ...labels.map(stepOf).filter(Number.isFinite)])];
         return (await panelTab.isVisible()) ? true : undefined;
-      }, trainTimeoutMs, () => `training did not end with a "Weight Barcode" panel (checkpoints seen: ${JSON.stringify(stepsSeen)}, status bar: "${statusText}")`);
+      }, trainTimeoutS * 1000, () => `training did not end with a "Weight Barcode" panel (checkpoints seen: ${JSON.stringify(stepsSeen)}, status bar: "${statusText}")`);
       clock.mark('trained');
       clock.log(`status bar while training: "${statusText}"; checkpoints seen while training: ${JSON.stringify(stepsSeen)}`);
+      assert.ok(progressSeen, 'no progress notification mentioning "training" appeared while training');
       assert.ok(statusText !== '', 'no status-bar item showing the loss appeared while training');
       assert.match(statusText, /step/i, `the status-bar item "${statusText}" does not show the step`);
       assert.match(statusText, /samples\s*\/\s*s/i, `the status-bar item "${statusText}" does not show samples/s`);
