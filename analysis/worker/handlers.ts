@@ -71,13 +71,27 @@ export function registerHandlers(connection: MessageConnection): void {
   });
 }
 
+/**
+ * The run config of a train request. A workspace model file is code: it is loaded (to read its optional
+ * exported `config`) and trained only when the extension says the workspace is trusted.
+ */
 async function resolveConfig(p: TrainParams): Promise<TrainConfig> {
   try {
-    if (p.config !== undefined) return parseTrainConfig(p.config, p.configSource ?? 'train request');
-    const base = getPreset(p.presetId ?? 'quick').config;
-    if (!p.modelFile) return base;
-    const mod = await loadModelModule(p.modelFile);
-    return mod.config ? parseTrainConfig({ ...base, ...mod.config, modelFile: p.modelFile }, p.modelFile) : parseTrainConfig({ ...base, modelFile: p.modelFile }, p.modelFile);
+    const refuse = (file: string) => new ResponseError(WorkerErrorCode.BadInput,
+      `${file}: training a model file runs code from the workspace; trust the workspace first (Workspaces: Manage Workspace Trust).`);
+    if (p.modelFile && !p.allowWorkspaceCode) throw refuse(p.modelFile);
+    let config: TrainConfig;
+    if (p.config !== undefined) {
+      config = parseTrainConfig(p.config, p.configSource ?? 'train request');
+    } else if (p.modelFile) {
+      const base = getPreset(p.presetId ?? 'quick').config;
+      const exported = (await loadModelModule(p.modelFile)).config ?? {};
+      config = parseTrainConfig({ ...base, ...exported, modelFile: p.modelFile }, p.modelFile);
+    } else {
+      config = getPreset(p.presetId ?? 'quick').config;
+    }
+    if (config.model.kind === 'file' && !p.allowWorkspaceCode) throw refuse(config.model.path);
+    return config;
   } catch (e) {
     throw asResponseError(e);
   }

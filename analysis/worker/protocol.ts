@@ -18,6 +18,8 @@ export interface TrainParams {
   configSource?: string;
   /** A workspace module exporting `createModel(tf)`; only sent from trusted workspaces. */
   modelFile?: string;
+  /** False in untrusted workspaces: the worker then refuses any config that would execute a model file. */
+  allowWorkspaceCode: boolean;
   runsRoot: string;
   name?: string;
   backend: BackendPreference;

@@ -87,6 +87,7 @@ export class TrainingController implements vscode.Disposable {
       config,
       configSource: configFile?.fsPath,
       modelFile: options.modelFile?.fsPath,
+      allowWorkspaceCode: vscode.workspace.isTrusted,
       runsRoot: runsRoot(this.context),
       name,
       backend: backendPreference(),

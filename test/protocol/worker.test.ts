@@ -15,7 +15,7 @@ import { registerHandlers } from '../../analysis/worker/handlers';
 import {
   AnalyzeWeightBarcodeRequest, ListRunsRequest, RunStartedNotification, TrainProgressType, TrainRequest, type RunStarted, type TrainParams,
 } from '../../analysis/worker/protocol';
-import { parseTrainConfig, type TrainConfigInput } from '../../analysis/training/config';
+import type { TrainConfigInput } from '../../analysis/training/config';
 import type { TrainProgress } from '../../analysis/training/train';
 import { readCheckpoint } from '../../analysis/store/runStore';
 import { denseKernels, neuronCloud } from '../../analysis/analyses/neuronClouds';
@@ -46,7 +46,7 @@ function toyConfig(steps: number, checkpoints: number): TrainConfigInput {
 }
 
 function trainParams(runsRoot: string, steps: number, checkpoints: number, token: string): TrainParams {
-  return { config: parseTrainConfig(toyConfig(steps, checkpoints), 'test'), runsRoot, name: 'proto', backend: 'cpu', progressToken: token };
+  return { config: toyConfig(steps, checkpoints), runsRoot, name: 'proto', backend: 'cpu', progressToken: token, allowWorkspaceCode: false };
 }
 
 /** Single-linkage merge heights by Kruskal on the complete graph: the H0 deaths of Rips persistence. */
@@ -146,7 +146,13 @@ test('a corrupt run is listed with a message naming its file, beside the good on
     await assert.rejects(client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir, layer: 'nope' }), /no layer 'nope'.*dense1, dense2/);
     await assert.rejects(client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir, step: 3 }), /no checkpoint at step 3/);
     await assert.rejects(client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: broken }), /run\.json/);
-    await assert.rejects(client.sendRequest(TrainRequest, { ...trainParams(root, 4, 2, 'tok-4'), config: { batchSize: -1 } as never }), /invalid training config/);
+    await assert.rejects(client.sendRequest(TrainRequest, { ...trainParams(root, 4, 2, 'tok-4'), config: { batchSize: -1 }, configSource: '/w/bad.json' }), /\/w\/bad\.json: invalid training config/);
+    // an untrusted workspace never gets its model file executed, whichever way it is named
+    const modelFile = path.join(root, 'evil.js');
+    fs.writeFileSync(modelFile, `require('fs').writeFileSync(${JSON.stringify(path.join(root, 'pwned'))}, 'x'); exports.createModel = () => null;`);
+    await assert.rejects(client.sendRequest(TrainRequest, { ...trainParams(root, 4, 2, 'tok-5'), config: { ...toyConfig(4, 2), modelFile } }), /trust the workspace/);
+    await assert.rejects(client.sendRequest(TrainRequest, { ...trainParams(root, 4, 2, 'tok-6'), config: undefined, presetId: 'quick', modelFile }), /trust the workspace/);
+    assert.equal(fs.existsSync(path.join(root, 'pwned')), false, 'the model file never ran');
   } finally {
     dispose();
     fs.rmSync(root, { recursive: true, force: true });
