@@ -20,7 +20,8 @@ import type { TrainProgress } from '../../analysis/training/train';
 import { readCheckpoint } from '../../analysis/store/runStore';
 import { denseKernels, neuronCloud } from '../../analysis/analyses/neuronClouds';
 
-function connectedPair(): { client: MessageConnection; dispose(): void } {
+/** Runs `body` with a client connected to the worker's handlers over in-memory streams and a temp runs folder. */
+async function withWorker(body: (client: MessageConnection, root: string) => Promise<void>): Promise<void> {
   const up = new PassThrough();
   const down = new PassThrough();
   const server = createMessageConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
@@ -28,7 +29,14 @@ function connectedPair(): { client: MessageConnection; dispose(): void } {
   registerHandlers(server);
   server.listen();
   client.listen();
-  return { client, dispose: () => { client.dispose(); server.dispose(); } };
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-proto-'));
+  try {
+    await body(client, root);
+  } finally {
+    client.dispose();
+    server.dispose();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 }
 
 function toyConfig(steps: number, checkpoints: number): TrainConfigInput {
@@ -68,93 +76,72 @@ function singleLinkageHeights(data: Float64Array, n: number, d: number): number[
   return heights.filter((h) => h > 0).sort((a, b) => a - b);
 }
 
-test('train reports the run, progress and checkpoints, then the barcode matches single linkage', async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-proto-'));
-  const { client, dispose } = connectedPair();
-  try {
-    const started: RunStarted[] = [];
-    const progress: TrainProgress[] = [];
-    client.onNotification(RunStartedNotification, (s) => started.push(s));
-    client.onProgress(TrainProgressType, 'tok-1', (p) => progress.push(p));
-    const result = await client.sendRequest(TrainRequest, trainParams(root, 40, 3, 'tok-1'));
-    assert.equal(result.status, 'completed');
-    assert.equal(started.length, 1);
-    assert.equal(started[0].runDir, result.runDir);
-    assert.ok(progress.length > 0, 'progress notifications arrive');
-    assert.equal(progress[progress.length - 1].step, 40);
-    assert.ok(progress.some((p) => p.checkpoint), 'a progress report names each checkpoint');
+test('train reports the run, progress and checkpoints, then the barcode matches single linkage', () => withWorker(async (client, root) => {
+  const started: RunStarted[] = [];
+  const progress: TrainProgress[] = [];
+  client.onNotification(RunStartedNotification, (s) => started.push(s));
+  client.onProgress(TrainProgressType, 'tok-1', (p) => progress.push(p));
+  const result = await client.sendRequest(TrainRequest, trainParams(root, 40, 3, 'tok-1'));
+  assert.equal(result.status, 'completed');
+  assert.equal(started.length, 1);
+  assert.equal(started[0].runDir, result.runDir);
+  assert.ok(progress.length > 0, 'progress notifications arrive');
+  assert.equal(progress[progress.length - 1].step, 40);
+  assert.ok(progress.some((p) => p.checkpoint), 'a progress report names each checkpoint');
 
-    const runs = await client.sendRequest(ListRunsRequest, { runsRoot: root });
-    assert.equal(runs.length, 1);
-    assert.deepEqual(runs[0].checkpoints.map((c) => c.step), [0, 20, 40]);
+  const runs = await client.sendRequest(ListRunsRequest, { runsRoot: root });
+  assert.equal(runs.length, 1);
+  assert.deepEqual(runs[0].checkpoints.map((c) => c.step), [0, 20, 40]);
 
-    const barcode = await client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir, layer: 'dense1' });
-    assert.equal(barcode.step, 40);
-    assert.deepEqual(barcode.steps, [0, 20, 40]);
-    assert.deepEqual(barcode.layers.map((l) => l.name), ['dense1', 'dense2']);
-    assert.equal(barcode.nPoints, 12);
-    assert.equal(barcode.pointDim, 2);
-    const kernel = denseKernels(readCheckpoint(runs[0].checkpoints[2].file)).find((k) => k.layer === 'dense1');
-    assert.ok(kernel);
-    const cloud = neuronCloud(kernel.kernel);
-    const h0 = barcode.bars.filter((b) => b.dim === 0);
-    assert.equal(h0.filter((b) => b.death === null).length, 1, 'one essential H0 bar');
-    assert.deepEqual(h0.filter((b) => b.death !== null).map((b) => b.death).sort((a, b) => (a as number) - (b as number)), singleLinkageHeights(cloud.data, cloud.n, cloud.d));
-    for (const b of h0.filter((x) => x.death !== null)) assert.equal(b.deathSimplex.length, 2, 'an H0 bar is killed by an edge');
+  const barcode = await client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir, layer: 'dense1' });
+  assert.equal(barcode.step, 40);
+  assert.deepEqual(barcode.steps, [0, 20, 40]);
+  assert.deepEqual(barcode.layers.map((l) => l.name), ['dense1', 'dense2']);
+  assert.equal(barcode.nPoints, 12);
+  assert.equal(barcode.pointDim, 2);
+  const kernel = denseKernels(readCheckpoint(runs[0].checkpoints[2].file)).find((k) => k.layer === 'dense1');
+  assert.ok(kernel);
+  const cloud = neuronCloud(kernel.kernel);
+  const h0 = barcode.bars.filter((b) => b.dim === 0);
+  assert.equal(h0.filter((b) => b.death === null).length, 1, 'one essential H0 bar');
+  assert.deepEqual(h0.filter((b) => b.death !== null).map((b) => b.death).sort((a, b) => (a as number) - (b as number)), singleLinkageHeights(cloud.data, cloud.n, cloud.d));
+  for (const b of h0.filter((x) => x.death !== null)) assert.equal(b.deathSimplex.length, 2, 'an H0 bar is killed by an edge');
 
-    // the default layer is the final one, and a second request is served from the cache
-    const last = await client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir });
-    assert.equal(last.layer, 'dense2');
-    assert.ok(fs.existsSync(path.join(result.runDir, 'analysis', 'weight-barcode', 'dense2', 'step-0000040.json')));
-  } finally {
-    dispose();
-    fs.rmSync(root, { recursive: true, force: true });
-  }
-});
+  // the default layer is the final one, and a second request is served from the cache
+  const last = await client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir });
+  assert.equal(last.layer, 'dense2');
+  assert.ok(fs.existsSync(path.join(result.runDir, 'analysis', 'weight-barcode', 'dense2', 'step-0000040.json')));
+}));
 
-test('cancelling a training resolves it as interrupted and keeps its checkpoints', async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-proto-'));
-  const { client, dispose } = connectedPair();
-  try {
-    const cts = new CancellationTokenSource();
-    client.onProgress(TrainProgressType, 'tok-2', (p) => { if (p.step >= 10) cts.cancel(); });
-    const result = await client.sendRequest(TrainRequest, trainParams(root, 100000, 2, 'tok-2'), cts.token);
-    assert.equal(result.status, 'interrupted');
-    const [entry] = await client.sendRequest(ListRunsRequest, { runsRoot: root });
-    assert.equal(entry.run?.status, 'interrupted');
-    assert.ok(entry.checkpoints.length >= 1, 'the step-0 checkpoint survives');
-  } finally {
-    dispose();
-    fs.rmSync(root, { recursive: true, force: true });
-  }
-});
+test('cancelling a training resolves it as interrupted and keeps its checkpoints', () => withWorker(async (client, root) => {
+  const cts = new CancellationTokenSource();
+  client.onProgress(TrainProgressType, 'tok-2', (p) => { if (p.step >= 10) cts.cancel(); });
+  const result = await client.sendRequest(TrainRequest, trainParams(root, 100000, 2, 'tok-2'), cts.token);
+  assert.equal(result.status, 'interrupted');
+  const [entry] = await client.sendRequest(ListRunsRequest, { runsRoot: root });
+  assert.equal(entry.run?.status, 'interrupted');
+  assert.ok(entry.checkpoints.length >= 1, 'the step-0 checkpoint survives');
+}));
 
-test('a corrupt run is listed with a message naming its file, beside the good ones; bad requests get clear errors', async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-proto-'));
-  const { client, dispose } = connectedPair();
-  try {
-    const result = await client.sendRequest(TrainRequest, trainParams(root, 4, 2, 'tok-3'));
-    const broken = path.join(root, '20000101-000000-broken-0000');
-    fs.mkdirSync(broken);
-    fs.writeFileSync(path.join(broken, 'run.json'), '{"schemaVersion": 1, "id": "trunc');
-    const runs = await client.sendRequest(ListRunsRequest, { runsRoot: root });
-    assert.equal(runs.length, 2);
-    const bad = runs.find((r) => r.dir === broken);
-    assert.ok(bad?.problem?.includes(path.join(broken, 'run.json')), `problem names the file: ${bad?.problem}`);
-    assert.equal(runs.find((r) => r.dir === result.runDir)?.run?.status, 'completed');
+test('a corrupt run is listed with a message naming its file, beside the good ones; bad requests get clear errors', () => withWorker(async (client, root) => {
+  const result = await client.sendRequest(TrainRequest, trainParams(root, 4, 2, 'tok-3'));
+  const broken = path.join(root, '20000101-000000-broken-0000');
+  fs.mkdirSync(broken);
+  fs.writeFileSync(path.join(broken, 'run.json'), '{"schemaVersion": 1, "id": "trunc');
+  const runs = await client.sendRequest(ListRunsRequest, { runsRoot: root });
+  assert.equal(runs.length, 2);
+  const bad = runs.find((r) => r.dir === broken);
+  assert.ok(bad?.problem?.includes(path.join(broken, 'run.json')), `problem names the file: ${bad?.problem}`);
+  assert.equal(runs.find((r) => r.dir === result.runDir)?.run?.status, 'completed');
 
-    await assert.rejects(client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir, layer: 'nope' }), /no layer 'nope'.*dense1, dense2/);
-    await assert.rejects(client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir, step: 3 }), /no checkpoint at step 3/);
-    await assert.rejects(client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: broken }), /run\.json/);
-    await assert.rejects(client.sendRequest(TrainRequest, { ...trainParams(root, 4, 2, 'tok-4'), config: { batchSize: -1 }, configSource: '/w/bad.json' }), /\/w\/bad\.json: invalid training config/);
-    // an untrusted workspace never gets its model file executed, whichever way it is named
-    const modelFile = path.join(root, 'evil.js');
-    fs.writeFileSync(modelFile, `require('fs').writeFileSync(${JSON.stringify(path.join(root, 'pwned'))}, 'x'); exports.createModel = () => null;`);
-    await assert.rejects(client.sendRequest(TrainRequest, { ...trainParams(root, 4, 2, 'tok-5'), config: { ...toyConfig(4, 2), modelFile } }), /trust the workspace/);
-    await assert.rejects(client.sendRequest(TrainRequest, { ...trainParams(root, 4, 2, 'tok-6'), config: undefined, presetId: 'quick', modelFile }), /trust the workspace/);
-    assert.equal(fs.existsSync(path.join(root, 'pwned')), false, 'the model file never ran');
-  } finally {
-    dispose();
-    fs.rmSync(root, { recursive: true, force: true });
-  }
-});
+  await assert.rejects(client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir, layer: 'nope' }), /no layer 'nope'.*dense1, dense2/);
+  await assert.rejects(client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir, step: 3 }), /no checkpoint at step 3/);
+  await assert.rejects(client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: broken }), /run\.json/);
+  await assert.rejects(client.sendRequest(TrainRequest, { ...trainParams(root, 4, 2, 'tok-4'), config: { batchSize: -1 }, configSource: '/w/bad.json' }), /\/w\/bad\.json: invalid training config/);
+  // an untrusted workspace never gets its model file executed, whichever way it is named
+  const modelFile = path.join(root, 'evil.js');
+  fs.writeFileSync(modelFile, `require('fs').writeFileSync(${JSON.stringify(path.join(root, 'pwned'))}, 'x'); exports.createModel = () => null;`);
+  await assert.rejects(client.sendRequest(TrainRequest, { ...trainParams(root, 4, 2, 'tok-5'), config: { ...toyConfig(4, 2), modelFile } }), /trust the workspace/);
+  await assert.rejects(client.sendRequest(TrainRequest, { ...trainParams(root, 4, 2, 'tok-6'), config: undefined, presetId: 'quick', modelFile }), /trust the workspace/);
+  assert.equal(fs.existsSync(path.join(root, 'pwned')), false, 'the model file never ran');
+}));
