@@ -111,7 +111,7 @@ test('wasm MaxPoolGrad matches the cpu backend, including ties (first maximum wi
         const x = tf.tensor4d(xv, c.shape);
         const out = tf.maxPool(x, c.size, c.stride, c.pad);
         const r = tf.tensor(Array.from({ length: out.size }, (_, i) => ((i * 7919) % 13) - 6), out.shape);
-        const g = tf.grad((t: tf.Tensor4D) => tf.sum(tf.mul(tf.maxPool(t, c.size, c.stride, c.pad), r)))(x);
+        const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, c.size, c.stride, c.pad), r)))(x);
         return Array.from(g.dataSync());
       }));
     };
