@@ -17,7 +17,9 @@ import { CancelledError } from '../cancel';
 import type { PersistenceBar } from '../diagram';
 import { UnionFind } from '../unionFind';
 import type { BinomialTable } from './binomial';
+import { rankSortedNeighbors, StreamColumn } from './coboundaryStreams';
 import { SimplexList, type RipsComplex } from './complex';
+import { DenseComplex } from './denseComplex';
 import { EntryHeap } from './entryHeap';
 import { PivotMap } from './pivotMap';
 import { ReductionMatrix } from './reductionMatrix';
@@ -71,7 +73,7 @@ export class RipserEngine {
     let simplices: SimplexList | null = null;
     for (let dim = 1; dim <= dimMax; dim++) {
       this.checkCancelled();
-      const pivots = this.computePairs(columns, dim);
+      const pivots = this.complex instanceof DenseComplex ? this.computePairsStreaming(columns, dim) : this.computePairs(columns, dim);
       if (dim < dimMax) {
         if (simplices === null) simplices = this.allEdges();
         const next = this.assembleColumns(simplices, pivots, dim + 1, dim + 1 < dimMax);
@@ -271,6 +273,94 @@ export class RipserEngine {
           });
         }
         pivots.set(this.px, c, this.pc);
+        this.flushReductionColumn(V);
+        break;
+      }
+    }
+    this.progress(dim, count, count);
+    return pivots;
+  }
+
+  private streams: StreamColumn | null = null;
+
+  /**
+   * `computePairs` with lazy coboundary streams (dense storage): same reduction, same pairs, but a
+   * column's coboundary is produced only up to its pivot (see coboundaryStreams.ts).
+   */
+  private computePairsStreaming(cols: SimplexList, dim: number): PivotMap {
+    const complex = this.complex as DenseComplex;
+    const { red, p, binom } = this;
+    this.streams ??= new StreamColumn(complex.edges, rankSortedNeighbors(complex.edges), binom, this.opts.maxDim, p);
+    const col = this.streams;
+    const verts = new Int32Array(dim + 2);
+    const count = cols.length;
+    const pivots = new PivotMap(count);
+    const V = new ReductionMatrix(count);
+    const addSimplex = (x: number, r: number, c: number): void => {
+      binom.vertices(x, dim, verts);
+      col.add(verts, r, c);
+    };
+    for (let c = 0; c < count; c++) {
+      if ((c & (CHECK_EVERY - 1)) === 0) {
+        this.checkCancelled();
+        this.progress(dim, c, count);
+      }
+      const r = cols.rank[c];
+      const x = cols.index[c];
+      V.appendColumn();
+      red.clear();
+      col.reset(dim);
+      binom.vertices(x, dim, verts);
+      let has = col.add(verts, r, 1);
+      if (has && col.topRank() === r) {
+        // Emergent pair: the first same-rank cofacet is the pivot unless it is taken or apparent.
+        const head = col.topIndex();
+        if (pivots.find(head) === -1 && complex.zeroApparentFacet(head, r, dim + 1) === -1) {
+          has = col.getPivot();
+          pivots.set(col.px, c, col.pc);
+          continue;
+        }
+      }
+      if (has) has = col.getPivot();
+      for (;;) {
+        if (!has) {
+          this.bars.push({ dim, birth: this.length[r], death: Infinity, birthSimplex: this.verticesOf(x, dim), deathSimplex: [] });
+          break;
+        }
+        const other = pivots.find(col.px);
+        if (other !== -1) {
+          const factor = p === 2 ? 1 : p - ((col.pc * this.inverse[pivots.lastCoef()]) % p);
+          const cr = cols.rank[other];
+          const cx = cols.index[other];
+          red.push(cr, cx, factor);
+          addSimplex(cx, cr, factor);
+          const end = V.end(other);
+          for (let e = V.start(other); e < end; e++) {
+            const ec = (V.coef[e] * factor) % p;
+            red.push(V.rank[e], V.index[e], ec);
+            addSimplex(V.index[e], V.rank[e], ec);
+          }
+          has = col.getPivot();
+          continue;
+        }
+        const facet = complex.zeroApparentFacet(col.px, col.pr, dim + 1);
+        if (facet !== -1) {
+          const ec = p === 2 ? 1 : (p - ((complex.facetSign === 1 ? col.pc : p - col.pc) % p)) % p;
+          red.push(col.pr, facet, ec);
+          addSimplex(facet, col.pr, ec);
+          has = col.getPivot();
+          continue;
+        }
+        if (this.length[col.pr] > this.length[r]) {
+          this.bars.push({
+            dim,
+            birth: this.length[r],
+            death: this.length[col.pr],
+            birthSimplex: this.verticesOf(x, dim),
+            deathSimplex: this.verticesOf(col.px, dim + 1),
+          });
+        }
+        pivots.set(col.px, c, col.pc);
         this.flushReductionColumn(V);
         break;
       }

@@ -1,0 +1,380 @@
+/**
+ * The working coboundary of one column as a heap of lazy, sorted coboundary streams (dense storage).
+ *
+ * Ripser pushes the whole coboundary (~n entries) of every simplex it adds into one big heap, then pops
+ * entries until the pivot survives; most of those entries are never looked at, or cancel in pairs. Here
+ * each added simplex contributes a *stream* that yields its cofacets in filtration order on demand, and
+ * the column is a small heap of streams keyed by their current heads. Only the entries up to the pivot
+ * are ever produced.
+ *
+ * A simplex of rank r (rank of its longest edge) has two kinds of cofacets:
+ * 1. rank == r: adding a vertex v whose edges to the simplex are all shorter — produced by scanning v
+ *    downwards (index order descending, which is the filtration tie-break);
+ * 2. rank > r: at most one cofacet per longer edge {w, v} with w in the simplex — produced by merging
+ *    the neighbour lists of the simplex's vertices, each pre-sorted by rank, keeping v when the edge
+ *    {w, v} is the longest from v to the simplex.
+ * Both phases emit in strictly increasing (rank, -index) order, so streams merge like sorted lists.
+ */
+import type { BinomialTable } from './binomial';
+import type { DenseRanks } from './edgeFiltration';
+
+/** Neighbour lists sorted by edge rank: row w holds w's neighbours in increasing rank. */
+export interface RankSortedNeighbors {
+  byRankV: Int32Array;
+  byRankR: Int32Array;
+  degree: Int32Array;
+}
+
+export function rankSortedNeighbors(edges: DenseRanks): RankSortedNeighbors {
+  const { n, edgeCount, uOfRank, vOfRank } = edges;
+  const byRankV = new Int32Array(n * n);
+  const byRankR = new Int32Array(n * n);
+  const degree = new Int32Array(n);
+  for (let r = 0; r < edgeCount; r++) {
+    const u = uOfRank[r];
+    const v = vOfRank[r];
+    let p = u * n + degree[u]++;
+    byRankV[p] = v;
+    byRankR[p] = r;
+    p = v * n + degree[v]++;
+    byRankV[p] = u;
+    byRankR[p] = r;
+  }
+  return { byRankV, byRankR, degree };
+}
+
+/** `sScan` value of a stream that has finished phase 1 and merges neighbour lists. */
+const PHASE2 = -2;
+
+export class StreamColumn {
+  // Stream storage (a pool reset per column).
+  private cap = 0;
+  private width: number;
+  private sVerts = new Int32Array(0);
+  private sPos = new Int32Array(0);
+  private sRank = new Int32Array(0);
+  private sCoef = new Int32Array(0);
+  private sScan = new Int32Array(0);
+  private hRank = new Int32Array(0);
+  private hIdx = new Float64Array(0);
+  private hCoef = new Int32Array(0);
+  private count = 0;
+  // Heap of stream ids.
+  private heap = new Int32Array(0);
+  private size = 0;
+  /** Dimension of the simplices whose coboundaries are streamed. */
+  private dim = 1;
+  private readonly n: number;
+  private readonly ranks: Int32Array;
+  private readonly byRankV: Int32Array;
+  private readonly byRankR: Int32Array;
+  private readonly degree: Int32Array;
+  private readonly B: Float64Array[];
+  // Pivot found by getPivot.
+  pr = 0;
+  px = 0;
+  pc = 0;
+
+  constructor(
+    edges: DenseRanks,
+    neighbors: RankSortedNeighbors,
+    binom: BinomialTable,
+    maxDim: number,
+    private readonly modulus: number,
+  ) {
+    this.n = edges.n;
+    this.ranks = edges.ranks;
+    this.byRankV = neighbors.byRankV;
+    this.byRankR = neighbors.byRankR;
+    this.degree = neighbors.degree;
+    this.B = binom.rows;
+    this.width = maxDim + 2;
+    this.grow(64);
+  }
+
+  private grow(cap: number): void {
+    const w = this.width;
+    const copyI = (a: Int32Array, m: number): Int32Array<ArrayBuffer> => {
+      const b = new Int32Array(cap * m);
+      b.set(a);
+      return b;
+    };
+    this.sVerts = copyI(this.sVerts, w);
+    this.sPos = copyI(this.sPos, w);
+    this.sRank = copyI(this.sRank, 1);
+    this.sCoef = copyI(this.sCoef, 1);
+    this.sScan = copyI(this.sScan, 1);
+    this.hRank = copyI(this.hRank, 1);
+    this.hCoef = copyI(this.hCoef, 1);
+    const hi = new Float64Array(cap);
+    hi.set(this.hIdx);
+    this.hIdx = hi;
+    this.heap = copyI(this.heap, 1);
+    this.cap = cap;
+  }
+
+  /** Empties the column for simplices of dimension `dim`. */
+  reset(dim: number): void {
+    this.dim = dim;
+    this.count = 0;
+    this.size = 0;
+  }
+
+  get isEmpty(): boolean {
+    return this.size === 0;
+  }
+
+  /** Head of the top stream (valid when not empty). */
+  topRank(): number {
+    return this.hRank[this.heap[0]];
+  }
+
+  topIndex(): number {
+    return this.hIdx[this.heap[0]];
+  }
+
+  /**
+   * Adds coef * coboundary(simplex) to the column. `verts` are the simplex's vertices, largest first.
+   * Returns false if the coboundary is empty (within the threshold).
+   */
+  add(verts: Int32Array, rank: number, coef: number): boolean {
+    if (this.count === this.cap) this.grow(this.cap * 2);
+    const s = this.count++;
+    const d = this.dim;
+    const w = this.width;
+    for (let i = 0; i <= d; i++) this.sVerts[s * w + i] = verts[i];
+    this.sRank[s] = rank;
+    this.sCoef[s] = coef;
+    this.sScan[s] = this.n - 1;
+    if (!this.advance(s)) {
+      this.count--;
+      return false;
+    }
+    this.heapPush(s);
+    return true;
+  }
+
+  /** Moves stream s to its next cofacet; false when exhausted. */
+  private advance(s: number): boolean {
+    const d = this.dim;
+    const w = this.width;
+    const base = s * w;
+    const ranks = this.ranks;
+    const n = this.n;
+    const sv = this.sVerts;
+    const r = this.sRank[s];
+    let v = this.sScan[s];
+    if (v !== PHASE2) {
+      // Phase 1: cofacets of the same rank, vertex descending.
+      if (d === 1) {
+        const a = sv[base] * n;
+        const b = sv[base + 1] * n;
+        while (v >= 0 && (ranks[a + v] >= r || ranks[b + v] >= r)) v--;
+      } else {
+        for (; v >= 0; v--) {
+          let ok = true;
+          for (let i = 0; i <= d; i++) {
+            if (ranks[sv[base + i] * n + v] >= r) {
+              ok = false;
+              break;
+            }
+          }
+          if (ok) break;
+        }
+      }
+      if (v >= 0) {
+        this.sScan[s] = v - 1;
+        this.setHead(s, r, v);
+        return true;
+      }
+      // Phase 1 exhausted: position every list after rank r.
+      this.sScan[s] = PHASE2;
+      const byRankR = this.byRankR;
+      for (let i = 0; i <= d; i++) {
+        const u = sv[base + i];
+        let lo = u * n;
+        let hi = lo + this.degree[u];
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (byRankR[mid] <= r) lo = mid + 1;
+          else hi = mid;
+        }
+        this.sPos[base + i] = lo;
+      }
+    }
+    // Phase 2: merge the rank-sorted neighbour lists.
+    const byRankR = this.byRankR;
+    const byRankV = this.byRankV;
+    const pos = this.sPos;
+    const degree = this.degree;
+    for (;;) {
+      let best = -1;
+      let bestR = 0x7fffffff;
+      for (let i = 0; i <= d; i++) {
+        const p = pos[base + i];
+        const u = sv[base + i];
+        if (p < u * n + degree[u]) {
+          const rr = byRankR[p];
+          if (rr < bestR) {
+            bestR = rr;
+            best = i;
+          }
+        }
+      }
+      if (best < 0) return false;
+      const p = pos[base + best]++;
+      const x = byRankV[p];
+      let ok = true;
+      for (let i = 0; i <= d; i++) {
+        if (i !== best && ranks[sv[base + i] * n + x] >= bestR) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) {
+        this.setHead(s, bestR, x);
+        return true;
+      }
+    }
+  }
+
+  /** Sets stream s's head to the cofacet adding vertex v, with the given rank. */
+  private setHead(s: number, rank: number, v: number): void {
+    const d = this.dim;
+    const base = s * this.width;
+    const sv = this.sVerts;
+    const B = this.B;
+    let idx = 0;
+    let m = 0;
+    while (m <= d && sv[base + m] > v) {
+      idx += B[d + 2 - m][sv[base + m]];
+      m++;
+    }
+    idx += B[d + 2 - m][v];
+    for (let i = m; i <= d; i++) idx += B[d + 1 - i][sv[base + i]];
+    this.hRank[s] = rank;
+    this.hIdx[s] = idx;
+    const c = this.sCoef[s];
+    this.hCoef[s] = (d + 1 - m) & 1 ? (this.modulus - c) % this.modulus : c;
+  }
+
+  private less(a: number, b: number): boolean {
+    const ra = this.hRank[a];
+    const rb = this.hRank[b];
+    return ra < rb || (ra === rb && this.hIdx[a] > this.hIdx[b]);
+  }
+
+  private heapPush(s: number): void {
+    const heap = this.heap;
+    let i = this.size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(s, heap[p])) break;
+      heap[i] = heap[p];
+      i = p;
+    }
+    heap[i] = s;
+  }
+
+  private siftDown(i: number): void {
+    const heap = this.heap;
+    const n = this.size;
+    const s = heap[i];
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && this.less(heap[c + 1], heap[c])) c++;
+      if (!this.less(heap[c], s)) break;
+      heap[i] = heap[c];
+      i = c;
+    }
+    heap[i] = s;
+  }
+
+  /** Advances the stream at heap position i (a child of the root or the root itself). */
+  private advanceAt(i: number): void {
+    const s = this.heap[i];
+    if (this.advance(s)) {
+      this.siftDown(i);
+    } else {
+      const last = this.heap[--this.size];
+      if (i < this.size) {
+        this.heap[i] = last;
+        this.siftDown(i);
+      }
+    }
+  }
+
+  /** Finds the column's pivot (summing equal heads); false if the column is zero. */
+  getPivot(): boolean {
+    const heap = this.heap;
+    const hIdx = this.hIdx;
+    if (this.modulus === 2) {
+      for (;;) {
+        if (this.size === 0) return false;
+        const x0 = hIdx[heap[0]];
+        let twin = -1;
+        if (this.size > 1 && hIdx[heap[1]] === x0) twin = 1;
+        else if (this.size > 2 && hIdx[heap[2]] === x0) twin = 2;
+        if (twin < 0) {
+          this.pr = this.hRank[heap[0]];
+          this.px = x0;
+          this.pc = 1;
+          return true;
+        }
+        // Advance the twin first: advancing the root could move the twin.
+        this.advanceAt(twin);
+        this.advanceAt(0);
+      }
+    }
+    const p = this.modulus;
+    for (;;) {
+      if (this.size === 0) return false;
+      const s0 = heap[0];
+      const r0 = this.hRank[s0];
+      const x0 = hIdx[s0];
+      if (!this.hasTwinAtTop(x0)) {
+        // Coefficients of stream heads are never 0 mod p, so a lone head is the pivot.
+        this.pr = r0;
+        this.px = x0;
+        this.pc = this.hCoef[s0];
+        return true;
+      }
+      // Several streams share the minimum: sum and consume them all, re-insert the sum if non-zero.
+      let c = 0;
+      while (this.size > 0 && hIdx[heap[0]] === x0) {
+        c = (c + this.hCoef[heap[0]]) % p;
+        this.advanceAt(0);
+      }
+      if (c !== 0) {
+        this.pushSingle(r0, x0, c);
+        this.pr = r0;
+        this.px = x0;
+        this.pc = c;
+        return true;
+      }
+    }
+  }
+
+  private hasTwinAtTop(x0: number): boolean {
+    const heap = this.heap;
+    return (this.size > 1 && this.hIdx[heap[1]] === x0) || (this.size > 2 && this.hIdx[heap[2]] === x0);
+  }
+
+  /** A stream holding exactly one entry (used for summed Z/p pivots). */
+  private pushSingle(rank: number, idx: number, coef: number): void {
+    if (this.count === this.cap) this.grow(this.cap * 2);
+    const s = this.count++;
+    // Phase 1 done and every list pointer at the end of vertex 0's list: advancing ends the stream.
+    this.sScan[s] = PHASE2;
+    const base = s * this.width;
+    for (let i = 0; i <= this.dim; i++) {
+      this.sVerts[base + i] = 0;
+      this.sPos[base + i] = this.degree[0];
+    }
+    this.hRank[s] = rank;
+    this.hIdx[s] = idx;
+    this.hCoef[s] = coef;
+    this.heapPush(s);
+  }
+}
