@@ -24,7 +24,7 @@ function nodeConfig(entry, outfile, extra = {}) {
     target: 'node20',
     sourcemap: true,
     minify: production,
-    external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'esbuild', '@tensorflow/tfjs-backend-wasm/package.json'],
+    external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm/package.json'],
     logLevel: 'warning',
     ...extra,
   };

@@ -1,15 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Module from 'node:module';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { LayerInfo, Network, Param } from './network';
 import type { Tf, Variable } from './tf';
+import { loadSourceModule, ModuleLoadError } from './moduleLoader';
 
 /**
  * Models written by the user: a `.ts`/`.js` file in the workspace exporting `createModel(tf)` that returns a
  * tf.LayersModel (tf.sequential or tf.model), and optionally `datasets` and a partial run `config`.
- * The file is bundled with esbuild (TypeScript, its relative imports) and evaluated as CommonJS in the
- * worker; `@tensorflow/*` stays external so the model uses the same tfjs engine as the trainer.
+ * The file and its relative imports are compiled and evaluated by moduleLoader.ts (no bundler needed at run
+ * time); `@tensorflow/tfjs` resolves to the worker's own tfjs so the model uses the trainer's engine.
  * Executing workspace code is only allowed in a trusted workspace; the extension checks that before asking.
  */
 export interface UserModelModule {
@@ -21,35 +21,13 @@ export interface UserModelModule {
 export async function loadModelModule(file: string): Promise<UserModelModule> {
   const abs = path.resolve(file);
   if (!fs.existsSync(abs)) throw new Error(`${abs}: model file not found`);
-  let esbuild: typeof import('esbuild');
+  let exp: Record<string, unknown> & { default?: Record<string, unknown> };
   try {
-    esbuild = await import('esbuild');
+    exp = loadSourceModule(abs);
   } catch (e) {
-    throw new Error(`${abs}: cannot compile model files: esbuild is not available (${(e as Error).message})`);
-  }
-  let code: string;
-  try {
-    const r = await esbuild.build({
-      entryPoints: [abs], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent',
-      external: ['@tensorflow/*'], sourcemap: 'inline',
-    });
-    code = r.outputFiles[0].text;
-  } catch (e) {
-    const errors = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors;
-    const first = errors?.[0];
-    const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column}` : abs;
-    throw new Error(`${where}: ${first?.text ?? (e as Error).message}`);
-  }
-  const M = Module as unknown as { new (id: string): NodeJS.Module & { _compile(code: string, file: string): void; paths: string[] }; _nodeModulePaths(dir: string): string[] };
-  const m = new M(abs);
-  m.filename = abs;
-  m.paths = M._nodeModulePaths(path.dirname(abs));
-  try {
-    m._compile(code, abs);
-  } catch (e) {
+    if (e instanceof ModuleLoadError) throw e;
     throw new Error(`${abs}: failed while loading: ${(e as Error).message}`);
   }
-  const exp = m.exports as Record<string, unknown> & { default?: Record<string, unknown> };
   const src = typeof exp.createModel === 'function' ? exp : exp.default && typeof exp.default.createModel === 'function' ? exp.default : undefined;
   if (!src) throw new Error(`${abs}: does not export a function createModel(tf)`);
   return { createModel: src.createModel as UserModelModule['createModel'], datasets: src.datasets, config: src.config as Record<string, unknown> | undefined };

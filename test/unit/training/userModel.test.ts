@@ -51,3 +51,21 @@ test('model file problems are reported with the file (and line for syntax errors
   await assert.rejects(loadModelModule(none), /none\.js: does not export a function createModel\(tf\)/);
   await assert.rejects(loadModelModule(path.join(dir, 'missing.ts')), /missing\.ts: model file not found/);
 });
+
+test('a model importing @tensorflow/tfjs at run time shares the worker\'s tfjs (one engine), and ESM/CJS both load', async () => {
+  const tf = await import('@tensorflow/tfjs');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-usermodel-'));
+  const esm = path.join(dir, 'esm.ts');
+  fs.writeFileSync(esm, `import * as tfjs from '@tensorflow/tfjs';\nimport { width } from './lib/width.js';\nexport const engine = tfjs.engine();\nexport function createModel() { return width; }\n`);
+  fs.mkdirSync(path.join(dir, 'lib'));
+  fs.writeFileSync(path.join(dir, 'lib', 'width.ts'), 'export const width: number = 7;\n');
+  const mod = await loadModelModule(esm);
+  assert.equal(mod.createModel(tf as never), 7, 'the ./lib/width.js import resolves to width.ts');
+  const { loadSourceModule } = await import('../../../analysis/training/moduleLoader');
+  assert.equal(loadSourceModule(esm).engine, tf.engine(), 'same tfjs engine as the worker');
+  const cjs = path.join(dir, 'cjs.js');
+  fs.writeFileSync(cjs, `const tfjs = require('@tensorflow/tfjs');\nmodule.exports = { createModel: () => tfjs.engine() };\n`);
+  assert.equal((await loadModelModule(cjs)).createModel(tf as never), tf.engine());
+  fs.writeFileSync(path.join(dir, 'broken-import.ts'), `import { nope } from './missing';\nexport function createModel() { return nope; }\n`);
+  await assert.rejects(loadModelModule(path.join(dir, 'broken-import.ts')), /broken-import\.ts: cannot find '\.\/missing'/);
+});
