@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readCheckpoint, readRun, type CheckpointRef } from '../store/runStore';
 import { writeFileAtomic } from '../store/atomic';
+import { ANALYSIS_DIR } from '../store/runLayout';
 import { ripsPersistence, type RipsOptions } from '../topology/rips';
 import type { PersistenceBar } from '../topology/diagram';
 import { denseKernels, neuronCloud } from './neuronClouds';
@@ -31,7 +32,7 @@ export function toWireBars(bars: PersistenceBar[]): WireBar[] {
 }
 
 export function weightBarcodeCachePath(runDir: string, layer: string, step: number): string {
-  return path.join(runDir, 'analysis', 'weight-barcode', layer, `step-${String(step).padStart(7, '0')}.json`);
+  return path.join(runDir, ANALYSIS_DIR, 'weight-barcode', layer, `step-${String(step).padStart(7, '0')}.json`);
 }
 
 function pickCheckpoint(checkpoints: CheckpointRef[], step: number | undefined, runDir: string): CheckpointRef {
