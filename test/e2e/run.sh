@@ -94,38 +94,9 @@ flock -u 9
 log "code-server $("$CS" --version 2>/dev/null | head -1)"
 
 # -------------------------------------------------------------------------------- throwaway profile
-RUN=$(mktemp -d "${TMPDIR:-/tmp}/topolens-e2e-run.XXXXXX")
-mkdir -p "$RUN/user-data/User" "$RUN/extensions" "$RUN/workspace"
-echo "TopoLens e2e workspace" > "$RUN/workspace/README.md"
-# Without these the workbench shows a Restricted Mode banner (extension disabled), welcome pages, a chat
-# side bar and update checks, all of which get between the test and the extension.
-cat > "$RUN/user-data/User/settings.json" <<'JSON'
-{
-  "workbench.startupEditor": "none",
-  "security.workspace.trust.enabled": false,
-  "chat.disableAIFeatures": true,
-  "workbench.secondarySideBar.defaultVisibility": "hidden",
-  "telemetry.telemetryLevel": "off",
-  "extensions.autoUpdate": false,
-  "extensions.autoCheckUpdates": false,
-  "extensions.ignoreRecommendations": true,
-  "workbench.tips.enabled": false,
-  "workbench.enableExperiments": false,
-  "update.mode": "none",
-  "window.restoreWindows": "none"
-}
-JSON
-: > "$RUN/config.yaml"   # an explicit empty config keeps code-server from writing ~/.config/code-server
-cs_args=(--config "$RUN/config.yaml" --user-data-dir "$RUN/user-data" --extensions-dir "$RUN/extensions")
-
 rm -rf "$OUT"; mkdir -p "$OUT"
-log "install $(basename "$VSIX") ($(( $(stat -c %s "$VSIX") / 1024 )) KiB)"
-"$CS" "${cs_args[@]}" --install-extension "$VSIX" --force < /dev/null > "$OUT/install-extension.log" 2>&1 \
-  || { cat "$OUT/install-extension.log" >&2; die "code-server could not install $VSIX."; }
-
-# ---------------------------------------------------------------- code-server in its own process group
-PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-URL="http://127.0.0.1:$PORT/"
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/topolens-e2e-run.XXXXXX")
+# From here on every exit stops code-server and the driver, collects the logs and drops the profile.
 CS_PGID=""
 DRIVER_PGID=""
 finish() {
@@ -150,6 +121,36 @@ finish() {
 }
 trap finish EXIT
 trap 'exit 130' INT TERM
+mkdir -p "$RUN/user-data/User" "$RUN/extensions" "$RUN/workspace"
+echo "TopoLens e2e workspace" > "$RUN/workspace/README.md"
+# Without these the workbench shows a Restricted Mode banner (extension disabled), welcome pages, a chat
+# side bar and update checks, all of which get between the test and the extension.
+cat > "$RUN/user-data/User/settings.json" <<'JSON'
+{
+  "workbench.startupEditor": "none",
+  "security.workspace.trust.enabled": false,
+  "chat.disableAIFeatures": true,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "telemetry.telemetryLevel": "off",
+  "extensions.autoUpdate": false,
+  "extensions.autoCheckUpdates": false,
+  "extensions.ignoreRecommendations": true,
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "update.mode": "none",
+  "window.restoreWindows": "none"
+}
+JSON
+: > "$RUN/config.yaml"   # an explicit empty config keeps code-server from writing ~/.config/code-server
+cs_args=(--config "$RUN/config.yaml" --user-data-dir "$RUN/user-data" --extensions-dir "$RUN/extensions")
+
+log "install $(basename "$VSIX") ($(( $(stat -c %s "$VSIX") / 1024 )) KiB)"
+"$CS" "${cs_args[@]}" --install-extension "$VSIX" --force < /dev/null > "$OUT/install-extension.log" 2>&1 \
+  || { cat "$OUT/install-extension.log" >&2; die "code-server could not install $VSIX."; }
+
+# ---------------------------------------------------------------- code-server in its own process group
+PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+URL="http://127.0.0.1:$PORT/"
 
 log "start code-server on $URL"
 setsid "$CS" "${cs_args[@]}" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry \
