@@ -5,7 +5,8 @@ import { parseLowerDistance, parsePointCloud } from '../../../analysis/cli/comma
 import type { RipsInput } from '../../../analysis/topology/rips';
 import type { RipserJson } from '../../../analysis/topology/convert';
 
-export const GOLDEN_DIR = process.env.TOPOLENS_GOLDEN_DIR ?? join(__dirname, '..', '..', '..', '..', 'shared', 'golden');
+/** A copy of ../shared/golden lives in the repo (test/fixtures/golden) so a clean clone tests itself. */
+export const GOLDEN_DIR = process.env.TOPOLENS_GOLDEN_DIR ?? join(__dirname, '..', '..', 'fixtures', 'golden');
 
 export const RIPS_CASES = [
   { name: 'circle30_r2', input: 'circle30_r2.csv' },
