@@ -1,0 +1,7 @@
+export * from './distance';
+export * from './random';
+export * from './pca';
+export * from './knn';
+export * from './symmetricEigen';
+export * from './matmul';
+export * from './orthonormalize';

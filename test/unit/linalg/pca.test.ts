@@ -1,0 +1,124 @@
+/** PCA and its building blocks against exact dense computations. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pcaTopK, pcaTransform } from '../../../analysis/linalg/pca';
+import { symmetricEigen } from '../../../analysis/linalg/symmetricEigen';
+import { multiplyPanelByRows, multiplyRowsByPanel } from '../../../analysis/linalg/matmul';
+import { orthonormalizePanel } from '../../../analysis/linalg/orthonormalize';
+import { gaussianSource, mulberry32 } from '../../../analysis/linalg/random';
+
+function gaussianMatrix(rows: number, cols: number, seed: number, colScale?: (c: number) => number): Float64Array {
+  const g = gaussianSource(mulberry32(seed));
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let c = 0; c < cols; c++) out[i * cols + c] = g() * (colScale ? colScale(c) : 1);
+  return out;
+}
+
+/** Exact PCA from the covariance matrix (Jacobi eigen-decomposition). */
+function exactPca(data: Float64Array, n: number, d: number): { values: Float64Array; vectors: Float64Array } {
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t] += data[i * d + t] / n;
+  const cov = new Float64Array(d * d);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) cov[a * d + b] += (data[i * d + a] - mean[a]) * (data[i * d + b] - mean[b]);
+  }
+  const e = symmetricEigen(cov, d);
+  return { values: e.values.map((v) => v / (n - 1)), vectors: e.vectors };
+}
+
+test('symmetricEigen: A v = lambda v, orthonormal vectors, sorted values', () => {
+  const m = 9;
+  const r = gaussianMatrix(m, m, 1);
+  const A = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) A[i * m + j] = r[i * m + j] + r[j * m + i];
+  const { values, vectors } = symmetricEigen(A, m);
+  for (let c = 0; c < m; c++) {
+    if (c > 0) assert.ok(values[c - 1] >= values[c]);
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let j = 0; j < m; j++) s += A[i * m + j] * vectors[c * m + j];
+      assert.ok(Math.abs(s - values[c] * vectors[c * m + i]) < 1e-10);
+    }
+    for (let c2 = 0; c2 < m; c2++) {
+      let dot = 0;
+      for (let j = 0; j < m; j++) dot += vectors[c * m + j] * vectors[c2 * m + j];
+      assert.ok(Math.abs(dot - (c === c2 ? 1 : 0)) < 1e-12);
+    }
+  }
+});
+
+test('blocked products equal the naive triple loop (odd sizes, remainders)', () => {
+  const [n, d, m] = [7, 13, 6];
+  const A = gaussianMatrix(n, d, 2);
+  const W = gaussianMatrix(m, d, 3);
+  const Q = gaussianMatrix(m, n, 4);
+  const out = new Float64Array(m * n);
+  multiplyRowsByPanel(A, n, d, W, m, out);
+  const out2 = new Float64Array(m * d);
+  multiplyPanelByRows(A, n, d, Q, m, out2);
+  for (let j = 0; j < m; j++) {
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += A[i * d + k] * W[j * d + k];
+      assert.ok(Math.abs(out[j * n + i] - s) < 1e-12);
+    }
+    for (let k = 0; k < d; k++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += Q[j * n + i] * A[i * d + k];
+      assert.ok(Math.abs(out2[j * d + k] - s) < 1e-12);
+    }
+  }
+});
+
+test('orthonormalizePanel: orthonormal result, dependent vectors zeroed', () => {
+  const len = 10;
+  const V = gaussianMatrix(4, len, 5);
+  V.set(V.subarray(0, len).map((x) => 2 * x), 2 * len); // third = 2 * first
+  assert.equal(orthonormalizePanel(V, 4, len), 3);
+  const dot = (a: number, b: number): number => V.subarray(a * len, a * len + len).reduce((s, x, t) => s + x * V[b * len + t], 0);
+  assert.ok(Math.abs(dot(0, 0) - 1) < 1e-14 && Math.abs(dot(0, 1)) < 1e-14 && Math.abs(dot(1, 3)) < 1e-14);
+  assert.equal(dot(2, 2), 0);
+});
+
+test('PCA is exact when the Krylov space covers the row space', () => {
+  const [n, d, k] = [150, 10, 4];
+  const data = gaussianMatrix(n, d, 6, (c) => 1 + c);
+  const pca = pcaTopK(data, n, d, k, { blockSize: 8, iterations: 2 });
+  const exact = exactPca(data, n, d);
+  for (let c = 0; c < k; c++) {
+    assert.ok(Math.abs(pca.explainedVariance[c] - exact.values[c]) < 1e-9 * exact.values[0]);
+    let dot = 0;
+    for (let t = 0; t < d; t++) dot += pca.components[c * d + t] * exact.vectors[c * d + t];
+    assert.ok(Math.abs(Math.abs(dot) - 1) < 1e-9, `component ${c}: |cos| = ${Math.abs(dot)}`);
+  }
+  // scores are the exact projections
+  const proj = pcaTransform(pca, data, n);
+  for (let i = 0; i < n * k; i++) assert.ok(Math.abs(proj[i] - pca.scores[i]) < 1e-9);
+});
+
+test('randomized PCA recovers the top subspace of a decaying spectrum; same seed, same result', () => {
+  const [n, d, k] = [400, 120, 5];
+  const data = gaussianMatrix(n, d, 7, (c) => 1 / (1 + c) ** 1.5);
+  const pca = pcaTopK(data, n, d, k, { seed: 3 });
+  const sharper = pcaTopK(data, n, d, k, { seed: 3, iterations: 3 });
+  const exact = exactPca(data, n, d);
+  for (let c = 0; c < k; c++) {
+    for (const [p, tol] of [[pca, 1e-3], [sharper, 1e-7]] as const) {
+      assert.ok(Math.abs(p.explainedVariance[c] / exact.values[c] - 1) < tol, `variance ${c}`);
+      let dot = 0;
+      for (let t = 0; t < d; t++) dot += p.components[c * d + t] * exact.vectors[c * d + t];
+      assert.ok(Math.abs(Math.abs(dot) - 1) < tol, `component ${c}: |cos| = ${Math.abs(dot)}`);
+    }
+  }
+  assert.deepStrictEqual(pcaTopK(data, n, d, k, { seed: 3 }).scores, pca.scores);
+  const ratioSum = pca.explainedVarianceRatio.reduce((a, b) => a + b, 0);
+  assert.ok(ratioSum > 0 && ratioSum < 1);
+});
+
+test('PCA validates its input', () => {
+  assert.throws(() => pcaTopK(new Float64Array(5), 2, 3, 1), /expected n\*d = 6/);
+  assert.throws(() => pcaTopK(Float64Array.from([1, NaN]), 2, 1, 1), /not finite/);
+  assert.throws(() => pcaTopK(new Float64Array(6), 2, 3, 0), /positive integer/);
+  const constant = pcaTopK(new Float64Array(12).fill(1), 4, 3, 2);
+  assert.deepStrictEqual(Array.from(constant.explainedVariance), [0, 0]);
+});
