@@ -10,11 +10,19 @@ export function standaloneSvg(svg: SVGSVGElement, background: string): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   const source = [svg, ...Array.from(svg.querySelectorAll('*'))];
   const target = [clone, ...Array.from(clone.querySelectorAll('*'))];
-  source.forEach((el, i) => {
-    const computed = getComputedStyle(el);
-    const style = STYLE_PROPS.map((p) => `${p}:${computed.getPropertyValue(p)}`).join(';');
-    (target[i] as SVGElement).setAttribute('style', style);
-  });
+  // `.exporting` switches off :hover styling (panel.css), so the element under the pointer (keyboard
+  // users press Export while hovering) is exported like the others.
+  svg.classList.add('exporting');
+  try {
+    source.forEach((el, i) => {
+      const computed = getComputedStyle(el);
+      const style = STYLE_PROPS.map((p) => `${p}:${computed.getPropertyValue(p)}`).join(';');
+      (target[i] as SVGElement).setAttribute('style', style);
+    });
+  } finally {
+    svg.classList.remove('exporting');
+  }
+  clone.classList.remove('exporting');
   const { width, height } = svg.getBoundingClientRect();
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.setAttribute('width', String(Math.ceil(width)));
