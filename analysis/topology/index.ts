@@ -6,3 +6,4 @@ export * from './sublevel';
 export * from './bottleneck';
 export * from './diagramStats';
 export { naiveRipsPersistence } from './ripsNaive';
+export * from './mapper/index';
