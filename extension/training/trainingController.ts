@@ -94,7 +94,7 @@ export class TrainingController implements vscode.Disposable {
       tfjsNodePath: tfjsNodePath(),
       progressToken: randomUUID(),
     };
-    const result = await this.train(params, name);
+    const result = await this.train(params, name, options.openPanels !== false);
     if (result && result.status === 'completed' && options.openPanels !== false) {
       WeightBarcodePanel.show(this.services, { runDir: result.runDir });
     }
@@ -135,7 +135,7 @@ export class TrainingController implements vscode.Disposable {
     return picked?.[0];
   }
 
-  private train(params: TrainParams, name: string): Promise<TrainResult | undefined> {
+  private train(params: TrainParams, name: string, openPanels: boolean): Promise<TrainResult | undefined> {
     const connection = this.worker.connection();
     const training: ActiveTraining = { name, cts: new CancellationTokenSource() };
     this.active.add(training);
@@ -161,6 +161,7 @@ export class TrainingController implements vscode.Disposable {
         // and resolves with status 'interrupted'.
         token.onCancellationRequested(() => training.cts.cancel());
         let lastFraction = 0;
+        let openedLive = false;
         subscriptions.push(connection.onProgress(TrainProgressType, params.progressToken, (p: TrainProgress) => {
           backend ??= p.runDir ? readRun(p.runDir).run?.backend : undefined;
           const fraction = p.totalSteps > 0 ? p.step / p.totalSteps : 0;
@@ -169,7 +170,14 @@ export class TrainingController implements vscode.Disposable {
           this.statusBar.progress(name, p, backend);
           if (p.checkpoint) {
             this.tree.refresh();
-            WeightBarcodePanel.current?.onCheckpoint(p.runDir);
+            // Live view: the first checkpoint opens the panel (without taking focus), which then follows
+            // the newest checkpoint until the user picks a step.
+            if (!openedLive && openPanels) {
+              openedLive = true;
+              WeightBarcodePanel.show(this.services, { runDir: p.runDir, step: undefined }, true);
+            } else {
+              WeightBarcodePanel.current?.onCheckpoint(p.runDir);
+            }
           }
         }));
         try {
