@@ -11,52 +11,91 @@
  *   <= t — the flat clusters of scipy's `fcluster(linkage(X, 'single'), t, 'distance')`; no noise.
  */
 import { UnionFind } from '../unionFind';
-import { radiusNeighbors } from './neighbors';
+import { SortedPoints } from './neighbors';
 
 export type ClustererSpec = { method: 'dbscan'; eps: number; minSamples: number } | { method: 'single-linkage'; cut: number };
 
+/**
+ * DBSCAN without materialising neighbourhoods (dense regions of weight trajectories would make them
+ * quadratic): core flags by counting neighbours up to `minSamples`; clusters as union-find components
+ * of core points (pairs already in one component are not even measured); each border point joins the
+ * cluster, among those of its core neighbours, that scikit-learn's scan would have started first — the
+ * one whose smallest core index is smallest. Labels are numbered in that start order.
+ */
 export function dbscan(points: Float64Array, m: number, dim: number, eps: number, minSamples: number): Int32Array {
   if (!(eps > 0)) throw new Error(`DBSCAN: eps must be > 0, got ${eps}`);
   if (!Number.isInteger(minSamples) || minSamples < 1) throw new Error(`DBSCAN: min_samples must be a positive integer, got ${minSamples}`);
-  const { offsets, indices } = radiusNeighbors(points, m, dim, eps);
+  const sp = new SortedPoints(points, m, dim, eps);
+  const { order, key } = sp;
   const core = new Uint8Array(m);
-  for (let i = 0; i < m; i++) if (offsets[i + 1] - offsets[i] >= minSamples) core[i] = 1;
-  const labels = new Int32Array(m).fill(-1);
-  let next = 0;
-  const stack: number[] = [];
-  for (let start = 0; start < m; start++) {
-    if (labels[start] !== -1 || !core[start]) continue;
-    let i = start;
-    for (;;) {
-      if (labels[i] === -1) {
-        labels[i] = next;
-        if (core[i]) {
-          for (let t = offsets[i]; t < offsets[i + 1]; t++) if (labels[indices[t]] === -1) stack.push(indices[t]);
-        }
-      }
-      if (stack.length === 0) break;
-      i = stack.pop()!;
-    }
-    next++;
+  for (let r = 0; r < m; r++) {
+    const i = order[r];
+    let count = 1;
+    for (let t = r + 1; t < m && count < minSamples && key[t] - key[r] <= eps; t++) if (sp.within(i, order[t])) count++;
+    for (let t = r - 1; t >= 0 && count < minSamples && key[r] - key[t] <= eps; t--) if (sp.within(i, order[t])) count++;
+    if (count >= minSamples) core[i] = 1;
   }
+  const uf = new UnionFind(m);
+  for (let r = 0; r < m; r++) {
+    const i = order[r];
+    if (!core[i]) continue;
+    let ri = uf.find(i);
+    for (let t = r + 1; t < m && key[t] - key[r] <= eps; t++) {
+      const j = order[t];
+      if (!core[j]) continue;
+      const rj = uf.find(j);
+      if (ri !== rj && sp.within(i, j)) ri = uf.linkRoots(ri, rj);
+    }
+  }
+  // Start index of each cluster = its smallest core point.
+  const start = new Int32Array(m).fill(m);
+  for (let i = 0; i < m; i++) if (core[i]) start[uf.find(i)] = Math.min(start[uf.find(i)], i);
+  const clusterStart = new Int32Array(m).fill(-1);
+  for (let i = 0; i < m; i++) {
+    if (core[i]) clusterStart[i] = start[uf.find(i)];
+  }
+  for (let r = 0; r < m; r++) {
+    const i = order[r];
+    if (core[i]) continue;
+    let best = m;
+    for (let t = sp.windowStart(r); t < m && key[t] - key[r] <= eps; t++) {
+      const j = order[t];
+      if (!core[j] || clusterStart[j] >= best) continue;
+      if (sp.within(i, j)) best = clusterStart[j];
+    }
+    if (best < m) clusterStart[i] = best;
+  }
+  // Labels in start order.
+  const labelOfStart = new Int32Array(m).fill(-1);
+  let next = 0;
+  for (let i = 0; i < m; i++) if (core[i] && start[uf.find(i)] === i) labelOfStart[i] = next++;
+  const labels = new Int32Array(m).fill(-1);
+  for (let i = 0; i < m; i++) if (clusterStart[i] >= 0) labels[i] = labelOfStart[clusterStart[i]];
   return labels;
 }
 
+/** Single linkage cut at `cut`: union-find over pairs within `cut` (pairs already joined are skipped). */
 export function singleLinkage(points: Float64Array, m: number, dim: number, cut: number): Int32Array {
   if (!(cut >= 0)) throw new Error(`single linkage: cut height must be >= 0, got ${cut}`);
-  const { offsets, indices } = radiusNeighbors(points, m, dim, cut);
+  const sp = new SortedPoints(points, m, dim, cut);
+  const { order, key } = sp;
   const uf = new UnionFind(m);
-  for (let i = 0; i < m; i++) for (let t = offsets[i]; t < offsets[i + 1]; t++) uf.linkRoots(uf.find(i), uf.find(indices[t]));
+  for (let r = 0; r < m; r++) {
+    const i = order[r];
+    let ri = uf.find(i);
+    for (let t = r + 1; t < m && key[t] - key[r] <= cut; t++) {
+      const j = order[t];
+      const rj = uf.find(j);
+      if (ri !== rj && sp.within(i, j)) ri = uf.linkRoots(ri, rj);
+    }
+  }
   const labels = new Int32Array(m).fill(-1);
-  const labelOfRoot = new Map<number, number>();
+  const labelOfRoot = new Int32Array(m).fill(-1);
+  let next = 0;
   for (let i = 0; i < m; i++) {
     const r = uf.find(i);
-    let l = labelOfRoot.get(r);
-    if (l === undefined) {
-      l = labelOfRoot.size;
-      labelOfRoot.set(r, l);
-    }
-    labels[i] = l;
+    if (labelOfRoot[r] < 0) labelOfRoot[r] = next++;
+    labels[i] = labelOfRoot[r];
   }
   return labels;
 }
