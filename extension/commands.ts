@@ -78,6 +78,10 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
       log().info(`cleared analysis caches of ${runDir}`);
       WeightBarcodePanel.show(ctx.services, { runDir, step: node?.kind === 'checkpoint' ? node.checkpoint.step : undefined });
     },
+    'topolens.resumeTraining': (node?: RunsNode) => {
+      const runDir = runDirOf(node);
+      if (runDir) return ctx.training.resume(runDir);
+    },
     'topolens.stopTraining': (node?: RunsNode) => {
       const runDir = runDirOf(node);
       if (runDir) void ctx.training.cancelRun(runDir);

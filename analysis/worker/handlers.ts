@@ -4,6 +4,7 @@
  */
 import { ResponseError, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc';
 import os from 'node:os';
+import path from 'node:path';
 import {
   AnalyzeWeightBarcodeRequest, CancelRunRequest, GpuCheckRequest, InfoRequest, ListRunsRequest, LogNotification, RunStartedNotification,
   TrainProgressType, TrainRequest, WorkerErrorCode, type TrainParams, type WorkerLog,
@@ -12,7 +13,8 @@ import { trainRun } from '../training/train';
 import { getPreset } from '../training/presets';
 import { parseTrainConfig, type TrainConfig } from '../training/config';
 import { loadModelModule } from '../training/userModel';
-import { listRuns } from '../store/runStore';
+import { listRuns, readRunJson } from '../store/runStore';
+import { RUN_JSON } from '../store/runLayout';
 import { computeWeightBarcode } from '../analyses/weightBarcode';
 import { CancelledError } from '../topology/rips';
 import { checkGpuSetup } from '../training/gpuCheck';
@@ -81,7 +83,11 @@ async function resolveConfig(p: TrainParams): Promise<TrainConfig> {
       `${file}: training a model file runs code from the workspace; trust the workspace first (Workspaces: Manage Workspace Trust).`);
     if (p.modelFile && !p.allowWorkspaceCode) throw refuse(p.modelFile);
     let config: TrainConfig;
-    if (p.config !== undefined) {
+    if (p.resumeRunDir) {
+      // A resumed run trains its own stored config; the trust check below still applies to it.
+      const file = path.join(p.resumeRunDir, RUN_JSON);
+      config = parseTrainConfig(readRunJson(p.resumeRunDir).config, file);
+    } else if (p.config !== undefined) {
       config = parseTrainConfig(p.config, p.configSource ?? 'train request');
     } else if (p.modelFile) {
       const base = getPreset(p.presetId ?? 'quick').config;

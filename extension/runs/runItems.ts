@@ -43,7 +43,8 @@ export function runTreeItem(entry: RunEntry): vscode.TreeItem {
   const accuracy = percent(run.summary?.testAccuracy ?? run.summary?.trainAccuracy);
   item.description = [run.status, run.backend, accuracy && `acc ${accuracy}`, shortTime(run.timings.startedAt)].filter(Boolean).join(' · ');
   item.iconPath = STATUS_ICONS[run.status];
-  item.contextValue = run.status === 'running' ? 'run.running' : 'run';
+  // run.running | run.completed | run.interrupted | run.failed: drives the context menu (package.json)
+  item.contextValue = `run.${run.status}`;
   item.resourceUri = vscode.Uri.file(entry.dir);
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escapeMd(run.name)}** — ${run.status}\n\n`);

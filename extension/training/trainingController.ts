@@ -101,6 +101,22 @@ export class TrainingController implements vscode.Disposable {
     return result;
   }
 
+  /** Continues an interrupted run from its last checkpoint (same config, same final state as an uninterrupted run on cpu). */
+  async resume(runDir: string): Promise<TrainResult | undefined> {
+    const entry = readRun(runDir);
+    const name = entry.run?.name ?? entry.id;
+    const params: TrainParams = {
+      runsRoot: path.dirname(runDir),
+      resumeRunDir: runDir,
+      name,
+      backend: backendPreference(),
+      tfjsNodePath: tfjsNodePath(),
+      allowWorkspaceCode: vscode.workspace.isTrusted,
+      progressToken: randomUUID(),
+    };
+    return this.train(params, name, true);
+  }
+
   /** Stops every running training (status bar click, tree "Stop"). */
   cancelAll(): void {
     for (const t of this.active) t.cts.cancel();

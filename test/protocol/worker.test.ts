@@ -116,11 +116,18 @@ test('train reports the run, progress and checkpoints, then the barcode matches 
 test('cancelling a training resolves it as interrupted and keeps its checkpoints', () => withWorker(async (client, root) => {
   const cts = new CancellationTokenSource();
   client.onProgress(TrainProgressType, 'tok-2', (p) => { if (p.step >= 10) cts.cancel(); });
-  const result = await client.sendRequest(TrainRequest, trainParams(root, 100000, 2, 'tok-2'), cts.token);
+  const result = await client.sendRequest(TrainRequest, trainParams(root, 600, 2, 'tok-2'), cts.token);
   assert.equal(result.status, 'interrupted');
   const [entry] = await client.sendRequest(ListRunsRequest, { runsRoot: root });
   assert.equal(entry.run?.status, 'interrupted');
   assert.ok(entry.checkpoints.length >= 1, 'the step-0 checkpoint survives');
+
+  // resuming an interrupted run goes through the same request and finishes it
+  const resumed = await client.sendRequest(TrainRequest, { ...trainParams(root, 1, 2, 'tok-2b'), config: undefined, resumeRunDir: result.runDir });
+  assert.equal(resumed.runDir, result.runDir);
+  assert.equal(resumed.status, 'completed');
+  const [after] = await client.sendRequest(ListRunsRequest, { runsRoot: root });
+  assert.deepEqual(after.checkpoints.map((c) => c.step), [0, 600], 'the stored config (600 steps), not the request\'s, is resumed');
 }));
 
 test('a corrupt run is listed with a message naming its file, beside the good ones; bad requests get clear errors', () => withWorker(async (client, root) => {
