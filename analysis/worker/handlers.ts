@@ -36,8 +36,21 @@ export function registerHandlers(connection: MessageConnection): void {
     return cancel !== undefined;
   });
 
+  /** Trainings run one after another: tfjs has one global backend per process, and two trainings on
+   *  two cores would only slow each other down. A queued request can be cancelled while it waits. */
+  let trainQueue: Promise<unknown> = Promise.resolve();
+
   connection.onRequest(TrainRequest, async (p, token) => {
     const config = await resolveConfig(p);
+    const previous = trainQueue;
+    let release = () => undefined as void;
+    trainQueue = new Promise<void>((resolve) => { release = resolve; });
+    if (running.size > 0) log('info', `training "${p.name ?? 'run'}" is queued until the current training finishes`);
+    await previous;
+    if (token.isCancellationRequested) {
+      release();
+      throw new ResponseError(WorkerErrorCode.Cancelled, 'cancelled before it started');
+    }
     let cancelled = false;
     let runId = '';
     try {
@@ -61,6 +74,7 @@ export function registerHandlers(connection: MessageConnection): void {
       throw asResponseError(e);
     } finally {
       running.delete(runId);
+      release();
     }
   });
 

@@ -178,6 +178,7 @@ export class TrainingController implements vscode.Disposable {
         token.onCancellationRequested(() => training.cts.cancel());
         let lastFraction = 0;
         let openedLive = false;
+        if (this.active.size > 1) progress.report({ message: 'queued: starts when the current training finishes' });
         subscriptions.push(connection.onProgress(TrainProgressType, params.progressToken, (p: TrainProgress) => {
           backend ??= p.runDir ? readRun(p.runDir).run?.backend : undefined;
           const fraction = p.totalSteps > 0 ? p.step / p.totalSteps : 0;

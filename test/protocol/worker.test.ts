@@ -152,3 +152,15 @@ test('a corrupt run is listed with a message naming its file, beside the good on
   await assert.rejects(client.sendRequest(TrainRequest, { ...trainParams(root, 4, 2, 'tok-6'), config: undefined, presetId: 'quick', modelFile }), /trust the workspace/);
   assert.equal(fs.existsSync(path.join(root, 'pwned')), false, 'the model file never ran');
 }));
+
+test('two trainings requested at once run one after the other (one tfjs backend per process)', () => withWorker(async (client, root) => {
+  const [a, b] = await Promise.all([
+    client.sendRequest(TrainRequest, trainParams(root, 30, 2, 'tok-q1')),
+    client.sendRequest(TrainRequest, trainParams(root, 30, 2, 'tok-q2')),
+  ]);
+  assert.equal(a.status, 'completed');
+  assert.equal(b.status, 'completed');
+  const runs = await client.sendRequest(ListRunsRequest, { runsRoot: root });
+  const [first, second] = [a, b].map((r) => runs.find((x) => x.dir === r.runDir)!.run!);
+  assert.ok(Date.parse(second.timings.startedAt) >= Date.parse(first.timings.endedAt!), 'the second run starts after the first ended');
+}));
