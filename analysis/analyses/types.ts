@@ -26,3 +26,8 @@ export interface WeightBarcode {
   bars: WireBar[];
   computeMs: number;
 }
+
+/** Per-checkpoint summary of a barcode: per dimension, bar count and finite persistence (sum, max). */
+export interface BarcodeSummary { step: number; perDim: { dim: number; bars: number; total: number; longest: number }[] }
+
+export interface BarcodeSeries { runDir: string; layer: string; maxDim: number; points: BarcodeSummary[] }

@@ -6,7 +6,7 @@ import { ResponseError, type CancellationToken, type MessageConnection } from 'v
 import os from 'node:os';
 import path from 'node:path';
 import {
-  AnalyzeWeightBarcodeRequest, CancelRunRequest, GpuCheckRequest, InfoRequest, ListRunsRequest, LogNotification, RunStartedNotification,
+  AnalyzeWeightBarcodeRequest, AnalyzeWeightBarcodeSeriesRequest, CancelRunRequest, GpuCheckRequest, InfoRequest, ListRunsRequest, LogNotification, RunStartedNotification,
   TrainProgressType, TrainRequest, WorkerErrorCode, type TrainParams, type WorkerLog,
 } from './protocol';
 import { trainRun } from '../training/train';
@@ -16,6 +16,7 @@ import { loadModelModule } from '../training/userModel';
 import { listRuns, readRunJson } from '../store/runStore';
 import { RUN_JSON } from '../store/runLayout';
 import { computeWeightBarcode } from '../analyses/weightBarcode';
+import { computeWeightBarcodeSeries } from '../analyses/weightBarcodeSeries';
 import { CancelledError } from '../topology/rips';
 import { checkGpuSetup } from '../training/gpuCheck';
 
@@ -81,6 +82,14 @@ export function registerHandlers(connection: MessageConnection): void {
   connection.onRequest(AnalyzeWeightBarcodeRequest, (p, token: CancellationToken) => {
     try {
       return computeWeightBarcode({ ...p, isCancelled: () => token.isCancellationRequested });
+    } catch (e) {
+      throw asResponseError(e);
+    }
+  });
+
+  connection.onRequest(AnalyzeWeightBarcodeSeriesRequest, (p, token: CancellationToken) => {
+    try {
+      return computeWeightBarcodeSeries({ ...p, isCancelled: () => token.isCancellationRequested });
     } catch (e) {
       throw asResponseError(e);
     }

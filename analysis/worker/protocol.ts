@@ -3,11 +3,11 @@
  * (never stdout: tfjs prints there). Both sides import these constants, so a renamed method or a
  * changed payload is a compile error, not a silent mismatch.
  */
-import { NotificationType, ProgressType, RequestType } from 'vscode-jsonrpc';
+import { NotificationType, ProgressType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { BackendPreference } from '../training/backend';
 import type { TrainProgress, TrainResult } from '../training/train';
 import type { RunEntry } from '../store/runStore';
-import type { WeightBarcode } from '../analyses/types';
+import type { BarcodeSeries, WeightBarcode } from '../analyses/types';
 import type { GpuCheckReport } from '../training/gpuCheck';
 
 export interface TrainParams {
@@ -50,8 +50,9 @@ export interface WorkerInfo { pid: number; node: string; backends: string[]; cpu
 
 export const TrainRequest = new RequestType<TrainParams, TrainResult, void>('topolens/train');
 export const AnalyzeWeightBarcodeRequest = new RequestType<AnalyzeWeightBarcodeParams, WeightBarcode, void>('topolens/analyze/weightBarcode');
+export const AnalyzeWeightBarcodeSeriesRequest = new RequestType<{ runDir: string; layer?: string; maxDim?: number }, BarcodeSeries, void>('topolens/analyze/weightBarcodeSeries');
 export const ListRunsRequest = new RequestType<ListRunsParams, RunEntry[], void>('topolens/listRuns');
-export const InfoRequest = new RequestType<void, WorkerInfo, void>('topolens/info');
+export const InfoRequest = new RequestType0<WorkerInfo, void>('topolens/info');
 /** Cancels a training by run id (the tree's "Stop" action); JSON-RPC's own `$/cancelRequest` covers the rest. */
 export const CancelRunRequest = new RequestType<{ runId: string }, boolean, void>('topolens/cancelRun');
 

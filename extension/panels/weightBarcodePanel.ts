@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc';
-import { AnalyzeWeightBarcodeRequest } from '../../analysis/worker/protocol';
+import { AnalyzeWeightBarcodeRequest, AnalyzeWeightBarcodeSeriesRequest } from '../../analysis/worker/protocol';
 import { PANEL_IDS, type WeightBarcodeHostMessage, type WeightBarcodeState, type WeightBarcodeViewMessage } from '../../webviews/protocol/messages';
 import { PanelHost } from './panel';
 import type { WorkerClient } from '../worker/workerClient';
@@ -82,6 +82,10 @@ export class WeightBarcodePanel extends PanelHost<WeightBarcodeHostMessage, Weig
       if (cts.token.isCancellationRequested) return;
       this.panel.title = `Weight Barcode — ${barcode.runName} @ step ${barcode.step}`;
       this.post({ type: 'barcode', barcode });
+      // The evolution over all checkpoints follows; each step is cached, so this is cheap after the first time.
+      const series = await this.services.worker.connection().sendRequest(
+        AnalyzeWeightBarcodeSeriesRequest, { runDir: state.runDir, layer: barcode.layer, maxDim: 1 }, cts.token);
+      if (!cts.token.isCancellationRequested) this.post({ type: 'series', series });
     } catch (e) {
       if (cts.token.isCancellationRequested) return;
       const message = e instanceof ResponseError || e instanceof Error ? e.message : String(e);

@@ -13,7 +13,7 @@ import { CancellationTokenSource, createMessageConnection, type MessageConnectio
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { registerHandlers } from '../../analysis/worker/handlers';
 import {
-  AnalyzeWeightBarcodeRequest, ListRunsRequest, RunStartedNotification, TrainProgressType, TrainRequest, type RunStarted, type TrainParams,
+  AnalyzeWeightBarcodeRequest, AnalyzeWeightBarcodeSeriesRequest, ListRunsRequest, RunStartedNotification, TrainProgressType, TrainRequest, type RunStarted, type TrainParams,
 } from '../../analysis/worker/protocol';
 import type { TrainConfigInput } from '../../analysis/training/config';
 import type { TrainProgress } from '../../analysis/training/train';

@@ -2,7 +2,7 @@
  * Messages between the extension host and the webview panels, shared by both sides. Every panel speaks
  * the common envelope (ready / export / loading / error) plus its own typed messages.
  */
-import type { WeightBarcode } from '../../analysis/analyses/types';
+import type { BarcodeSeries, WeightBarcode } from '../../analysis/analyses/types';
 
 // ---- common to every panel ------------------------------------------------------------------------
 /** Posted by the webview once its script listens; the host queues everything until then. */
@@ -26,7 +26,7 @@ export type CommonHostMessage = LoadingMessage | ErrorMessage | ExportedMessage;
 /** What the panel persists (getState/setState and the WebviewPanelSerializer) to come back after reload. */
 export interface WeightBarcodeState { runDir: string; step?: number; layer?: string; showDims?: number[] }
 
-export type WeightBarcodeHostMessage = CommonHostMessage | { type: 'barcode'; barcode: WeightBarcode };
+export type WeightBarcodeHostMessage = CommonHostMessage | { type: 'barcode'; barcode: WeightBarcode } | { type: 'series'; series: BarcodeSeries };
 export type WeightBarcodeViewMessage = CommonViewMessage | { type: 'select'; step?: number; layer?: string };
 
 export const PANEL_IDS = {

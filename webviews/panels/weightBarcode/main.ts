@@ -7,16 +7,19 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import * as d3 from 'd3';
-import type { WeightBarcode, WireBar } from '../../../analysis/analyses/types';
+import type { BarcodeSeries, WeightBarcode, WireBar } from '../../../analysis/analyses/types';
 import type { WeightBarcodeHostMessage, WeightBarcodeState, WeightBarcodeViewMessage } from '../../protocol/messages';
 import { connectToHost } from '../../shared/host';
 import { onThemeChange, themeColor } from '../../shared/theme';
 import { standaloneSvg, svgToPngBase64, toCsv } from '../../shared/export';
 import { barcodeChart, type BarcodeRow } from '../../charts/barcode';
+import { persistenceTimeline } from '../../charts/persistenceTimeline';
 import { el, formatNumber } from '../../shared/dom';
 import { createTooltip } from '../../shared/tooltip';
 
 let current: WeightBarcode | undefined;
+/** Summaries of every checkpoint of the shown run and layer (arrives after the barcode). */
+let series: BarcodeSeries | undefined;
 const app = document.getElementById('app') as HTMLElement;
 const host = connectToHost<WeightBarcodeHostMessage, WeightBarcodeViewMessage, WeightBarcodeState>(receive);
 /** Dimensions the user unticked; restored from the saved view state on the first barcode. */
@@ -50,10 +53,17 @@ const svgNode = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
 svgNode.classList.add('barcode-chart');
 chartBox.append(svgNode);
 const summary = el('table', { class: 'summary' });
+const timelineBox = el('section', { class: 'timeline' });
+const timelineTitle = el('h2', {}, 'Across training');
+const timelineNote = el('p', { class: 'explain' }, 'Total finite persistence per checkpoint (solid) and the longest bar (dashed), per dimension. Click to jump to a checkpoint.');
+const timelineSvg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+timelineSvg.classList.add('timeline-chart');
+timelineBox.append(timelineTitle, timelineSvg, timelineNote);
+timelineBox.hidden = true;
 const explain = el('p', { class: 'explain' },
   'Each point is one neuron: its incoming weight vector. H0 bars end when clusters of neurons merge as the distance grows; ' +
   'long H1 bars are loops in how the neurons are arranged. Hover a bar for details; drag the checkpoint slider to scrub through training.');
-app.append(header, controls, status, chartBox, summary, explain);
+app.append(header, controls, status, chartBox, summary, timelineBox, explain);
 app.removeAttribute('aria-busy');
 const tooltip = createTooltip(document.body);
 
@@ -78,6 +88,10 @@ function receive(message: WeightBarcodeHostMessage): void {
     case 'exported':
       status.textContent = `Exported ${message.format.toUpperCase()} to ${message.path}`;
       status.className = 'status ok';
+      break;
+    case 'series':
+      series = message.series;
+      renderTimeline();
       break;
     case 'barcode':
       current = message.barcode;
@@ -108,6 +122,20 @@ function render(): void {
   const rowHeight = Math.max(3, Math.min(12, 420 / Math.max(1, bars.length)));
   barcodeChart().width(width).rowHeight(rowHeight).onHover(showTooltip)(d3.select(svgNode), bars);
   renderSummary(b);
+  renderTimeline();
+}
+
+function renderTimeline(): void {
+  const b = current;
+  if (!b || !series || series.runDir !== b.runDir || series.layer !== b.layer || series.points.length < 2) {
+    timelineBox.hidden = true;
+    return;
+  }
+  timelineBox.hidden = false;
+  const width = Math.max(360, chartBox.clientWidth || 640);
+  persistenceTimeline().width(width).onPick((step) => {
+    if (step !== current?.step) post({ type: 'select', step, layer: current?.layer });
+  })(d3.select(timelineSvg), series, b.step);
 }
 
 function renderControls(b: WeightBarcode): void {
