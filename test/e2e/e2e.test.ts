@@ -2,56 +2,38 @@
  * The user's journey through TopoLens in a real VS Code (code-server) driven by Debian's chromium:
  * open the workbench -> TopoLens view -> "TopoLens: Train & Analyze" with the `quick` preset -> watch the run
  * train (tree, status bar) -> click a checkpoint -> read the weight barcode in the webview -> hover a bar ->
- * export PNG and SVG through the save dialog -> check the files.
+ * export PNG and SVG through the save dialog -> check the files; then the robustness scenarios in the same
+ * session: the worker killed mid-training (scenarios/workerCrash.ts) and the panel restored after a window
+ * reload (scenarios/reloadRestore.ts).
  *
  * Started by test/e2e/run.sh, which installs the VSIX into a throwaway profile and serves it. Environment:
  *   TOPOLENS_E2E_URL        code-server's URL            TOPOLENS_E2E_WORKSPACE  the folder it opens
  *   TOPOLENS_E2E_OUT        screenshots + logs go here   TOPOLENS_E2E_USER_DATA  code-server's user-data dir
  *   TOPOLENS_E2E_CHROMIUM   browser (/usr/bin/chromium)  TOPOLENS_E2E_TRAIN_TIMEOUT_S  training budget (300)
+ *   TOPOLENS_E2E_EXTENSIONS the extensions dir the VSIX was installed into (the worker runs from there)
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type ConsoleMessage, type Locator } from 'playwright-core';
 import { numberAfter, readBars, showsValue, type Bar } from './barcodeReading';
+import { waitForPanel } from './barcodePanel';
 import { activationTime } from './extensionHostLog';
+import { makeScreenshot, readEnv, startTraining, ui, type Journey } from './journey';
 import { readPngInfo } from './png';
+import { listRunFolders, runsRoot } from './runFolders';
+import { RunsTree, stepOf, type RunRow } from './runsTree';
+import { reloadRestoreScenario } from './scenarios/reloadRestore';
+import { workerCrashScenario } from './scenarios/workerCrash';
 import { StepClock } from './stepClock';
-import { literal, waitUntil, Workbench } from './workbench';
+import { waitUntil, Workbench } from './workbench';
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the e2e test through test/e2e/run.sh (npm run test:e2e).`);
-  return value;
-}
-
-const url = requiredEnv('TOPOLENS_E2E_URL');
-const workspace = requiredEnv('TOPOLENS_E2E_WORKSPACE');
-const out = requiredEnv('TOPOLENS_E2E_OUT');
-const userData = process.env.TOPOLENS_E2E_USER_DATA ?? '';
-const browserPath = process.env.TOPOLENS_E2E_CHROMIUM ?? '/usr/bin/chromium';
-const trainTimeoutS = Number(process.env.TOPOLENS_E2E_TRAIN_TIMEOUT_S ?? 300);
-if (!(trainTimeoutS > 0)) throw new Error(`TOPOLENS_E2E_TRAIN_TIMEOUT_S="${process.env.TOPOLENS_E2E_TRAIN_TIMEOUT_S}" is not a positive number of seconds.`);
+const env = readEnv();
+const { url, workspace, out, userData, browserPath, trainTimeoutS } = env;
 
 // run.sh starts the driver in the repository root.
 const manifest = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as { publisher: string; name: string };
 const extensionId = `${manifest.publisher}.${manifest.name}`;
-
-/** The UI contract of package.json's contributions and the Weight Barcode panel. */
-const ui = {
-  container: 'TopoLens',
-  runsView: 'Training Runs',
-  trainCommand: 'TopoLens: Train & Analyze',
-  preset: 'quick',
-  panelTitle: /^\s*Weight Barcode/,
-  exportedMessage: /Exported/,
-  exportName: /^(.+)-step(\d+)-weight-barcode\.(png|svg)$/,
-};
-
-/** The checkpoint step in a tree row's label ("step 120"), or NaN. */
-function stepOf(label: string): number {
-  return Number(/\bstep\s+(\d+)/.exec(label)?.[1]);
-}
 
 /** Finds the exported file `<run>-step<N>-weight-barcode.<ext>` that the extension wrote into the workspace. */
 function exportedFile(ext: 'png' | 'svg'): string | undefined {
@@ -83,18 +65,14 @@ async function main(): Promise<number> {
   });
   page.on('pageerror', (error) => consoleLines.push(`[${clock.now().toFixed(1)}s pageerror] ${error.message}`));
   const wb = new Workbench(page);
-
-  /** Screenshot of the page, or of one element, into the output folder. */
-  const screenshot = async (name: string, target?: Locator): Promise<void> => {
-    const file = path.join(out, name);
-    await (target ? target.screenshot({ path: file }) : page.screenshot({ path: file }));
-  };
+  const screenshot = makeScreenshot(page, out);
   /** Checkpoint rows of the runs tree (their labels read "step N"). */
   const checkpointRows = (): Locator => wb.sideBarRows().and(page.locator('[aria-label*="step"]'));
 
   let failed: unknown;
   let workbenchWallMs: number | undefined;
   const facts: Record<string, unknown> = {};
+  const journey: Journey = { env, page, wb, tree: new RunsTree(page), clock, facts, screenshot };
   try {
     await clock.step('open the workbench', async () => {
       await wb.open(url, workspace);
@@ -115,47 +93,48 @@ async function main(): Promise<number> {
     let stepsSeen: number[] = [];
     let statusText = '';
     await clock.step(`run "${ui.trainCommand}" with preset "${ui.preset}"`, async () => {
-      await wb.runCommand(ui.trainCommand);
-      const row = wb.quickPickRow(ui.preset);
-      await row.waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
-        throw new Error(`no preset labelled exactly "${ui.preset}" in the quick pick; it shows: ${JSON.stringify(await wb.quickPickLabels())}`, { cause: e });
-      });
-      await row.click();
+      await startTraining(wb, ui.preset);
       clock.mark('train');
     });
 
-    await clock.step('watch training: run in the tree, status bar, then the barcode panel opens', async () => {
-      const run = wb.sideBarRows().filter({ hasText: new RegExp(literal(ui.preset)) }).first();
-      await run.waitFor({ timeout: 60_000 }).catch((e: unknown) => {
-        throw new Error(`no run row containing "${ui.preset}" appeared in "${ui.runsView}" after starting training`, { cause: e });
-      });
-      clock.log(`run in tree: "${await run.getAttribute('aria-label')}"`);
+    await clock.step('watch training: run in the tree, status bar, live barcode panel, completion', async () => {
       const status = wb.statusBarItem(/loss/i);
       const progress = wb.notification(/training/i);
-      let progressSeen = false;
       const panelTab = wb.editorTab(ui.panelTitle);
-      // Sample the live UI until the panel opens (training done). Short timeouts: this is a poll, and an
+      let progressSeen = false;
+      let run: RunRow | undefined;
+      let seenRunning = false;
+      let panelWhileRunning = false;
+      // Sample the live UI until the run's row says it completed. Short timeouts: this is a poll, and an
       // element that is missing right now is normal.
       const now = { timeout: 1_000 };
       await waitUntil(async () => {
         progressSeen ||= await progress.isVisible();
         if (await status.isVisible()) statusText = (await status.textContent(now).catch(() => null))?.trim() || statusText;
-        // Expand the run with its twistie: a click on the row itself would run the row's command (open panels).
-        if (await run.getAttribute('aria-expanded', now).catch(() => null) === 'false') {
-          await run.locator('.monaco-tl-twistie').click(now).catch(() => undefined);
+        run = (await journey.tree.runsNamed(ui.preset))[0];
+        if (!run) return undefined;
+        if (!seenRunning && /^running\b/.test(run.description)) {
+          seenRunning = true;
+          clock.log(`run in tree: "${run.label}" · "${run.description}"`);
         }
-        const labels = await checkpointRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
-        stepsSeen = [...new Set([...stepsSeen, ...labels.map(stepOf).filter(Number.isFinite)])];
-        return (await panelTab.isVisible()) ? true : undefined;
-      }, trainTimeoutS * 1000, () => `training did not end with a "Weight Barcode" panel (checkpoints seen: ${JSON.stringify(stepsSeen)}, status bar: "${statusText}")`);
+        // Live panels: the first checkpoint opens the barcode beside the editor while the run trains.
+        if (/^running\b/.test(run.description)) panelWhileRunning ||= await panelTab.isVisible();
+        await journey.tree.expand(run);
+        stepsSeen = [...new Set([...stepsSeen, ...run.checkpoints.map((c) => stepOf(c.label)).filter(Number.isFinite)])];
+        return /^completed\b/.test(run.description) ? true : undefined;
+      }, trainTimeoutS * 1000, () => `the "${ui.preset}" run's row never read "completed ..." (row: ${JSON.stringify(run && { label: run.label, description: run.description })}, checkpoints seen: ${JSON.stringify(stepsSeen)}, status bar: "${statusText}")`);
       clock.mark('trained');
-      clock.log(`status bar while training: "${statusText}"; checkpoints seen while training: ${JSON.stringify(stepsSeen)}`);
+      clock.log(`status bar while training: "${statusText}"; checkpoints seen while training: ${JSON.stringify(stepsSeen)}; panel open while running: ${panelWhileRunning}`);
+      facts.livePanel = { runSeenRunning: seenRunning, panelOpenWhileRunning: panelWhileRunning };
       assert.ok(progressSeen, 'no progress notification mentioning "training" appeared while training');
       assert.ok(statusText !== '', 'no status-bar item showing the loss appeared while training');
       assert.match(statusText, /step/i, `the status-bar item "${statusText}" does not show the step`);
       assert.match(statusText, /samples\s*\/\s*s/i, `the status-bar item "${statusText}" does not show samples/s`);
-      await waitUntil(async () => /complet/i.test(`${await run.textContent(now)} ${await run.getAttribute('aria-label', now)}`) || undefined,
-        30_000, () => 'the run row never said the run completed (description/aria-label)');
+      if (seenRunning) assert.ok(panelWhileRunning, 'the Weight Barcode panel did not open while the run was training (live panels)');
+      // Once trained, the panel shows the run's final checkpoint.
+      const trained = listRunFolders(runsRoot(workspace)).filter((r) => r.name === ui.preset).at(-1);
+      assert.ok(trained && trained.checkpointSteps.length > 0, `no "${ui.preset}" run folder with checkpoints under ${runsRoot(workspace)}`);
+      await waitForPanel(wb, { step: Math.max(...trained.checkpointSteps), runDir: trained.dir }, 30_000, 'after training');
     });
 
     let checkpointStep = NaN;
@@ -265,6 +244,9 @@ async function main(): Promise<number> {
     await clock.step('screenshot the workbench', async () => {
       await screenshot('workbench.png');
     });
+
+    await workerCrashScenario(journey);
+    await reloadRestoreScenario(journey);
   } catch (e) {
     failed = e;
     console.error(`\nE2E FAILED: ${e instanceof Error ? e.message : String(e)}`);
@@ -301,7 +283,7 @@ async function main(): Promise<number> {
   const fmt = (s: number | undefined): string => (s === undefined ? 'n/a' : `${s.toFixed(1)} s`);
   console.log(`  activation (workbench DOM -> "${ui.runsView}" header): ${fmt(summary.activationS)}`);
   if (typeof facts.activateCalledAfterWorkbenchS === 'number') console.log(`  activate() called (exthost log) ${fmt(facts.activateCalledAfterWorkbenchS)} after workbench DOM`);
-  console.log(`  training (preset chosen -> barcode panel): ${fmt(summary.trainingS)}`);
+  console.log(`  training (preset chosen -> run row completed): ${fmt(summary.trainingS)}`);
   console.log(`  details: ${path.join(out, 'summary.json')}`);
   return failed === undefined ? 0 : 1;
 }

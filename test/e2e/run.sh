@@ -166,7 +166,7 @@ log "run $(realpath --relative-to="$ROOT" "$DRIVER")"
 set +e
 cd "$ROOT"   # tsx and playwright-core resolve from the project's node_modules
 TOPOLENS_E2E_URL=$URL TOPOLENS_E2E_WORKSPACE=$RUN/workspace TOPOLENS_E2E_USER_DATA=$RUN/user-data \
-  TOPOLENS_E2E_OUT=$OUT TOPOLENS_E2E_CHROMIUM=$CHROMIUM \
+  TOPOLENS_E2E_EXTENSIONS=$RUN/extensions TOPOLENS_E2E_OUT=$OUT TOPOLENS_E2E_CHROMIUM=$CHROMIUM \
   setsid node --import tsx "$DRIVER" < /dev/null &
 DRIVER_PGID=$!   # its own group too, so a crashed driver cannot leave chromium behind
 wait "$DRIVER_PGID"

@@ -55,7 +55,8 @@ export class Workbench {
    */
   async runCommand(title: string, attempts = 8): Promise<void> {
     const input = this.quickInput();
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    // Exactly this title: "Developer: Reload Window" must not pick "... With Extensions Disabled".
+    const row = this.quickPickRow(title);
     for (let attempt = 1; ; attempt++) {
       await this.page.keyboard.press('F1');
       await input.waitFor({ timeout: 15_000 });
@@ -70,6 +71,23 @@ export class Workbench {
       }
     }
     await row.click();
+  }
+
+  /**
+   * Reloads the window with "Developer: Reload Window", as a user would, and waits until the new
+   * document's workbench exists. The old document is tagged first, so "reloaded" means a new document,
+   * not the old one still painting.
+   */
+  async reload(command: string, timeoutMs = 60_000): Promise<void> {
+    const tag = `topolens-e2e-${Date.now()}`;
+    await this.page.evaluate((t) => { (globalThis as unknown as Record<string, unknown>).__topolensE2e = t; }, tag);
+    await this.runCommand(command);
+    await waitUntil(async () => {
+      // Throws while the document is being replaced: that is "not yet".
+      const seen = await this.page.evaluate(() => (globalThis as unknown as Record<string, unknown>).__topolensE2e).catch(() => tag);
+      return seen !== tag ? true : undefined;
+    }, timeoutMs, () => `"${command}" did not load a new document`);
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: timeoutMs });
   }
 
   /** The text input of the quick input widget (command palette, quick picks, the simple file dialog). */
@@ -93,6 +111,12 @@ export class Workbench {
   /** A notification toast whose text matches `text`. */
   notification(text: RegExp): Locator {
     return this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  }
+
+  /** The message of a notification toast as the user reads it (without its source line and buttons). */
+  async notificationMessage(toast: Locator): Promise<string> {
+    const text = await toast.locator('.notification-list-item-message').first().innerText({ timeout: 5_000 });
+    return text.replace(/\s+/g, ' ').trim();
   }
 
   /** A status-bar entry whose text matches `text`. */
