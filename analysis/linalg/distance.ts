@@ -80,10 +80,38 @@ export function condensedDistances(data: Float64Array, n: number, d: number, met
     for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) out[p++] = cosineDistance(data, d, norms, i, j);
     return out;
   }
+  // Four pairs at a time: independent accumulators keep the CPU busy while each pair's sum is still
+  // formed left to right, exactly as the one-pair loop (and Ripser) would.
   let p = 0;
   for (let i = 1; i < n; i++) {
     const a = i * d;
-    for (let j = 0; j < i; j++) {
+    let j = 0;
+    for (; j + 4 <= i; j += 4) {
+      const b0 = j * d;
+      const b1 = b0 + d;
+      const b2 = b1 + d;
+      const b3 = b2 + d;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < d; k++) {
+        const x = data[a + k];
+        const t0 = x - data[b0 + k];
+        const t1 = x - data[b1 + k];
+        const t2 = x - data[b2 + k];
+        const t3 = x - data[b3 + k];
+        s0 += t0 * t0;
+        s1 += t1 * t1;
+        s2 += t2 * t2;
+        s3 += t3 * t3;
+      }
+      out[p++] = Math.sqrt(s0);
+      out[p++] = Math.sqrt(s1);
+      out[p++] = Math.sqrt(s2);
+      out[p++] = Math.sqrt(s3);
+    }
+    for (; j < i; j++) {
       const b = j * d;
       let s = 0;
       for (let k = 0; k < d; k++) {

@@ -52,39 +52,34 @@ function rankEdges(dist: Float64Array, n: number, threshold: number): CollectedE
   let m = 0;
   for (let p = 0; p < dist.length; p++) if (dist[p] <= threshold) m++;
   const keys = new Float64Array(m);
-  const order = new Uint32Array(m);
-  const pos = new Float64Array(m);
-  // Collect in descending edge index so that the stable sort breaks ties by index descending.
+  const us = new Int32Array(m);
+  const vs = new Int32Array(m);
+  // Collect in descending edge index (rows from the bottom, each row right to left) so that the
+  // stable sort breaks ties by index descending; edge index p = C(u, 2) + v with u > v.
   let q = 0;
-  for (let p = dist.length - 1; p >= 0; p--) {
-    const d = dist[p];
-    if (d <= threshold) {
-      keys[q] = d + 0; // + 0 turns -0 into +0 for the bitwise sort
-      pos[q] = p;
-      order[q] = q;
-      q++;
+  for (let u = n - 1; u >= 1; u--) {
+    const row = (u * (u - 1)) / 2;
+    for (let v = u - 1; v >= 0; v--) {
+      const d = dist[row + v];
+      if (d <= threshold) {
+        keys[q] = d + 0; // + 0 turns -0 into +0 for the bitwise sort
+        us[q] = u;
+        vs[q] = v;
+        q++;
+      }
     }
   }
-  radixArgsortNonNegative(keys, order);
+  const order = radixArgsortNonNegative(keys);
   const lengthOfRank = new Float64Array(m);
   const uOfRank = new Int32Array(m);
   const vOfRank = new Int32Array(m);
   const rankByIndexDesc = new Int32Array(m);
-  // Edge index p = C(u, 2) + v with u > v; walk rows to decode without square roots.
-  const rowOf = (p: number): number => {
-    let u = Math.floor((1 + Math.sqrt(1 + 8 * p)) / 2);
-    while ((u * (u - 1)) / 2 > p) u--;
-    while (((u + 1) * u) / 2 <= p) u++;
-    return u;
-  };
   for (let r = 0; r < m; r++) {
     const e = order[r];
     rankByIndexDesc[e] = r;
     lengthOfRank[r] = keys[e];
-    const p = pos[e];
-    const u = rowOf(p);
-    uOfRank[r] = u;
-    vOfRank[r] = p - (u * (u - 1)) / 2;
+    uOfRank[r] = us[e];
+    vOfRank[r] = vs[e];
   }
   return { n, edgeCount: m, lengthOfRank, uOfRank, vOfRank, rankByIndexDesc };
 }

@@ -17,7 +17,7 @@ import { CancelledError } from '../cancel';
 import type { PersistenceBar } from '../diagram';
 import { UnionFind } from '../unionFind';
 import type { BinomialTable } from './binomial';
-import { rankSortedNeighbors, StreamColumn } from './coboundaryStreams';
+import { rankSortedNeighbors, StreamColumn, type RankSortedNeighbors } from './coboundaryStreams';
 import { SimplexList, type RipsComplex } from './complex';
 import { DenseComplex } from './denseComplex';
 import { EntryHeap } from './entryHeap';
@@ -113,6 +113,9 @@ export class RipserEngine {
     const oldest = new Int32Array(n);
     for (let i = 0; i < n; i++) oldest[i] = i;
     const cols = new SimplexList();
+    const dense = wantColumns && this.complex instanceof DenseComplex ? this.rankLists() : null;
+    // Edges seen so far at each vertex = length of its rank-sorted neighbour prefix below the current edge.
+    const degree = dense ? new Int32Array(n) : null;
     for (let r = 0; r < edgeCount; r++) {
       if ((r & 0xffff) === 0) {
         this.checkCancelled();
@@ -131,7 +134,12 @@ export class RipserEngine {
         oldest[uf.linkRoots(ru, rv)] = Math.min(a, b);
       } else if (wantColumns) {
         const idx = (u * (u - 1)) / 2 + v;
-        if (this.complex.zeroApparentCofacet(idx, r, 1) === -1) cols.push(r, idx);
+        const apparent = dense && degree ? this.edgeHasApparentCofacet(dense, u, v, r, degree) : this.complex.zeroApparentCofacet(idx, r, 1) !== -1;
+        if (!apparent) cols.push(r, idx);
+      }
+      if (degree) {
+        degree[u]++;
+        degree[v]++;
       }
     }
     for (let i = 0; i < n; i++) {
@@ -142,6 +150,41 @@ export class RipserEngine {
     cols.rank.subarray(0, cols.length).reverse();
     cols.index.subarray(0, cols.length).reverse();
     return cols;
+  }
+
+  private neighbors: RankSortedNeighbors | null = null;
+
+  private rankLists(): RankSortedNeighbors {
+    this.neighbors ??= rankSortedNeighbors((this.complex as DenseComplex).edges);
+    return this.neighbors;
+  }
+
+  /**
+   * Is edge {u, v} (rank r) the facet of an apparent pair, i.e. is there a vertex w with both edges
+   * {u, w}, {v, w} shorter? (The cofacet found is then the edge's pivot, and its pivot facet is the edge,
+   * since ranks are distinct.) Scans the shorter rank-sorted prefix when it is short, otherwise all
+   * vertices from the top (hits are dense for long edges, so that stops early).
+   */
+  private edgeHasApparentCofacet(nb: RankSortedNeighbors, u: number, v: number, r: number, degree: Int32Array): boolean {
+    const { n, ranks } = (this.complex as DenseComplex).edges;
+    let a = u;
+    let b = v;
+    if (degree[b] < degree[a]) {
+      a = v;
+      b = u;
+    }
+    const len = degree[a];
+    if (len * 16 < n) {
+      const base = a * n;
+      const rowB = b * n;
+      const byRankV = nb.byRankV;
+      for (let k = 0; k < len; k++) if (ranks[rowB + byRankV[base + k]] < r) return true;
+      return false;
+    }
+    const rowU = u * n;
+    const rowV = v * n;
+    for (let w = n - 1; w >= 0; w--) if (ranks[rowU + w] < r && ranks[rowV + w] < r) return true;
+    return false;
   }
 
   /** Pops the pivot of the working coboundary (summing equal entries) and leaves it on top. */
@@ -290,7 +333,7 @@ export class RipserEngine {
   private computePairsStreaming(cols: SimplexList, dim: number): PivotMap {
     const complex = this.complex as DenseComplex;
     const { red, p, binom } = this;
-    this.streams ??= new StreamColumn(complex.edges, rankSortedNeighbors(complex.edges), binom, this.opts.maxDim, p);
+    this.streams ??= new StreamColumn(complex.edges, this.rankLists(), binom, this.opts.maxDim, p);
     const col = this.streams;
     const verts = new Int32Array(dim + 2);
     const count = cols.length;
