@@ -81,7 +81,7 @@ export class WeightBarcodePanel extends PanelHost<WeightBarcodeHostMessage, Weig
         AnalyzeWeightBarcodeRequest, { runDir: state.runDir, step: state.step, layer: state.layer, maxDim: 1 }, cts.token);
       if (cts.token.isCancellationRequested) return;
       this.panel.title = `Weight Barcode — ${barcode.runName} @ step ${barcode.step}`;
-      this.post({ type: 'barcode', barcode });
+      this.post({ type: 'barcode', barcode, state });
       // The evolution over all checkpoints follows; each step is cached, so this is cheap after the first time.
       const series = await this.services.worker.connection().sendRequest(
         AnalyzeWeightBarcodeSeriesRequest, { runDir: state.runDir, layer: barcode.layer, maxDim: 1 }, cts.token);

@@ -26,7 +26,7 @@ export type CommonHostMessage = LoadingMessage | ErrorMessage | ExportedMessage;
 /** What the panel persists (getState/setState and the WebviewPanelSerializer) to come back after reload. */
 export interface WeightBarcodeState { runDir: string; step?: number; layer?: string; showDims?: number[] }
 
-export type WeightBarcodeHostMessage = CommonHostMessage | { type: 'barcode'; barcode: WeightBarcode } | { type: 'series'; series: BarcodeSeries };
+export type WeightBarcodeHostMessage = CommonHostMessage | { type: 'barcode'; barcode: WeightBarcode; state: WeightBarcodeState } | { type: 'series'; series: BarcodeSeries };
 export type WeightBarcodeViewMessage = CommonViewMessage | { type: 'select'; step?: number; layer?: string };
 
 export const PANEL_IDS = {

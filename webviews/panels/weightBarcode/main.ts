@@ -102,7 +102,9 @@ function receive(message: WeightBarcodeHostMessage): void {
       }
       status.textContent = '';
       status.className = 'status';
-      host.saveState({ runDir: current.runDir, step: host.state()?.step, layer: current.layer, showDims: visibleDims(current) });
+      // The host's state says what was asked for (step undefined = follow the newest checkpoint); that,
+      // not the step shown, is what a reload must restore.
+      host.saveState({ ...message.state, layer: current.layer, showDims: visibleDims(current) });
       render();
       break;
   }
