@@ -19,7 +19,7 @@ import type { RunsTreeProvider } from '../runs/runsTree';
 import { WeightBarcodePanel, type PanelServices } from '../panels/weightBarcodePanel';
 import { TrainingStatusBar } from './statusBar';
 
-interface ActiveTraining { name: string; runId?: string; runDir?: string; cts: CancellationTokenSource }
+interface ActiveTraining { name: string; runId?: string; runDir?: string; cts: CancellationTokenSource; workerCrashed?: boolean }
 
 export interface TrainOptions { presetId?: string; modelFile?: vscode.Uri; configFile?: vscode.Uri; openPanels?: boolean }
 
@@ -41,6 +41,7 @@ export class TrainingController implements vscode.Disposable {
     this.disposables.push(worker.onDidExit((exit) => {
       if (exit.expected || this.active.size === 0) return;
       for (const t of this.active) {
+        t.workerCrashed = true;
         if (t.runDir) markRunStatus(t.runDir, 'interrupted', { message: `the TopoLens worker stopped unexpectedly (code ${exit.code}, signal ${exit.signal})` });
         t.cts.cancel();
       }
@@ -204,6 +205,10 @@ export class TrainingController implements vscode.Disposable {
         } catch (e) {
           const message = e instanceof Error ? e.message : String(e);
           log().error(`training ${name}: ${message}`);
+          if (training.workerCrashed) {
+            this.statusBar.finished(`$(debug-pause) ${name}: interrupted (worker crashed)`);
+            return undefined; // the crash handler already told the user
+          }
           this.statusBar.finished(`$(error) ${name}: failed`);
           if (!training.cts.token.isCancellationRequested) void vscode.window.showErrorMessage(`TopoLens: training "${name}" failed: ${message}`, 'Show Log').then((pick) => { if (pick) log().show(); });
           return undefined;

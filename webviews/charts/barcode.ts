@@ -7,6 +7,7 @@
 import * as d3 from 'd3';
 import type { WireBar } from '../../analysis/analyses/types';
 import { dimensionColor, themeColor } from '../shared/theme';
+import { formatNumber } from '../shared/dom';
 
 export interface BarcodeRow { bar: WireBar; index: number }
 type Hover = (row: BarcodeRow | undefined, event: MouseEvent) => void;
@@ -50,7 +51,7 @@ export function barcodeChart() {
     }
 
     const axis = svg.append('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${height - MARGIN.bottom + 6})`)
-      .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(width / 90))).tickSizeOuter(0));
+      .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(width / 90))).tickFormat((v) => formatNumber(Number(v))).tickSizeOuter(0));
     axis.selectAll('text').attr('fill', muted);
     axis.selectAll('line,path').attr('stroke', muted);
     svg.append('text').attr('class', 'axis-label').attr('x', (MARGIN.left + xInf) / 2).attr('y', height - 4)

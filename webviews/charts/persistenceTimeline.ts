@@ -6,8 +6,9 @@
 import * as d3 from 'd3';
 import type { BarcodeSeries } from '../../analysis/analyses/types';
 import { dimensionColor, themeColor } from '../shared/theme';
+import { formatNumber } from '../shared/dom';
 
-const MARGIN = { top: 10, right: 44, bottom: 30, left: 46 };
+const MARGIN = { top: 10, right: 44, bottom: 30, left: 60 };
 const ROW = 64;
 const GAP = 14;
 
@@ -32,7 +33,7 @@ export function persistenceTimeline() {
       const values = series.points.map((p) => p.perDim.find((d) => d.dim === dim) ?? { total: 0, longest: 0, bars: 0 });
       const y = d3.scaleLinear().domain([0, d3.max(values, (v) => Math.max(v.total, v.longest)) || 1]).nice(3).range([top + ROW, top]);
       const g = svg.append('g').attr('class', `timeline dim-${dim}`);
-      const axis = g.append('g').attr('transform', `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(3).tickSizeOuter(0));
+      const axis = g.append('g').attr('transform', `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(3).tickFormat((v) => formatNumber(Number(v))).tickSizeOuter(0));
       axis.selectAll('text').attr('fill', muted);
       axis.selectAll('line,path').attr('stroke', muted);
       g.append('text').attr('x', width - MARGIN.right + 6).attr('y', top + 12).attr('fill', fg).attr('font-size', 12).attr('font-weight', 600).text(`H${dim}`);
