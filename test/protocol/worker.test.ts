@@ -111,6 +111,15 @@ test('train reports the run, progress and checkpoints, then the barcode matches 
   const last = await client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir });
   assert.equal(last.layer, 'dense2');
   assert.ok(fs.existsSync(path.join(result.runDir, 'analysis', 'weight-barcode', 'dense2', 'step-0000040.json')));
+
+  // the series summarises every checkpoint with the same numbers as the per-step barcodes
+  const series = await client.sendRequest(AnalyzeWeightBarcodeSeriesRequest, { runDir: result.runDir, layer: 'dense1' });
+  assert.deepEqual(series.points.map((p) => p.step), [0, 20, 40]);
+  const at40 = series.points[2].perDim[0];
+  const finite = h0.filter((b) => b.death !== null).map((b) => (b.death as number) - b.birth);
+  assert.equal(at40.bars, h0.length);
+  assert.ok(Math.abs(at40.total - finite.reduce((a, x) => a + x, 0)) < 1e-12);
+  assert.equal(at40.longest, Math.max(...finite));
 }));
 
 test('cancelling a training resolves it as interrupted and keeps its checkpoints', () => withWorker(async (client, root) => {
