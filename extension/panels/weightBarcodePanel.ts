@@ -54,9 +54,10 @@ export class WeightBarcodePanel extends PanelHost<WeightBarcodeHostMessage, Weig
     void this.load();
   }
 
-  /** A new checkpoint was written: follow it if this panel shows that run's latest step. */
+  /** A new checkpoint of the shown run was written: follow it when following the newest step; a pinned
+   *  step stays, but the scrubber and the timeline grow (the pinned barcode itself comes from the cache). */
   onCheckpoint(runDir: string): void {
-    if (this.state?.runDir === runDir && this.state.step === undefined) void this.load();
+    if (this.state?.runDir === runDir) void this.load();
   }
 
   protected onReady(): void {
