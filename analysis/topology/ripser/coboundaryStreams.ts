@@ -43,8 +43,10 @@ export function rankSortedNeighbors(edges: DenseRanks): RankSortedNeighbors {
   return { byRankV, byRankR, degree };
 }
 
-/** `sScan` value of a stream that has finished phase 1 and merges neighbour lists. */
-const PHASE2 = -2;
+/** Stream modes: phase 1 by scanning all vertices, phase 1 from a candidate list, phase 2. */
+const SCAN = 0;
+const LIST = 1;
+const PHASE2 = 2;
 
 export class StreamColumn {
   // Stream storage (a pool reset per column).
@@ -54,7 +56,13 @@ export class StreamColumn {
   private sPos = new Int32Array(0);
   private sRank = new Int32Array(0);
   private sCoef = new Int32Array(0);
+  /** Phase-1 state: next vertex to scan (SCAN), or next index into `pool`, going down (LIST). */
   private sScan = new Int32Array(0);
+  private sMode = new Uint8Array(0);
+  /** LIST mode: the stream's candidates are pool[sListStart[s] .. sScan[s]], ascending. */
+  private sListStart = new Int32Array(0);
+  private pool = new Int32Array(1024);
+  private poolSize = 0;
   private hRank = new Int32Array(0);
   private hIdx = new Float64Array(0);
   private hCoef = new Int32Array(0);
@@ -104,6 +112,10 @@ export class StreamColumn {
     this.sRank = copyI(this.sRank, 1);
     this.sCoef = copyI(this.sCoef, 1);
     this.sScan = copyI(this.sScan, 1);
+    this.sListStart = copyI(this.sListStart, 1);
+    const mode = new Uint8Array(cap);
+    mode.set(this.sMode);
+    this.sMode = mode;
     this.hRank = copyI(this.hRank, 1);
     this.hCoef = copyI(this.hCoef, 1);
     const hi = new Float64Array(cap);
@@ -118,6 +130,7 @@ export class StreamColumn {
     this.dim = dim;
     this.count = 0;
     this.size = 0;
+    this.poolSize = 0;
   }
 
   get isEmpty(): boolean {
@@ -145,13 +158,89 @@ export class StreamColumn {
     for (let i = 0; i <= d; i++) this.sVerts[s * w + i] = verts[i];
     this.sRank[s] = rank;
     this.sCoef[s] = coef;
-    this.sScan[s] = this.n - 1;
+    this.startPhase1(s);
     if (!this.advance(s)) {
       this.count--;
       return false;
     }
     this.heapPush(s);
     return true;
+  }
+
+  /**
+   * Positions stream s's neighbour lists after its rank (for phase 2) and chooses how to enumerate its
+   * same-rank cofacets: they are vertices w with every edge to the simplex shorter than rank r, so they
+   * all lie in the rank-sorted prefix (ranks < r) of each simplex vertex. When the shortest prefix is
+   * small, those candidates are filtered and sorted once (LIST); otherwise all vertices are scanned
+   * lazily from the top (SCAN), which stops at the first hit.
+   */
+  private startPhase1(s: number): void {
+    const d = this.dim;
+    const n = this.n;
+    const base = s * this.width;
+    const sv = this.sVerts;
+    const r = this.sRank[s];
+    const byRankR = this.byRankR;
+    let best = 0;
+    let bestLen = 0x7fffffff;
+    for (let i = 0; i <= d; i++) {
+      const u = sv[base + i];
+      const start = u * n;
+      // first entry with rank >= r, then skip the (at most one) entry equal to r
+      let lo = start;
+      let hi = start + this.degree[u];
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (byRankR[mid] < r) lo = mid + 1;
+        else hi = mid;
+      }
+      const len = lo - start;
+      this.sPos[base + i] = lo < start + this.degree[u] && byRankR[lo] === r ? lo + 1 : lo;
+      if (len < bestLen) {
+        bestLen = len;
+        best = i;
+      }
+    }
+    if (bestLen * 8 >= n) {
+      this.sMode[s] = SCAN;
+      this.sScan[s] = n - 1;
+      return;
+    }
+    // Candidates from the shortest prefix, kept if all their edges to the simplex are shorter than r.
+    const ranks = this.ranks;
+    const byRankV = this.byRankV;
+    const u0 = sv[base + best];
+    if (this.poolSize + bestLen > this.pool.length) {
+      const grown = new Int32Array(Math.max(this.pool.length * 2, this.poolSize + bestLen));
+      grown.set(this.pool.subarray(0, this.poolSize));
+      this.pool = grown;
+    }
+    const pool = this.pool;
+    const start = this.poolSize;
+    let end = start;
+    for (let k = u0 * n, stop = k + bestLen; k < stop; k++) {
+      const w = byRankV[k];
+      let ok = true;
+      for (let i = 0; i <= d; i++) {
+        if (i !== best && ranks[sv[base + i] * n + w] >= r) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) {
+        // insertion into the ascending run (candidate lists are short)
+        let t = end++;
+        while (t > start && pool[t - 1] > w) {
+          pool[t] = pool[t - 1];
+          t--;
+        }
+        pool[t] = w;
+      }
+    }
+    this.poolSize = end;
+    this.sMode[s] = LIST;
+    this.sListStart[s] = start;
+    this.sScan[s] = end - 1;
   }
 
   /** Moves stream s to its next cofacet; false when exhausted. */
@@ -163,9 +252,18 @@ export class StreamColumn {
     const n = this.n;
     const sv = this.sVerts;
     const r = this.sRank[s];
-    let v = this.sScan[s];
-    if (v !== PHASE2) {
+    const mode = this.sMode[s];
+    if (mode === LIST) {
+      const t = this.sScan[s];
+      if (t >= this.sListStart[s]) {
+        this.sScan[s] = t - 1;
+        this.setHead(s, r, this.pool[t]);
+        return true;
+      }
+      this.sMode[s] = PHASE2;
+    } else if (mode === SCAN) {
       // Phase 1: cofacets of the same rank, vertex descending.
+      let v = this.sScan[s];
       if (d === 1) {
         const a = sv[base] * n;
         const b = sv[base + 1] * n;
@@ -187,20 +285,7 @@ export class StreamColumn {
         this.setHead(s, r, v);
         return true;
       }
-      // Phase 1 exhausted: position every list after rank r.
-      this.sScan[s] = PHASE2;
-      const byRankR = this.byRankR;
-      for (let i = 0; i <= d; i++) {
-        const u = sv[base + i];
-        let lo = u * n;
-        let hi = lo + this.degree[u];
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (byRankR[mid] <= r) lo = mid + 1;
-          else hi = mid;
-        }
-        this.sPos[base + i] = lo;
-      }
+      this.sMode[s] = PHASE2;
     }
     // Phase 2: merge the rank-sorted neighbour lists.
     const byRankR = this.byRankR;
@@ -366,7 +451,7 @@ export class StreamColumn {
     if (this.count === this.cap) this.grow(this.cap * 2);
     const s = this.count++;
     // Phase 1 done and every list pointer at the end of vertex 0's list: advancing ends the stream.
-    this.sScan[s] = PHASE2;
+    this.sMode[s] = PHASE2;
     const base = s * this.width;
     for (let i = 0; i <= this.dim; i++) {
       this.sVerts[base + i] = 0;
