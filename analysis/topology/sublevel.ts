@@ -9,6 +9,7 @@
  */
 import type { PersistenceBar } from './diagram';
 import { UnionFind } from './unionFind';
+import { knnGraphEdges } from '../linalg/knn';
 
 function validate(values: Float64Array, edges: Uint32Array): void {
   for (let i = 0; i < values.length; i++) {
@@ -91,4 +92,13 @@ export function gridSublevelPersistence0(values: Float64Array, height: number, w
     throw new Error(`grid sublevel persistence: ${values.length} values for a ${height} x ${width} grid`);
   }
   return sublevelPersistence0(values, gridEdges(height, width, connectivity));
+}
+
+/**
+ * Sublevel persistence of a function sampled at scattered points (e.g. loss values at sampled weight
+ * vectors): the graph is the symmetrised k-nearest-neighbour graph of the samples (Euclidean).
+ */
+export function knnSublevelPersistence0(values: Float64Array, points: Float64Array, n: number, d: number, k: number): PersistenceBar[] {
+  if (values.length !== n) throw new Error(`k-NN sublevel persistence: ${values.length} values for ${n} points`);
+  return sublevelPersistence0(values, knnGraphEdges(points, n, d, k));
 }

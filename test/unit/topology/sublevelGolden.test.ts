@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { gridSublevelPersistence0, sublevelPersistence0, gridEdges } from '../../../analysis/topology/sublevel';
+import { gridSublevelPersistence0, sublevelPersistence0, gridEdges, knnSublevelPersistence0 } from '../../../analysis/topology/sublevel';
 import { toRipserJson } from '../../../analysis/topology/convert';
 import { parsePointCloud } from '../../../analysis/cli/commands/inputFormats';
 import { UnionFind } from '../../../analysis/topology/unionFind';
@@ -70,4 +70,21 @@ test('sublevel: representatives and validation', () => {
   );
   assert.throws(() => sublevelPersistence0(Float64Array.from([0, NaN]), new Uint32Array(0)), /vertex 1 is NaN/);
   assert.throws(() => sublevelPersistence0(Float64Array.from([0, 1]), Uint32Array.from([0, 2])), /refers to vertex 2/);
+});
+
+test('k-NN sublevel persistence: a double well sampled at random points has two basins', () => {
+  const rnd = mulberry32(11);
+  const n = 400;
+  const pts = new Float64Array(n).map(() => 4 * rnd() - 2);
+  const f = pts.map((x) => (x * x - 1) ** 2 + 0.3 * x); // minima near -1 (deeper) and +1
+  const bars = knnSublevelPersistence0(f, pts, n, 1, 12); // k large enough for one component
+  const long = bars.filter((b) => b.death - b.birth > 0.2);
+  assert.equal(long.length, 2);
+  assert.equal(long.filter((b) => b.death === Infinity).length, 1);
+  const shallow = long.find((b) => b.death !== Infinity)!;
+  assert.ok(pts[shallow.birthSimplex[0]] > 0.5, 'the finite bar is the right-hand (shallower) well');
+  // it dies at the barrier near x = 0, where f is about 1
+  assert.ok(Math.abs(shallow.death - 1) < 0.05);
+  const edges = knnGraphEdges(pts, n, 1, 12);
+  for (let k = 0; k < edges.length; k += 2) assert.ok(edges[k] < edges[k + 1]);
 });
