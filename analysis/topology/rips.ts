@@ -99,10 +99,16 @@ function countEdges(dist: Float64Array, threshold: number): number {
 }
 
 /** Runs the engine on prepared input. Exported so tests can force dense or sparse storage. */
-export function ripsFromPrepared(prep: PreparedRips, opts: Pick<RipsOptions, 'onProgress' | 'isCancelled'> = {}, storage: RipsStorage = 'auto'): PersistenceBar[] {
+export function ripsFromPrepared(
+  prep: PreparedRips,
+  opts: Pick<RipsOptions, 'onProgress' | 'isCancelled'> = {},
+  storage: RipsStorage = 'auto',
+  workingColumn?: 'streams' | 'heap',
+): PersistenceBar[] {
   const { dist, n, threshold, maxDim, modulus } = prep;
   if (n === 0) return [];
   let useSparse = storage === 'sparse';
+  if (storage === 'sparse' && workingColumn === 'streams') throw new Error('rips: coboundary streams need dense storage');
   if (storage === 'auto') {
     useSparse = n > MAX_DENSE_POINTS || (!prep.thresholdIsEnclosingRadius && countEdges(dist, threshold) * 3 < dist.length);
   }
@@ -110,7 +116,7 @@ export function ripsFromPrepared(prep: PreparedRips, opts: Pick<RipsOptions, 'on
   const complex: RipsComplex = useSparse
     ? new SparseComplex(sparseEdgeRanks(dist, n, threshold), binom, maxDim)
     : new DenseComplex(denseEdgeRanks(dist, n, threshold), binom, maxDim);
-  return new RipserEngine(complex, binom, { maxDim, modulus, onProgress: opts.onProgress, isCancelled: opts.isCancelled }).run();
+  return new RipserEngine(complex, binom, { maxDim, modulus, workingColumn, onProgress: opts.onProgress, isCancelled: opts.isCancelled }).run();
 }
 
 /** Vietoris-Rips persistence barcode with a representative simplex pair for every bar. */

@@ -27,6 +27,12 @@ import { ReductionMatrix } from './reductionMatrix';
 export interface EngineOptions {
   maxDim: number;
   modulus: number;
+  /**
+   * How a column's working coboundary is held: `streams` (lazy sorted streams, dense storage only) or
+   * `heap` (Ripser's heap of every cofacet). Default: streams when dense. Both give identical pairs;
+   * the heap path serves sparse storage and cross-checks the streams in tests.
+   */
+  workingColumn?: 'streams' | 'heap';
   onProgress?: (p: { dim: number; done: number; total: number }) => void;
   isCancelled?: () => boolean;
 }
@@ -73,7 +79,8 @@ export class RipserEngine {
     let simplices: SimplexList | null = null;
     for (let dim = 1; dim <= dimMax; dim++) {
       this.checkCancelled();
-      const pivots = this.complex instanceof DenseComplex ? this.computePairsStreaming(columns, dim) : this.computePairs(columns, dim);
+      const streams = this.complex instanceof DenseComplex && this.opts.workingColumn !== 'heap';
+      const pivots = streams ? this.computePairsStreaming(columns, dim) : this.computePairs(columns, dim);
       if (dim < dimMax) {
         if (simplices === null) simplices = this.allEdges();
         const next = this.assembleColumns(simplices, pivots, dim + 1, dim + 1 < dimMax);

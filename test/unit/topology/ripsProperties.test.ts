@@ -71,6 +71,16 @@ test('a threshold keeps every bar born below it (deaths above it become essentia
   }
 });
 
+test('lazy coboundary streams and the plain heap give identical bars and representatives (Z/2 and Z/3)', () => {
+  const n = 160;
+  const input: RipsInput = { kind: 'points', data: noisyCircle(n, 29, 0.3), n, d: 2 };
+  const key = (bars: PersistenceBar[]): string[] => bars.map((b) => `${b.dim}|${b.birth}|${b.death}|${b.birthSimplex}|${b.deathSimplex}`).sort();
+  for (const modulus of [2, 3]) {
+    const prep = prepareRips(input, { maxDim: 2, modulus });
+    assert.deepStrictEqual(key(ripsFromPrepared(prep, {}, 'dense', 'streams')), key(ripsFromPrepared(prep, {}, 'dense', 'heap')));
+  }
+});
+
 test('permuting the points does not change the diagram', () => {
   const n = 100;
   const data = noisyCircle(n, 11, 0.2);
