@@ -274,6 +274,7 @@ async function main(): Promise<number> {
     totalS: clock.now(),
     activationS: clock.span('workbench', 'view'),
     trainingS: clock.span('train', 'trained'),
+    reloadRestoreS: clock.span('reloaded', 'restored'),
     steps: clock.steps,
     ...facts,
   };
@@ -284,6 +285,7 @@ async function main(): Promise<number> {
   console.log(`  activation (workbench DOM -> "${ui.runsView}" header): ${fmt(summary.activationS)}`);
   if (typeof facts.activateCalledAfterWorkbenchS === 'number') console.log(`  activate() called (exthost log) ${fmt(facts.activateCalledAfterWorkbenchS)} after workbench DOM`);
   console.log(`  training (preset chosen -> run row completed): ${fmt(summary.trainingS)}`);
+  console.log(`  panel restored (new workbench DOM -> barcode at the chosen step): ${fmt(summary.reloadRestoreS)}`);
   console.log(`  details: ${path.join(out, 'summary.json')}`);
   return failed === undefined ? 0 : 1;
 }

@@ -92,7 +92,13 @@ export async function workerCrashScenario(j: Journey): Promise<void> {
       assert.equal(listed.length, onDisk.checkpointSteps.length, `the tree lists ${listed.length} checkpoints, the run folder holds ${onDisk.checkpointSteps.length}`);
     }
     facts.interruptedRow = { label: row.label, description: row.description, checkpointsListed: listed.length, checkpointsOnDisk: onDisk.checkpointSteps.length };
-    facts.statusBarAfterKill = ((await wb.statusBarItem(new RegExp(ui.longPreset)).textContent(now).catch(() => null)) ?? '').trim();
+    // The status bar's last word on the run agrees with the tree: interrupted, not "failed".
+    let statusAfter = '';
+    await waitUntil(async () => {
+      statusAfter = ((await wb.statusBarItem(new RegExp(ui.longPreset)).textContent(now).catch(() => null)) ?? '').trim();
+      return /interrupted/i.test(statusAfter) ? true : undefined;
+    }, 10_000, () => `after the crash the status bar should say the run was interrupted; it says "${statusAfter}"`);
+    facts.statusBarAfterKill = statusAfter;
     // The panel was following the killed run live: record what it says now (a request may have died too).
     facts.panelAfterKill = await readPanel(wb);
     clock.log(`row "${row.label}" · "${row.description}" with ${listed.length} checkpoints (on disk ${onDisk.checkpointSteps.length}); status bar now "${facts.statusBarAfterKill}"; panel ${JSON.stringify(facts.panelAfterKill)}`);
