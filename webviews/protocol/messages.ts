@@ -24,7 +24,7 @@ export type CommonHostMessage = LoadingMessage | ErrorMessage | ExportedMessage;
 
 // ---- Weight Barcode panel -------------------------------------------------------------------------
 /** What the panel persists (getState/setState and the WebviewPanelSerializer) to come back after reload. */
-export interface WeightBarcodeState { runDir: string; step?: number; layer?: string; showDims?: number[] }
+export interface WeightBarcodeState { runDir: string; step?: number; layer?: string; showDims?: number[]; view?: 'barcode' | 'diagram' }
 
 export type WeightBarcodeHostMessage = CommonHostMessage | { type: 'barcode'; barcode: WeightBarcode; state: WeightBarcodeState } | { type: 'series'; series: BarcodeSeries };
 export type WeightBarcodeViewMessage = CommonViewMessage | { type: 'select'; step?: number; layer?: string };

@@ -6,6 +6,8 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
+import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import * as d3 from 'd3';
 import type { BarcodeSeries, WeightBarcode, WireBar } from '../../../analysis/analyses/types';
 import type { WeightBarcodeHostMessage, WeightBarcodeState, WeightBarcodeViewMessage } from '../../protocol/messages';
@@ -14,6 +16,7 @@ import { onThemeChange, themeColor } from '../../shared/theme';
 import { standaloneSvg, svgToPngBase64, toCsv } from '../../shared/export';
 import { barcodeChart, type BarcodeRow } from '../../charts/barcode';
 import { persistenceTimeline } from '../../charts/persistenceTimeline';
+import { persistenceDiagram } from '../../charts/persistenceDiagram';
 import { el, formatNumber } from '../../shared/dom';
 import { createTooltip } from '../../shared/tooltip';
 
@@ -36,6 +39,12 @@ const layerSelect = el('vscode-single-select', { id: 'layer', 'aria-label': 'Lay
 const scrub = el('input', { id: 'step', type: 'range', min: '0', max: '0', step: '1', 'aria-label': 'Checkpoint' }) as HTMLInputElement;
 const stepLabel = el('span', { class: 'step-label' });
 const dimBoxes = el('span', { class: 'dims' });
+/** Which picture of the same bars: the barcode (bars) or the persistence diagram (points). */
+type View = 'barcode' | 'diagram';
+let view: View = host.state()?.view ?? 'barcode';
+const viewGroup = el('vscode-radio-group', { id: 'view', 'aria-label': 'View' },
+  el('vscode-radio', { name: 'view', value: 'barcode', label: 'Barcode', ...(view === 'barcode' ? { checked: '' } : {}) }),
+  el('vscode-radio', { name: 'view', value: 'diagram', label: 'Diagram', ...(view === 'diagram' ? { checked: '' } : {}) }));
 const exportPng = el('vscode-button', { id: 'export-png', secondary: '', title: 'Export the chart as PNG (2x)' }, 'Export PNG');
 const exportSvg = el('vscode-button', { id: 'export-svg', secondary: '', title: 'Export the chart as SVG' }, 'Export SVG');
 const exportCsv = el('vscode-button', { id: 'export-csv', secondary: '', title: 'Export the bars as CSV' }, 'Export CSV');
@@ -43,6 +52,7 @@ controls.append(
   labelled('Layer', layerSelect),
   labelled('Checkpoint', el('span', { class: 'scrubber' }, scrub, stepLabel)),
   labelled('Show', dimBoxes),
+  labelled('View', viewGroup),
   el('span', { class: 'spacer' }),
   el('span', { class: 'exports' }, exportPng, exportSvg, exportCsv),
 );
@@ -104,7 +114,7 @@ function receive(message: WeightBarcodeHostMessage): void {
       status.className = 'status';
       // The host's state says what was asked for (step undefined = follow the newest checkpoint); that,
       // not the step shown, is what a reload must restore.
-      host.saveState({ ...message.state, layer: current.layer, showDims: visibleDims(current) });
+      host.saveState({ ...message.state, layer: current.layer, showDims: visibleDims(current), view });
       render();
       break;
   }
@@ -121,8 +131,14 @@ function render(): void {
   renderControls(b);
   const bars = b.bars.filter((x) => !hiddenDims.has(x.dim));
   const width = Math.max(360, chartBox.clientWidth || 640);
-  const rowHeight = Math.max(3, Math.min(12, 420 / Math.max(1, bars.length)));
-  barcodeChart().width(width).rowHeight(rowHeight).onHover(showTooltip)(d3.select(svgNode), bars);
+  svgNode.classList.toggle('barcode-chart', view === 'barcode');
+  svgNode.classList.toggle('diagram-chart', view === 'diagram');
+  if (view === 'barcode') {
+    const rowHeight = Math.max(3, Math.min(12, 420 / Math.max(1, bars.length)));
+    barcodeChart().width(width).rowHeight(rowHeight).onHover(showTooltip)(d3.select(svgNode), bars);
+  } else {
+    persistenceDiagram().width(width).onHover(showTooltip)(d3.select(svgNode), bars);
+  }
   renderSummary(b);
   renderTimeline();
 }
@@ -154,7 +170,7 @@ function renderControls(b: WeightBarcode): void {
     box.checked = !hiddenDims.has(dim);
     box.addEventListener('change', () => {
       if (box.checked) hiddenDims.delete(dim); else hiddenDims.add(dim);
-      host.saveState({ runDir: b.runDir, step: host.state()?.step, layer: b.layer, showDims: visibleDims(b) });
+      host.saveState({ runDir: b.runDir, step: host.state()?.step, layer: b.layer, showDims: visibleDims(b), view });
       render();
     });
     return box;
@@ -193,6 +209,15 @@ function simplexName(vertices: number[]): string {
   return `${kind} ${vertices.map((v) => `#${v}`).join('–')}`;
 }
 
+viewGroup.addEventListener('change', (event) => {
+  const value = (event.target as HTMLElement & { value?: string }).value;
+  if (value !== 'barcode' && value !== 'diagram') return;
+  view = value;
+  const saved = host.state();
+  if (saved) host.saveState({ ...saved, view });
+  render();
+});
+
 layerSelect.addEventListener('change', () => {
   if (!current || layerSelect.value === current.layer) return;
   post({ type: 'select', step: current.step, layer: layerSelect.value });
@@ -207,12 +232,13 @@ scrub.addEventListener('input', () => {
 });
 
 function post(message: WeightBarcodeViewMessage): void {
-  if (message.type === 'select' && current) host.saveState({ runDir: current.runDir, step: message.step, layer: message.layer, showDims: visibleDims(current) });
+  if (message.type === 'select' && current) host.saveState({ runDir: current.runDir, step: message.step, layer: message.layer, showDims: visibleDims(current), view });
   host.post(message);
 }
 
 function exportName(): string {
-  return current ? `${current.runName}-step${current.step}-weight-barcode` : 'weight-barcode';
+  const what = view === 'barcode' ? 'weight-barcode' : 'weight-diagram';
+  return current ? `${current.runName}-step${current.step}-${what}` : what;
 }
 
 exportSvg.addEventListener('click', () => {
