@@ -13,7 +13,7 @@ export interface BarcodeRow { bar: WireBar; index: number }
 type Hover = (row: BarcodeRow | undefined, event: MouseEvent) => void;
 
 const MARGIN = { top: 18, right: 44, bottom: 36, left: 46 };
-const INFINITY_LANE = 30;
+const INFINITY_LANE = 44;
 
 export function barcodeChart() {
   let width = 640;
