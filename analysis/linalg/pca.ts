@@ -17,6 +17,7 @@
  * - each axis's sign is fixed so that its largest-magnitude loading is positive.
  */
 import { multiplyPanelByRows, multiplyRowsByPanel } from './matmul';
+import { createWasmMatmul, type Matmul } from './wasmMatmul';
 import { orthonormalizePanel } from './orthonormalize';
 import { gaussianSource, mulberry32 } from './random';
 import { symmetricEigen } from './symmetricEigen';
@@ -32,6 +33,11 @@ export interface PcaOptions {
   blockSize?: number;
   /** Seed of the Gaussian start block (default 0). */
   seed?: number;
+  /**
+   * Use the WebAssembly SIMD kernels (default true where available): ~2.5x faster passes, at the cost
+   * of one copy of the data inside WebAssembly memory while the PCA runs.
+   */
+  wasm?: boolean;
 }
 
 export interface PcaResult {
@@ -95,6 +101,10 @@ export function pcaTopK(data: Float64Array, n: number, d: number, k: number, opt
       totalVariance += x * x;
     }
   }
+  const mm: Matmul = (opts.wasm !== false ? createWasmMatmul(data, n, d, b) : null) ?? {
+    rowsByPanel: (W, m, out, shift) => multiplyRowsByPanel(data, n, d, W, m, out, shift),
+    panelByRows: (Q, m, out) => multiplyPanelByRows(data, n, d, Q, m, out),
+  };
   /** (A - 1 mu^T) W^T for m panel vectors W, as m columns of length n. */
   const centredTimes = (W: Float64Array, m: number, out: Float64Array): void => {
     const shift = new Float64Array(m);
@@ -103,11 +113,11 @@ export function pcaTopK(data: Float64Array, n: number, d: number, k: number, opt
       for (let t = 0; t < d; t++) a += mean[t] * W[j * d + t];
       shift[j] = a;
     }
-    multiplyRowsByPanel(data, n, d, W, m, out, shift);
+    mm.rowsByPanel(W, m, out, shift);
   };
   /** Q^T (A - 1 mu^T) = Q^T A - (Q^T 1) mu^T for m columns Q of length n. */
   const transposedTimes = (Q: Float64Array, m: number, out: Float64Array): void => {
-    multiplyPanelByRows(data, n, d, Q, m, out);
+    mm.panelByRows(Q, m, out);
     for (let j = 0; j < m; j++) {
       let colSum = 0;
       for (let i = 0; i < n; i++) colSum += Q[j * n + i];

@@ -5,6 +5,7 @@ import { pcaTopK, pcaTransform } from '../../../analysis/linalg/pca';
 import { symmetricEigen } from '../../../analysis/linalg/symmetricEigen';
 import { multiplyPanelByRows, multiplyRowsByPanel } from '../../../analysis/linalg/matmul';
 import { orthonormalizePanel } from '../../../analysis/linalg/orthonormalize';
+import { createWasmMatmul } from '../../../analysis/linalg/wasmMatmul';
 import { gaussianSource, mulberry32 } from '../../../analysis/linalg/random';
 
 function gaussianMatrix(rows: number, cols: number, seed: number, colScale?: (c: number) => number): Float64Array {
@@ -68,6 +69,39 @@ test('blocked products equal the naive triple loop (odd sizes, remainders)', () 
       assert.ok(Math.abs(out2[j * d + k] - s) < 1e-12);
     }
   }
+});
+
+test('WebAssembly SIMD kernels equal the JS kernels (all leftover shapes)', () => {
+  for (const [n, d, m] of [
+    [7, 13, 6],
+    [8, 12, 8],
+    [9, 5, 3],
+    [2, 2, 4],
+    [1, 1, 1],
+  ]) {
+    const A = gaussianMatrix(n, d, 20 + n);
+    const W = gaussianMatrix(m, d, 30 + d);
+    const Q = gaussianMatrix(m, n, 40 + m);
+    const mm = createWasmMatmul(A, n, d, m);
+    assert.ok(mm, 'WebAssembly SIMD is available in Node 20');
+    const [a, b] = [new Float64Array(m * n), new Float64Array(m * n)];
+    multiplyRowsByPanel(A, n, d, W, m, a);
+    mm.rowsByPanel(W, m, b);
+    const [c, e] = [new Float64Array(m * d), new Float64Array(m * d)];
+    multiplyPanelByRows(A, n, d, Q, m, c);
+    mm.panelByRows(Q, m, e);
+    a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-12, `rowsByPanel ${n}x${d}x${m}`));
+    c.forEach((x, i) => assert.ok(Math.abs(x - e[i]) < 1e-12, `panelByRows ${n}x${d}x${m}`));
+  }
+});
+
+test('PCA with and without the WebAssembly kernels agree', () => {
+  const [n, d] = [301, 37];
+  const data = gaussianMatrix(n, d, 9, (c) => 1 / (1 + c));
+  const a = pcaTopK(data, n, d, 6, { wasm: true });
+  const b = pcaTopK(data, n, d, 6, { wasm: false });
+  a.scores.forEach((x, i) => assert.ok(Math.abs(x - b.scores[i]) < 1e-9));
+  a.explainedVariance.forEach((x, i) => assert.ok(Math.abs(x / b.explainedVariance[i] - 1) < 1e-12));
 });
 
 test('orthonormalizePanel: orthonormal result, dependent vectors zeroed', () => {
