@@ -32,6 +32,15 @@ export function gatherBatch(split: Split, idx: ArrayLike<number>, from: number, 
   return { x, y };
 }
 
+/** gatherBatch into caller-owned buffers (the fused wasm step's input memory), no allocation. */
+export function gatherBatchInto(split: Split, idx: ArrayLike<number>, from: number, to: number, d: number, x: Float32Array, y: Int32Array): void {
+  for (let k = from; k < to; k++) {
+    const i = idx[k];
+    x.set(split.x.subarray(i * d, (i + 1) * d), (k - from) * d);
+    y[k - from] = split.y[i];
+  }
+}
+
 const EVAL_CHUNK = 1000;
 
 /** Mean loss and accuracy over a whole split, in chunks (no gradients). */

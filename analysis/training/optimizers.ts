@@ -75,6 +75,23 @@ export class Optimizer {
     }
   }
 
+  /** Slot values by parameter name (copies), for the fused wasm step that keeps its own copy. */
+  slotArrays(): Map<string, Float32Array[]> {
+    const out = new Map<string, Float32Array[]>();
+    for (const [name, vars] of this.slots) out.set(name, vars.map((v) => new Float32Array(v.dataSync())));
+    return out;
+  }
+
+  /** Loads slot values by parameter name (the inverse of slotArrays). */
+  setSlotArrays(values: Map<string, Float32Array[]>): void {
+    for (const p of this.params) {
+      const vars = this.slots.get(p.name);
+      const vals = values.get(p.name);
+      if (!vars || !vals) continue;
+      vars.forEach((v, i) => this.tf.tidy(() => v.assign(this.tf.tensor(vals[i], p.shape))));
+    }
+  }
+
   /** Slot tensors named `optimizer/<param>/<slot>`, copied out of the backend. */
   async state(): Promise<Record<string, NamedTensor>> {
     const out: Record<string, NamedTensor> = {};

@@ -5,12 +5,13 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from './backend';
 import { configWarnings, parseTrainConfig, type TrainConfig } from './config';
 import { buildNetwork, resolveLayers, type Network } from './network';
-import { evaluate, gatherBatch, meanAccuracy, meanCrossEntropy, predictProbabilities, scoreProbabilities } from './objective';
+import { evaluate, gatherBatch, gatherBatchInto, meanAccuracy, meanCrossEntropy, predictProbabilities, scoreProbabilities } from './objective';
 import { Optimizer } from './optimizers';
 import { checkpointSteps, learningRate } from './schedules';
 import { resumeStatePath, snapshotWeights, writeCheckpoint, writeProbeFile, writeResumeState } from './recorder';
 import { buildUserNetwork, loadModelModule } from './userModel';
 import type { Tf } from './tf';
+import { SimdTrainer } from './simd/trainer';
 import { loadDataset } from '../data/load';
 import { prepareData, type PreparedData } from '../data/prepare';
 import { deriveSeed, permutation } from '../data/random';
@@ -56,6 +57,11 @@ export interface TrainRequest {
   /** Continue this run from its latest checkpoint (its stored config is used; `config` is ignored). */
   resumeRunDir?: string;
   isCancelled: () => boolean;
+  /**
+   * On the wasm backend, train built-in networks with the fused SIMD step (simd/trainer.ts) instead of
+   * tfjs ops and autodiff (default true; false measures or checks the tfjs path).
+   */
+  fusedWasmStep?: boolean;
   onProgress: (p: TrainProgress) => void;
   onRunCreated?: (runId: string, runDir: string) => void;
   log: (msg: string) => void;
@@ -200,11 +206,30 @@ class TrainingSession {
     }
     this.beat(true);
 
+    // The fused wasm step keeps weights and optimiser slots in its own memory; the tf variables are
+    // brought up to date before anything reads them (checkpoints, evaluation).
+    const simd = run.backend === 'wasm' && config.model.kind !== 'file' && req.fusedWasmStep !== false
+      ? new SimdTrainer(resolveLayers(config.model, data.inputShape, data.classes), data.inputShape, data.classes, config.optimizer, batch)
+      : undefined;
+    if (simd) {
+      simd.importState(new Map(net.params.map((p) => [p.name, new Float32Array(p.variable.dataSync())])), optimizer.slotArrays(), optimizer.iterations);
+      req.log(`run ${run.id}: fused SIMD training step on wasm`);
+    }
+    const syncFromSimd = (): void => {
+      if (!simd) return;
+      const { weights, slots } = simd.exportState();
+      for (const p of net.params) tf.tidy(() => p.variable.assign(tf.tensor(weights.get(p.name)!, p.shape)));
+      optimizer.setSlotArrays(slots);
+      optimizer.iterations = simd.iterations;
+    };
+    const labels = new Int32Array(batch);
+
     const metricsFile = path.join(runDir, METRICS_JSONL);
     /** Checkpoints whose files are on disk but not yet announced through onProgress. */
     let written: CheckpointRef | undefined;
     const saveCheckpoint = async (step: number): Promise<void> => {
       const c0 = performance.now();
+      syncFromSimd();
       const weights = await snapshotWeights(net);
       const probs = await predictProbabilities(tf, net, data.probe, data.classes, d);
       const tr = await evaluate(tf, net, data.evalTrain, data.classes, d);
@@ -261,26 +286,34 @@ class TrainingSession {
       const j = (k - 1) % stepsPerEpoch;
       const from = j * batch;
       const to = Math.min(data.train.n, from + batch);
-      const { x, y } = gatherBatch(data.train, perm!, from, to, d);
       const lr = learningRate(config.optimizer.lr, config.lrSchedule, k, totalSteps);
 
-      let accT: tfjs.Scalar | undefined;
-      const lossT = tf.tidy(() => {
-        const xb = tf.tensor2d(x, [to - from, d]);
-        const yb = tf.tensor1d(y, 'int32');
-        const { value, grads } = tf.variableGrads(() => {
-          const out = net.forward(xb);
-          accT = tf.keep(meanAccuracy(tf, out, yb));
-          return meanCrossEntropy(tf, out, yb, data.classes, net.outputIsProbabilities);
-        }, vars);
-        const byName = new Map(net.params.map((p) => [p.name, grads[p.variable.name]]));
-        optimizer.apply(byName, lr, config.weightDecay);
-        return value;
-      });
-      const loss = (await lossT.data())[0];
-      const acc = (await accT!.data())[0];
-      lossT.dispose();
-      accT!.dispose();
+      let loss: number;
+      let acc: number;
+      if (simd) {
+        const y = labels.subarray(0, to - from);
+        gatherBatchInto(data.train, perm!, from, to, d, simd.input(to - from), y);
+        ({ loss, accuracy: acc } = simd.step(to - from, y, lr, config.weightDecay));
+      } else {
+        const { x, y } = gatherBatch(data.train, perm!, from, to, d);
+        let accT: tfjs.Scalar | undefined;
+        const lossT = tf.tidy(() => {
+          const xb = tf.tensor2d(x, [to - from, d]);
+          const yb = tf.tensor1d(y, 'int32');
+          const { value, grads } = tf.variableGrads(() => {
+            const out = net.forward(xb);
+            accT = tf.keep(meanAccuracy(tf, out, yb));
+            return meanCrossEntropy(tf, out, yb, data.classes, net.outputIsProbabilities);
+          }, vars);
+          const byName = new Map(net.params.map((p) => [p.name, grads[p.variable.name]]));
+          optimizer.apply(byName, lr, config.weightDecay);
+          return value;
+        });
+        loss = (await lossT.data())[0];
+        acc = (await accT!.data())[0];
+        lossT.dispose();
+        accT!.dispose();
+      }
       this.step = k;
 
       if (!Number.isFinite(loss)) {
