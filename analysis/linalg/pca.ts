@@ -59,9 +59,39 @@ function validate(data: Float64Array, n: number, d: number, k: number): void {
   if (!Number.isInteger(n) || n < 1 || !Number.isInteger(d) || d < 1) throw new Error(`PCA: need n >= 1 points of dimension d >= 1, got ${n} x ${d}`);
   if (data.length !== n * d) throw new Error(`PCA: data has ${data.length} numbers, expected n*d = ${n * d}`);
   if (!Number.isInteger(k) || k < 1) throw new Error(`PCA: number of components must be a positive integer, got ${k}`);
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw new Error(`PCA: coordinate ${i % d} of point ${Math.floor(i / d)} is not finite (${data[i]})`);
+}
+
+/**
+ * Column means and the total variance sum |x_i - mean|^2 in one pass over the data, which also rejects
+ * non-finite values. Squares are taken about the first row (a shift that keeps the one-pass formula
+ * sum (x - x0)^2 - n (mean - x0)^2 accurate when the cloud sits far from the origin).
+ */
+function meanAndTotalVariance(data: Float64Array, n: number, d: number): { mean: Float64Array; totalVariance: number } {
+  const mean = new Float64Array(d);
+  const shiftedSq = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let t = 0; t < d; t++) {
+      const v = data[o + t];
+      const x = v - data[t];
+      mean[t] += v;
+      shiftedSq[t] += x * x;
+    }
   }
+  let totalVariance = 0;
+  for (let t = 0; t < d; t++) {
+    if (!Number.isFinite(mean[t]) || !Number.isFinite(shiftedSq[t])) {
+      for (let i = 0; i < n; i++) {
+        const v = data[i * d + t];
+        if (!Number.isFinite(v)) throw new Error(`PCA: coordinate ${t} of point ${i} is not finite (${v})`);
+      }
+    }
+    mean[t] /= n;
+    const off = mean[t] - data[t];
+    totalVariance += Math.max(0, shiftedSq[t] - n * off * off);
+  }
+  if (!Number.isFinite(totalVariance)) throw new Error('PCA: the data are too large to square in float64');
+  return { mean, totalVariance };
 }
 
 /** Removes from each of the `m` vectors in `V` (length len) its components along the `p` vectors in `U`. */
@@ -91,16 +121,7 @@ export function pcaTopK(data: Float64Array, n: number, d: number, k: number, opt
   const blocks = Math.min(q, Math.ceil(full / b));
   const dimK = Math.min(blocks * b, full);
 
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let t = 0, o = i * d; t < d; t++) mean[t] += data[o + t];
-  for (let t = 0; t < d; t++) mean[t] /= n;
-  let totalVariance = 0;
-  for (let i = 0; i < n; i++) {
-    for (let t = 0, o = i * d; t < d; t++) {
-      const x = data[o + t] - mean[t];
-      totalVariance += x * x;
-    }
-  }
+  const { mean, totalVariance } = meanAndTotalVariance(data, n, d);
   const mm: Matmul = (opts.wasm !== false ? createWasmMatmul(data, n, d, b) : null) ?? {
     rowsByPanel: (W, m, out, shift) => multiplyRowsByPanel(data, n, d, W, m, out, shift),
     panelByRows: (Q, m, out) => multiplyPanelByRows(data, n, d, Q, m, out),
