@@ -293,6 +293,34 @@ function compileOnce(): WasmModule | null {
   return compiled;
 }
 
+/**
+ * The last instance is kept and reused while it is big enough — repeated PCAs (every checkpoint, every
+ * benchmark repeat) then hold one copy of their data, not one per call waiting for the GC — and
+ * dropped a few seconds after its last use so an idle worker does not keep the memory.
+ */
+let cache: { memory: WasmMemory; instance: WasmInstance; pages: number } | null = null;
+let releaseTimer: ReturnType<typeof setTimeout> | null = null;
+const RELEASE_AFTER_MS = 5000;
+
+function instanceWithPages(mod: WasmModule, pages: number): { memory: WasmMemory; instance: WasmInstance } | null {
+  if (!cache || cache.pages < pages) {
+    cache = null; // let the old memory go before allocating the new one
+    try {
+      const memory = new WebAssembly.Memory({ initial: pages });
+      cache = { memory, instance: new WebAssembly.Instance(mod, { env: { memory } }), pages };
+    } catch {
+      return null;
+    }
+  }
+  if (releaseTimer) clearTimeout(releaseTimer);
+  releaseTimer = setTimeout(() => {
+    cache = null;
+    releaseTimer = null;
+  }, RELEASE_AFTER_MS);
+  (releaseTimer as { unref?: () => void }).unref?.();
+  return cache;
+}
+
 /** Products with one fixed data matrix A (n x d), which is copied into WebAssembly memory once. */
 export interface Matmul {
   /** out[j * n + i] = <A_i, W_j> - shift[j] (see multiplyRowsByPanel). */
@@ -301,7 +329,10 @@ export interface Matmul {
   panelByRows(Q: Float64Array, m: number, out: Float64Array): void;
 }
 
-/** A SIMD WebAssembly implementation for A, with room for panels of up to `maxM` vectors; or null. */
+/**
+ * A SIMD WebAssembly implementation for A, with room for panels of up to `maxM` vectors; or null.
+ * The returned object is valid until the next call (instances are reused, see `instanceWithPages`).
+ */
 export function createWasmMatmul(A: Float64Array, n: number, d: number, maxM: number): Matmul | null {
   const mod = compileOnce();
   if (!mod) return null;
@@ -310,14 +341,9 @@ export function createWasmMatmul(A: Float64Array, n: number, d: number, maxM: nu
   const total = aBytes + 2 * panelBytes;
   const pages = Math.ceil(total / 65536) + 1;
   if (pages > 65536) return null;
-  let memory: WasmMemory;
-  let instance: WasmInstance;
-  try {
-    memory = new WebAssembly.Memory({ initial: pages });
-    instance = new WebAssembly.Instance(mod, { env: { memory } });
-  } catch {
-    return null; // not enough memory for a copy: use the JS kernels
-  }
+  const inst = instanceWithPages(mod, pages);
+  if (!inst) return null; // not enough memory for a copy: use the JS kernels
+  const { memory, instance } = inst;
   const heap = new Float64Array(memory.buffer);
   heap.set(A, 0);
   const panelAt = aBytes;
