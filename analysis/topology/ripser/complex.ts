@@ -7,7 +7,6 @@
  *
  * Cofacets are produced in Ripser's order: by decreasing index, i.e. by decreasing added vertex.
  */
-import type { BinomialTable } from './binomial';
 import type { EntryHeap } from './entryHeap';
 import type { RankedEdges } from './edgeFiltration';
 
@@ -74,4 +73,3 @@ export function largestOffDiameterVertex(verts: Int32Array, dim: number, a: numb
   return -1;
 }
 
-export type { BinomialTable };
