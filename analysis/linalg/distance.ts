@@ -144,3 +144,22 @@ export function enclosingRadius(dist: Float64Array, n: number): number {
   for (let i = 0; i < n; i++) if (rowMax[i] < r) r = rowMax[i];
   return r;
 }
+
+/**
+ * Condensed lower-triangular form of a full symmetric n x n distance matrix (row-major), checking
+ * symmetry and a zero diagonal so a transposed or non-distance matrix is reported, not silently used.
+ */
+export function condensedFromFull(full: Float64Array, n: number): Float64Array {
+  if (full.length !== n * n) throw new Error(`distance matrix: ${full.length} entries for ${n} x ${n}`);
+  const out = new Float64Array(condensedLength(n));
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    if (full[i * n + i] !== 0) throw new Error(`distance matrix: diagonal entry (${i}, ${i}) is ${full[i * n + i]}, expected 0`);
+    for (let j = 0; j < i; j++) {
+      const a = full[i * n + j];
+      if (a !== full[j * n + i]) throw new Error(`distance matrix: asymmetric at (${i}, ${j}): ${a} vs ${full[j * n + i]}`);
+      out[p++] = a;
+    }
+  }
+  return out;
+}

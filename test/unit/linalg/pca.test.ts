@@ -6,6 +6,7 @@ import { symmetricEigen } from '../../../analysis/linalg/symmetricEigen';
 import { multiplyPanelByRows, multiplyRowsByPanel } from '../../../analysis/linalg/matmul';
 import { orthonormalizePanel } from '../../../analysis/linalg/orthonormalize';
 import { createWasmMatmul } from '../../../analysis/linalg/wasmMatmul';
+import { condensedDistances, condensedFromFull, condensedIndex, enclosingRadius } from '../../../analysis/linalg/distance';
 import { gaussianSource, mulberry32 } from '../../../analysis/linalg/random';
 
 function gaussianMatrix(rows: number, cols: number, seed: number, colScale?: (c: number) => number): Float64Array {
@@ -155,4 +156,14 @@ test('PCA validates its input', () => {
   assert.throws(() => pcaTopK(new Float64Array(6), 2, 3, 0), /positive integer/);
   const constant = pcaTopK(new Float64Array(12).fill(1), 4, 3, 2);
   assert.deepStrictEqual(Array.from(constant.explainedVariance), [0, 0]);
+});
+
+test('condensed distances: layout, full-matrix conversion, enclosing radius', () => {
+  const pts = Float64Array.from([0, 0, 3, 4, 6, 8]);
+  const dist = condensedDistances(pts, 3, 2);
+  assert.deepStrictEqual(Array.from(dist), [5, 10, 5]);
+  assert.equal(dist[condensedIndex(0, 2)], 10);
+  assert.deepStrictEqual(Array.from(condensedFromFull(Float64Array.from([0, 5, 10, 5, 0, 5, 10, 5, 0]), 3)), [5, 10, 5]);
+  assert.throws(() => condensedFromFull(Float64Array.from([0, 5, 10, 4, 0, 5, 10, 5, 0]), 3), /asymmetric at \(1, 0\)/);
+  assert.equal(enclosingRadius(dist, 3), 5);
 });
