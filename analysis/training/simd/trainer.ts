@@ -139,6 +139,7 @@ export class SimdTrainer {
     this.scratch = { xp: alloc(xpMax), P: alloc(pMax), dP: alloc(pMax), dxp: alloc(xpMax) };
     this.mem = newMemory(top);
     this.refresh();
+    this.kernelsFor(maxBatch); // compile now (setup), not in the first step
   }
 
   private refresh(): void {
