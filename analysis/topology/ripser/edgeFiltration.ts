@@ -9,7 +9,7 @@
  * Dense inputs keep ranks in a full n x n `Int32Array` (4 n^2 bytes): a coboundary scan then reads
  * whole rows contiguously. Sparse (thresholded) inputs keep sorted neighbour lists in CSR form.
  */
-import { radixArgsortNonNegative } from './radixSort';
+import { radixSortKeysWithPayload } from './radixSort';
 
 /** Rank of a pair that is not an edge (longer than the threshold, or infinite). */
 export const NO_EDGE = 0x7fffffff;
@@ -43,19 +43,18 @@ export type EdgeRanks = DenseRanks | SparseRanks;
 /** Largest n for which the dense n x n rank matrix is allowed (256 MiB). */
 export const MAX_DENSE_POINTS = 8192;
 
-interface CollectedEdges extends RankedEdges {
-  /** Rank of each kept edge, listed by edge index descending. */
-  rankByIndexDesc: Int32Array;
-}
-
-function rankEdges(dist: Float64Array, n: number, threshold: number): CollectedEdges {
+/**
+ * Ranks the edges of length <= threshold. Edges are collected by decreasing index (rows from the
+ * bottom, each row right to left; index p = C(u, 2) + v with u > v) so the stable sort breaks ties by
+ * index descending, with their endpoints packed in the sort payload (u * 65536 + v; for n > 65536 the
+ * payload is the collection position instead).
+ */
+function rankEdges(dist: Float64Array, n: number, threshold: number): RankedEdges {
   let m = 0;
   for (let p = 0; p < dist.length; p++) if (dist[p] <= threshold) m++;
   const keys = new Float64Array(m);
-  const us = new Int32Array(m);
-  const vs = new Int32Array(m);
-  // Collect in descending edge index (rows from the bottom, each row right to left) so that the
-  // stable sort breaks ties by index descending; edge index p = C(u, 2) + v with u > v.
+  const packed = n <= 65536;
+  const pay = new Uint32Array(m);
   let q = 0;
   for (let u = n - 1; u >= 1; u--) {
     const row = (u * (u - 1)) / 2;
@@ -63,25 +62,43 @@ function rankEdges(dist: Float64Array, n: number, threshold: number): CollectedE
       const d = dist[row + v];
       if (d <= threshold) {
         keys[q] = d + 0; // + 0 turns -0 into +0 for the bitwise sort
-        us[q] = u;
-        vs[q] = v;
+        pay[q] = packed ? u * 65536 + v : q;
         q++;
       }
     }
   }
-  const order = radixArgsortNonNegative(keys);
-  const lengthOfRank = new Float64Array(m);
+  let unpackedU: Int32Array | null = null;
+  let unpackedV: Int32Array | null = null;
+  if (!packed) {
+    // Rare (sparse inputs with more than 65536 points): remember endpoints by collection position.
+    unpackedU = new Int32Array(m);
+    unpackedV = new Int32Array(m);
+    let t = 0;
+    for (let u = n - 1; u >= 1; u--) {
+      const row = (u * (u - 1)) / 2;
+      for (let v = u - 1; v >= 0; v--) {
+        if (dist[row + v] <= threshold) {
+          unpackedU[t] = u;
+          unpackedV[t++] = v;
+        }
+      }
+    }
+  }
+  radixSortKeysWithPayload(keys, pay);
+  const lengthOfRank = keys;
   const uOfRank = new Int32Array(m);
   const vOfRank = new Int32Array(m);
-  const rankByIndexDesc = new Int32Array(m);
   for (let r = 0; r < m; r++) {
-    const e = order[r];
-    rankByIndexDesc[e] = r;
-    lengthOfRank[r] = keys[e];
-    uOfRank[r] = us[e];
-    vOfRank[r] = vs[e];
+    const x = pay[r];
+    if (packed) {
+      uOfRank[r] = x >>> 16;
+      vOfRank[r] = x & 0xffff;
+    } else {
+      uOfRank[r] = unpackedU![x];
+      vOfRank[r] = unpackedV![x];
+    }
   }
-  return { n, edgeCount: m, lengthOfRank, uOfRank, vOfRank, rankByIndexDesc };
+  return { n, edgeCount: m, lengthOfRank, uOfRank, vOfRank };
 }
 
 export function denseEdgeRanks(dist: Float64Array, n: number, threshold: number): DenseRanks {
@@ -90,14 +107,13 @@ export function denseEdgeRanks(dist: Float64Array, n: number, threshold: number)
   }
   const base = rankEdges(dist, n, threshold);
   const ranks = new Int32Array(n * n).fill(NO_EDGE);
-  const { rankByIndexDesc: _unused, ...edges } = base;
   for (let r = 0; r < base.edgeCount; r++) {
     const u = base.uOfRank[r];
     const v = base.vOfRank[r];
     ranks[u * n + v] = r;
     ranks[v * n + u] = r;
   }
-  return { kind: 'dense', ...edges, ranks };
+  return { kind: 'dense', ...base, ranks };
 }
 
 export function sparseEdgeRanks(dist: Float64Array, n: number, threshold: number): SparseRanks {
@@ -112,26 +128,30 @@ export function sparseEdgeRanks(dist: Float64Array, n: number, threshold: number
   const fill = offsets.slice(0, n);
   const neighbors = new Int32Array(2 * base.edgeCount);
   const neighborRanks = new Int32Array(2 * base.edgeCount);
-  const m = base.edgeCount;
-  const byIndex = new Int32Array(m);
-  for (let k = 0; k < m; k++) byIndex[k] = base.rankByIndexDesc[m - 1 - k];
-  // Edges sorted by index are sorted by (u asc, v asc). Vertex v's neighbours below it come from edges
-  // (v, w<v) in w order; those above from edges (u>v, v) in u order, which arrive later. So one pass
-  // fills "below" neighbours first, then "above", keeping each list ascending.
-  for (let k = 0; k < byIndex.length; k++) {
-    const r = byIndex[k];
+  for (let r = 0; r < base.edgeCount; r++) {
     const u = base.uOfRank[r];
     const v = base.vOfRank[r];
     neighbors[fill[u]] = v;
     neighborRanks[fill[u]++] = r;
-  }
-  for (let k = 0; k < byIndex.length; k++) {
-    const r = byIndex[k];
-    const u = base.uOfRank[r];
-    const v = base.vOfRank[r];
     neighbors[fill[v]] = u;
     neighborRanks[fill[v]++] = r;
   }
-  const { rankByIndexDesc: _unused, ...edges } = base;
-  return { kind: 'sparse', ...edges, offsets, neighbors, neighborRanks };
+  // Each list ascending by neighbour: sort (neighbour, rank) pairs packed into one float64.
+  let scratch = new Float64Array(16);
+  for (let i = 0; i < n; i++) {
+    const a = offsets[i];
+    const len = offsets[i + 1] - a;
+    if (len < 2) continue;
+    if (scratch.length < len) scratch = new Float64Array(len);
+    const seg = scratch.subarray(0, len);
+    for (let t = 0; t < len; t++) seg[t] = neighbors[a + t] * 4294967296 + neighborRanks[a + t];
+    seg.sort();
+    for (let t = 0; t < len; t++) {
+      const x = seg[t];
+      const nb = Math.floor(x / 4294967296);
+      neighbors[a + t] = nb;
+      neighborRanks[a + t] = x - nb * 4294967296;
+    }
+  }
+  return { kind: 'sparse', ...base, offsets, neighbors, neighborRanks };
 }

@@ -1,30 +1,27 @@
 /**
- * Stable argsort of non-negative float64 keys by LSD radix sort on their IEEE-754 bits (for
- * non-negative doubles, the bit pattern read as an unsigned integer orders like the value). Sorting
- * millions of edge lengths this way is several times faster than `Array.prototype.sort` with a
- * comparator, and stability lets the caller choose how ties are broken by the input order.
+ * Stable sort of non-negative float64 keys, with a uint32 payload carried along, by LSD radix sort on
+ * the keys' IEEE-754 bits (for non-negative doubles the bit pattern read as an unsigned integer orders
+ * like the value). For the millions of edge lengths of a Rips filtration this is several times faster
+ * than a comparison sort, and stability lets the caller break ties by the input order.
  *
- * Keys travel with their indices (reads stay sequential); passes whose 16-bit digit is the same for
- * every key are skipped.
+ * Keys travel with their payload, so every pass reads sequentially; passes whose 16-bit digit is the
+ * same for every key are skipped. Assumes a little-endian platform (every V8 target).
  */
-export function radixArgsortNonNegative(keys: Float64Array): Uint32Array {
+export function radixSortKeysWithPayload(keys: Float64Array, payload: Uint32Array): void {
   const m = keys.length;
-  let idx = new Uint32Array(m);
-  for (let i = 0; i < m; i++) idx[i] = i;
-  if (m < 2) return idx;
-  // Little-endian halves: word 2i is the low 32 bits, 2i+1 the high 32 bits.
-  let lo = new Uint32Array(m);
-  let hi = new Uint32Array(m);
-  {
-    const words = new Uint32Array(keys.buffer, keys.byteOffset, m * 2);
-    for (let i = 0; i < m; i++) {
-      lo[i] = words[2 * i];
-      hi[i] = words[2 * i + 1];
-    }
+  if (m < 2) return;
+  if (payload.length !== m) throw new Error('radix sort: payload and keys differ in length');
+  const words = new Uint32Array(keys.buffer, keys.byteOffset, m * 2);
+  let lo: Uint32Array = new Uint32Array(m);
+  let hi: Uint32Array = new Uint32Array(m);
+  for (let i = 0; i < m; i++) {
+    lo[i] = words[2 * i];
+    hi[i] = words[2 * i + 1];
   }
-  let idx2 = new Uint32Array(m);
-  let lo2 = new Uint32Array(m);
-  let hi2 = new Uint32Array(m);
+  let pl: Uint32Array = payload;
+  let lo2: Uint32Array = new Uint32Array(m);
+  let hi2: Uint32Array = new Uint32Array(m);
+  let pl2: Uint32Array = new Uint32Array(m);
   const count = new Uint32Array(65537);
   for (let pass = 0; pass < 4; pass++) {
     const src = pass < 2 ? lo : hi;
@@ -41,16 +38,26 @@ export function radixArgsortNonNegative(keys: Float64Array): Uint32Array {
     for (let b = 1; b <= 65536; b++) count[b] += count[b - 1];
     for (let i = 0; i < m; i++) {
       const dst = count[(src[i] >>> shift) & 0xffff]++;
-      idx2[dst] = idx[i];
       lo2[dst] = lo[i];
       hi2[dst] = hi[i];
+      pl2[dst] = pl[i];
     }
-    [idx, idx2] = [idx2, idx];
     [lo, lo2] = [lo2, lo];
     [hi, hi2] = [hi2, hi];
+    [pl, pl2] = [pl2, pl];
   }
-  return idx;
+  for (let i = 0; i < m; i++) {
+    words[2 * i] = lo[i];
+    words[2 * i + 1] = hi[i];
+  }
+  if (pl !== payload) payload.set(pl);
 }
 
-/** Checks the platform is little-endian (the radix sort reads float halves by position). */
-export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** Stable argsort (indices of `keys` in sorted order) of non-negative float64 keys; `keys` is left intact. */
+export function radixArgsortNonNegative(keys: Float64Array): Uint32Array {
+  const copy = Float64Array.from(keys);
+  const idx = new Uint32Array(keys.length);
+  for (let i = 0; i < idx.length; i++) idx[i] = i;
+  radixSortKeysWithPayload(copy, idx);
+  return idx;
+}
