@@ -37,6 +37,12 @@ export interface EngineOptions {
   isCancelled?: () => boolean;
 }
 
+/**
+ * Coboundary streams keep rank-sorted neighbour lists (8 n^2 bytes); above this many points the heap
+ * working column (no extra memory) is used instead.
+ */
+const MAX_STREAM_POINTS = 4096;
+
 /** Columns between two cancellation/progress checks. */
 const CHECK_EVERY = 1024;
 
@@ -79,7 +85,9 @@ export class RipserEngine {
     let simplices: SimplexList | null = null;
     for (let dim = 1; dim <= dimMax; dim++) {
       this.checkCancelled();
-      const streams = this.complex instanceof DenseComplex && this.opts.workingColumn !== 'heap';
+      const streams =
+        this.complex instanceof DenseComplex &&
+        (this.opts.workingColumn === 'streams' || (this.opts.workingColumn === undefined && n <= MAX_STREAM_POINTS));
       const pivots = streams ? this.computePairsStreaming(columns, dim) : this.computePairs(columns, dim);
       if (dim < dimMax) {
         if (simplices === null) simplices = this.allEdges();
@@ -116,11 +124,12 @@ export class RipserEngine {
   /** H0 by Kruskal; returns the H1 columns (cycle-closing edges not in apparent pairs), newest first. */
   private computeDim0(wantColumns: boolean): SimplexList {
     const { n, edgeCount, uOfRank, vOfRank } = this.complex.edges;
+    const useLists = n <= MAX_STREAM_POINTS;
     const uf = new UnionFind(n);
     const oldest = new Int32Array(n);
     for (let i = 0; i < n; i++) oldest[i] = i;
     const cols = new SimplexList();
-    const dense = wantColumns && this.complex instanceof DenseComplex ? this.rankLists() : null;
+    const dense = wantColumns && useLists && this.complex instanceof DenseComplex ? this.rankLists() : null;
     // Edges seen so far at each vertex = length of its rank-sorted neighbour prefix below the current edge.
     const degree = dense ? new Int32Array(n) : null;
     for (let r = 0; r < edgeCount; r++) {
