@@ -77,6 +77,35 @@ export function scoreProbabilities(probs: Float32Array, labels: Int32Array, clas
   return { loss: loss / labels.length, accuracy: correct / labels.length };
 }
 
+/** Softmax of logits [n, classes] row by row (in float64), as a fresh Float32Array. */
+export function softmaxRows(logits: Float32Array, classes: number): Float32Array {
+  const out = new Float32Array(logits.length);
+  for (let r = 0; r < logits.length; r += classes) {
+    let max = -Infinity;
+    for (let c = 0; c < classes; c++) max = Math.max(max, logits[r + c]);
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += Math.exp(logits[r + c] - max);
+    for (let c = 0; c < classes; c++) out[r + c] = Math.exp(logits[r + c] - max) / sum;
+  }
+  return out;
+}
+
+/** Mean softmax cross-entropy and accuracy (first maximum) of logits [n, classes] against labels. */
+export function scoreLogits(logits: Float32Array, labels: Int32Array, classes: number): { loss: number; accuracy: number } {
+  let loss = 0;
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const r = i * classes;
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (logits[r + c] > logits[r + best]) best = c;
+    correct += Number(best === labels[i]);
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += Math.exp(logits[r + c] - logits[r + best]);
+    loss += logits[r + best] + Math.log(sum) - logits[r + labels[i]];
+  }
+  return { loss: loss / labels.length, accuracy: correct / labels.length };
+}
+
 /** Predicted class probabilities [n, classes] for the samples of `split`, as a fresh Float32Array. */
 export async function predictProbabilities(tf: Tf, net: Network, split: Split, classes: number, d: number): Promise<Float32Array> {
   const out = new Float32Array(split.n * classes);

@@ -5,7 +5,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from './backend';
 import { configWarnings, parseTrainConfig, type TrainConfig } from './config';
 import { buildNetwork, resolveLayers, type Network } from './network';
-import { evaluate, gatherBatch, gatherBatchInto, meanAccuracy, meanCrossEntropy, predictProbabilities, scoreProbabilities } from './objective';
+import { evaluate, gatherBatch, gatherBatchInto, meanAccuracy, meanCrossEntropy, predictProbabilities, scoreLogits, scoreProbabilities, softmaxRows } from './objective';
 import { Optimizer } from './optimizers';
 import { checkpointSteps, learningRate } from './schedules';
 import { resumeStatePath, snapshotWeights, writeCheckpoint, writeProbeFile, writeResumeState } from './recorder';
@@ -231,9 +231,12 @@ class TrainingSession {
       const c0 = performance.now();
       syncFromSimd();
       const weights = await snapshotWeights(net);
-      const probs = await predictProbabilities(tf, net, data.probe, data.classes, d);
-      const tr = await evaluate(tf, net, data.evalTrain, data.classes, d);
-      const te = data.evalTest === data.probe ? scoreProbabilities(probs, data.probe.y, data.classes) : data.evalTest.n > 0 ? await evaluate(tf, net, data.evalTest, data.classes, d) : undefined;
+      // With the fused step, predictions come from its own forward pass (the tfjs one would repack
+      // every weight matrix for XNNPACK at every checkpoint).
+      const probs = simd ? softmaxRows(simd.logits(data.probe.x, data.probe.n), data.classes) : await predictProbabilities(tf, net, data.probe, data.classes, d);
+      const score = (split: typeof data.evalTrain) => (simd ? scoreLogits(simd.logits(split.x, split.n), split.y, data.classes) : evaluate(tf, net, split, data.classes, d));
+      const tr = await score(data.evalTrain);
+      const te = data.evalTest === data.probe ? scoreProbabilities(probs, data.probe.y, data.classes) : data.evalTest.n > 0 ? await score(data.evalTest) : undefined;
       const epoch = step / stepsPerEpoch;
       const file = writeCheckpoint(this.writes, runDir, step, weights, { dtype: 'F32', shape: [data.probe.n, data.classes], data: probs }, { ...baseMeta, epoch: String(epoch) });
       writeResumeState(this.writes, runDir, step, optimizer.iterations, await optimizer.state());

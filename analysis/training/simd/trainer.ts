@@ -259,6 +259,32 @@ export class SimdTrainer {
   }
 
   /**
+   * Logits [n, classes] of n flattened samples, forward only (checkpoint predictions and evaluation),
+   * in chunks of the batch size; a short last chunk is zero-padded so no other kernels are compiled.
+   */
+  logits(x: Float32Array, n: number): Float32Array {
+    const D = this.x.n / this.maxBatch;
+    const C = this.classes;
+    const B = this.maxBatch;
+    const out = new Float32Array(n * C);
+    const k = this.kernelsFor(B);
+    const last = this.layers[this.layers.length - 1].out;
+    for (let from = 0; from < n; from += B) {
+      const m = Math.min(B, n - from);
+      const input = this.view(this.x);
+      input.set(x.subarray(from * D, (from + m) * D));
+      if (m < B) input.fill(0, m * D);
+      let h = this.x.off;
+      for (let li = 0; li < this.layers.length; li++) {
+        this.forward(k, li, h, B);
+        h = this.layers[li].out.off;
+      }
+      out.set(this.view(last, m * C), from * C);
+    }
+    return out;
+  }
+
+  /**
    * One update on the n samples in input(n) with these labels. Returns the batch's mean loss and
    * accuracy before the update (what the tfjs path reports).
    */

@@ -13,11 +13,13 @@ import { Optimizer } from '../../../analysis/training/optimizers';
 import { meanCrossEntropy } from '../../../analysis/training/objective';
 import { parseTrainConfig, type TrainConfigInput } from '../../../analysis/training/config';
 import { trainRun } from '../../../analysis/training/train';
-import { readCheckpoint, readRun } from '../../../analysis/store/runStore';
+import { readCheckpoint, readMetrics, readRun } from '../../../analysis/store/runStore';
 import { Rng } from '../../../analysis/data/random';
 import type { Tf } from '../../../analysis/training/tf';
 
 const T = tf as unknown as Tf;
+
+const readMetricsOf = (dir: string) => readMetrics(dir).filter((m) => m.kind === 'eval') as { step: number; trainLoss?: number; testLoss?: number }[];
 
 test('generated gemm: A B, A^T B, A B^T with bias, ReLU, accumulation and ragged sizes match a brute-force product', () => {
   const rng = new Rng(7);
@@ -163,4 +165,34 @@ test('wasm (fused step): same config gives bit-identical checkpoints; cancel + r
     assert.deepEqual(co.map((c) => c.step), ca.map((c) => c.step));
     for (let i = 0; i < ca.length; i++) assert.deepEqual(readCheckpoint(co[i].file), readCheckpoint(ca[i].file), `${other} step ${ca[i].step}`);
   }
+});
+
+test('wasm checkpoints from the fused step (its own forward pass) match the tfjs path: probe probabilities and evaluation', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-simd-ckpt-'));
+  const config = parseTrainConfig({
+    dataset: { kind: 'mnist', trainSize: 300, testSize: 100 },
+    model: { kind: 'cnn', layers: [{ type: 'conv2d', filters: 4, kernelSize: 3 }, { type: 'maxpool', size: 2 }], hidden: [8] },
+    optimizer: { kind: 'sgd', lr: 0.05 }, batchSize: 32, steps: 4, checkpoints: { kind: 'every', steps: 2 }, probe: { size: 50 },
+    evaluation: { trainSize: 70, testSize: 'all' },
+  }, 'test');
+  const runs = [];
+  for (const fusedWasmStep of [true, false]) {
+    const r = await trainRun({ config, runsRoot: root, backend: 'wasm', fusedWasmStep, isCancelled: () => false, onProgress: () => undefined, log: () => undefined });
+    assert.equal(r.status, 'completed', r.error?.message);
+    runs.push(readRun(r.runDir));
+  }
+  const [fused, ops] = runs;
+  assert.deepEqual(fused.checkpoints.map((c) => c.step), [0, 2, 4]);
+  fused.checkpoints.forEach((c, i) => {
+    const a = readCheckpoint(c.file);
+    const b = readCheckpoint(ops.checkpoints[i].file);
+    const tol = i === 0 ? 1e-5 : 1e-3; // step 0: same weights; later: rounding differences of training
+    for (const name of Object.keys(b)) a[name].data.forEach((v, j) => assert.ok(Math.abs(v - b[name].data[j]) < tol, `step ${c.step} ${name}[${j}] ${v} vs ${b[name].data[j]}`));
+  });
+  const evals = (r: typeof fused) => readMetricsOf(r.dir);
+  const [ea, eb] = [evals(fused), evals(ops)];
+  ea.forEach((m, i) => {
+    assert.ok(Math.abs(m.trainLoss! - eb[i].trainLoss!) < 1e-3, `train loss at ${m.step}`);
+    assert.ok(Math.abs(m.testLoss! - eb[i].testLoss!) < 1e-3, `test loss at ${m.step}`);
+  });
 });
