@@ -6,6 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { registerDemoCommand } from './commands/demo';
 import { registerRunsCommands } from './commands/runs';
 import { registerTrainCommand } from './commands/train';
+import { registerPhCommand } from './commands/ph';
+import { registerMapperCommand } from './commands/mapper';
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command('topolens')
@@ -16,6 +18,8 @@ async function main(argv: string[]): Promise<void> {
   registerDemoCommand(program);
   registerTrainCommand(program);
   registerRunsCommands(program);
+  registerPhCommand(program);
+  registerMapperCommand(program);
   await program.parseAsync(argv);
 }
 
