@@ -124,7 +124,9 @@ class TorchServer {
   version = '';
 
   constructor(python: string, threads: number) {
-    this.proc = spawn(python, ['-c', TORCH_SERVER, String(threads)]);
+    // torch.set_num_threads does not reach OpenBLAS, which otherwise starts one thread per core.
+    const threadEnv = { OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+    this.proc = spawn(python, ['-c', TORCH_SERVER, String(threads)], { env: { ...process.env, ...threadEnv } });
     this.lines = readline.createInterface({ input: this.proc.stdout })[Symbol.asyncIterator]();
   }
 
