@@ -316,21 +316,13 @@ export class RipserEngine {
         if (facet !== -1) {
           // The pivot is the younger half of an apparent pair whose column was never reduced: add the
           // apparent facet's coboundary (that column's reduced form) to cancel it.
-          const ec = p === 2 ? 1 : (p - ((complex.facetSign === 1 ? this.pc : p - this.pc) % p)) % p;
+          const ec = cancellingCoefficient(this.pc, complex.facetSign, p);
           red.push(this.pr, facet, ec);
           complex.pushCoboundary(work, facet, this.pr, ec, dim, p);
           has = this.getPivot(work);
           continue;
         }
-        if (this.length[this.pr] > this.length[r]) {
-          this.bars.push({
-            dim,
-            birth: this.length[r],
-            death: this.length[this.pr],
-            birthSimplex: this.verticesOf(x, dim),
-            deathSimplex: this.verticesOf(this.px, dim + 1),
-          });
-        }
+        this.recordPair(dim, r, x, this.pr, this.px);
         pivots.set(this.px, c, this.pc);
         this.flushReductionColumn(V);
         break;
@@ -338,6 +330,12 @@ export class RipserEngine {
     }
     this.progress(dim, count, count);
     return pivots;
+  }
+
+  /** A pair (birth simplex x of rank r, death simplex px of rank pr) becomes a bar unless it has zero length. */
+  private recordPair(dim: number, r: number, x: number, pr: number, px: number): void {
+    if (this.length[pr] <= this.length[r]) return;
+    this.bars.push({ dim, birth: this.length[r], death: this.length[pr], birthSimplex: this.verticesOf(x, dim), deathSimplex: this.verticesOf(px, dim + 1) });
   }
 
   private streams: StreamColumn | null = null;
@@ -404,21 +402,13 @@ export class RipserEngine {
         }
         const facet = complex.zeroApparentFacet(col.px, col.pr, dim + 1);
         if (facet !== -1) {
-          const ec = p === 2 ? 1 : (p - ((complex.facetSign === 1 ? col.pc : p - col.pc) % p)) % p;
+          const ec = cancellingCoefficient(col.pc, complex.facetSign, p);
           red.push(col.pr, facet, ec);
           addSimplex(facet, col.pr, ec);
           has = col.getPivot();
           continue;
         }
-        if (this.length[col.pr] > this.length[r]) {
-          this.bars.push({
-            dim,
-            birth: this.length[r],
-            death: this.length[col.pr],
-            birthSimplex: this.verticesOf(x, dim),
-            deathSimplex: this.verticesOf(col.px, dim + 1),
-          });
-        }
+        this.recordPair(dim, r, x, col.pr, col.px);
         pivots.set(col.px, c, col.pc);
         this.flushReductionColumn(V);
         break;
@@ -464,4 +454,10 @@ export class RipserEngine {
     for (let i = 0; i < order.length; i++) columns.push(fr[order[i]], fx[order[i]]);
     return { columns, simplices: next };
   }
+}
+
+/** Coefficient that cancels a pivot of coefficient `pc` when the apparent facet's coboundary is added
+ *  (its own pivot coefficient is the facet sign); always 1 over Z/2. */
+function cancellingCoefficient(pc: number, facetSign: number, p: number): number {
+  return p === 2 ? 1 : (p - ((facetSign === 1 ? pc : p - pc) % p)) % p;
 }
