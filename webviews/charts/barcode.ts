@@ -10,7 +10,20 @@ import { dimensionColor, themeColor } from '../shared/theme';
 import { formatNumber } from '../shared/dom';
 
 export interface BarcodeRow { bar: WireBar; index: number }
-type Hover = (row: BarcodeRow | undefined, event: MouseEvent) => void;
+export type Hover = (row: BarcodeRow | undefined, event: MouseEvent) => void;
+
+/** What every mark of a bar carries, in any chart: class by dimension, data-dim/birth/death (read by the
+ *  tests and the tooltip), the dimension's colour, and the hover handlers. */
+export function markBars<E extends SVGElement>(marks: d3.Selection<E, BarcodeRow, SVGGElement, unknown>, kind: string, hover: Hover): void {
+  marks
+    .attr('class', (r) => `${kind} dim-${r.bar.dim}${r.bar.death === null ? ' essential' : ''}`)
+    .attr('data-dim', (r) => r.bar.dim)
+    .attr('data-birth', (r) => r.bar.birth)
+    .attr('data-death', (r) => (r.bar.death === null ? 'inf' : r.bar.death))
+    .attr('fill', (r) => dimensionColor(r.bar.dim))
+    .on('mouseenter mousemove', (event: Event, r) => hover(r, event as MouseEvent))
+    .on('mouseleave', (event: Event) => hover(undefined, event as MouseEvent));
+}
 
 const MARGIN = { top: 18, right: 44, bottom: 36, left: 46 };
 const INFINITY_LANE = 44;
@@ -68,19 +81,14 @@ export function barcodeChart() {
         .attr('text-anchor', 'end').attr('fill', fg).attr('font-size', 12).attr('font-weight', 600).text(`H${dim}`);
     }
 
-    svg.append('g').attr('class', 'bars').selectAll('rect.bar').data(rows).join('rect')
-      .attr('class', (r) => `bar dim-${r.bar.dim}${r.bar.death === null ? ' essential' : ''}`)
-      .attr('data-dim', (r) => r.bar.dim)
-      .attr('data-birth', (r) => r.bar.birth)
-      .attr('data-death', (r) => (r.bar.death === null ? 'inf' : r.bar.death))
+    const marks = svg.append('g').attr('class', 'bars').selectAll<SVGRectElement, BarcodeRow>('rect.bar').data(rows).join('rect');
+    markBars(marks, 'bar', hover);
+    marks
       .attr('x', (r) => x(r.bar.birth))
       .attr('y', (r) => (yOf.get(r) ?? 0) + rowHeight * 0.15)
       .attr('width', (r) => Math.max(1.5, (r.bar.death === null ? xInf : x(r.bar.death)) - x(r.bar.birth)))
       .attr('height', Math.max(1, rowHeight * 0.7))
       .attr('rx', Math.min(2, rowHeight * 0.3))
-      .attr('fill', (r) => dimensionColor(r.bar.dim))
-      .on('mouseenter mousemove', (event: MouseEvent, r) => hover(r, event))
-      .on('mouseleave', (event: MouseEvent) => hover(undefined, event))
       .on('click', (_event, r) => click(r));
   }
 

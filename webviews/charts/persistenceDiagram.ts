@@ -5,11 +5,10 @@
  */
 import * as d3 from 'd3';
 import type { WireBar } from '../../analysis/analyses/types';
-import { dimensionColor, themeColor } from '../shared/theme';
+import { themeColor } from '../shared/theme';
 import { formatNumber } from '../shared/dom';
-import { orderBars, type BarcodeRow } from './barcode';
+import { markBars, orderBars, type BarcodeRow, type Hover } from './barcode';
 
-type Hover = (row: BarcodeRow | undefined, event: MouseEvent) => void;
 const MARGIN = { top: 26, right: 24, bottom: 40, left: 56 };
 
 export function persistenceDiagram() {
@@ -45,18 +44,13 @@ export function persistenceDiagram() {
     svg.append('line').attr('class', 'infinity-rule').attr('x1', MARGIN.left).attr('x2', side - MARGIN.right).attr('y1', yInf).attr('y2', yInf).attr('stroke', muted).attr('stroke-dasharray', '2,3');
     svg.append('text').attr('x', MARGIN.left - 8).attr('y', yInf + 4).attr('text-anchor', 'end').attr('fill', muted).attr('font-size', 12).text('∞');
 
-    svg.append('g').attr('class', 'points').selectAll('circle.point').data(rows).join('circle')
-      .attr('class', (r) => `point dim-${r.bar.dim}${r.bar.death === null ? ' essential' : ''}`)
-      .attr('data-dim', (r) => r.bar.dim)
-      .attr('data-birth', (r) => r.bar.birth)
-      .attr('data-death', (r) => (r.bar.death === null ? 'inf' : r.bar.death))
+    const marks = svg.append('g').attr('class', 'points').selectAll<SVGCircleElement, BarcodeRow>('circle.point').data(rows).join('circle');
+    markBars(marks, 'point', hover);
+    marks
       .attr('cx', (r) => x(r.bar.birth))
       .attr('cy', (r) => (r.bar.death === null ? yInf : yFinite(r.bar.death)))
       .attr('r', 4)
-      .attr('fill', (r) => dimensionColor(r.bar.dim))
-      .attr('fill-opacity', 0.8)
-      .on('mouseenter mousemove', (event: MouseEvent, r) => hover(r, event))
-      .on('mouseleave', (event: MouseEvent) => hover(undefined, event));
+      .attr('fill-opacity', 0.8);
   }
 
   chart.width = (w: number) => { width = w; return chart; };
