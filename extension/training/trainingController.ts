@@ -8,8 +8,8 @@ import path from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { randomUUID } from 'node:crypto';
 import { CancelRunRequest, RunStartedNotification, TrainProgressType, TrainRequest, type TrainParams } from '../../analysis/worker/protocol';
-import { PRESETS, getPreset } from '../../analysis/training/presets';
-import { configWarnings } from '../../analysis/training/config';
+import { PRESETS, getPreset, type Preset } from '../../analysis/training/presets';
+import { configWarnings, parseTrainConfig } from '../../analysis/training/config';
 import { markRunStatus, readRun } from '../../analysis/store/runStore';
 import type { TrainProgress, TrainResult } from '../../analysis/training/train';
 import { backendPreference, defaultPreset, runsRoot, tfjsNodePath } from '../config';
@@ -42,7 +42,7 @@ export class TrainingController implements vscode.Disposable {
       if (exit.expected || this.active.size === 0) return;
       for (const t of this.active) {
         t.workerCrashed = true;
-        if (t.runDir) markRunStatus(t.runDir, 'interrupted', { message: `the TopoLens worker stopped unexpectedly (code ${exit.code}, signal ${exit.signal})` });
+        if (t.runDir) markInterrupted(t.runDir, `the TopoLens worker stopped unexpectedly (code ${exit.code}, signal ${exit.signal})`);
         t.cts.cancel();
       }
       this.tree.refresh(0);
@@ -65,17 +65,30 @@ export class TrainingController implements vscode.Disposable {
       if (!configFile) return undefined;
       presetId = defaultPreset();
     }
-    const preset = getPreset(presetId);
+    let preset: Preset;
+    try {
+      preset = getPreset(presetId);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`TopoLens: ${errorText(e)} (check the setting topolens.defaultPreset).`);
+      return undefined;
+    }
     let config: unknown;
+    let warnings: string[];
     if (configFile) {
       try {
         config = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(configFile)));
+        // Validated here too, so a bad file is reported before a worker starts (the worker validates again).
+        warnings = configWarnings(parseTrainConfig(config, configFile.fsPath));
       } catch (e) {
-        void vscode.window.showErrorMessage(`TopoLens: ${configFile.fsPath}: not a readable JSON run config (${e instanceof Error ? e.message : String(e)}).`);
+        const detail = e instanceof SyntaxError ? `${configFile.fsPath}: not valid JSON (${e.message})` : errorText(e);
+        // A config error lists one bad field per line: a modal shows them all, a toast only the first.
+        const [first, ...rest] = detail.split('\n');
+        void vscode.window.showErrorMessage(`TopoLens: ${first}`, { modal: rest.length > 0, detail: rest.join('\n') || undefined });
         return undefined;
       }
+    } else {
+      warnings = configWarnings(preset.config);
     }
-    const warnings = config === undefined ? configWarnings(preset.config) : [];
     if (warnings.length > 0) {
       const go = 'Train Anyway';
       const pick = await vscode.window.showWarningMessage(`TopoLens: ${warnings.join(' ')}`, { modal: true }, go);
@@ -248,4 +261,17 @@ function progressMessage(p: TrainProgress): string {
   parts.push(`${Math.round(p.samplesPerSec).toLocaleString('en-US')} samples/s`);
   if (p.etaSeconds !== undefined) parts.push(`ETA ${Math.round(p.etaSeconds)} s`);
   return parts.join(' · ');
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Best effort: a run.json that cannot be rewritten is still reported as interrupted by the store (dead pid). */
+function markInterrupted(runDir: string, message: string): void {
+  try {
+    markRunStatus(runDir, 'interrupted', { message });
+  } catch (e) {
+    log().warn(`could not mark ${runDir} interrupted: ${errorText(e)}`);
+  }
 }
