@@ -10,6 +10,7 @@ import type { TrainingController } from './training/trainingController';
 import { WeightBarcodePanel, type PanelServices } from './panels/weightBarcodePanel';
 import { showGpuSetup } from './gpuSetup';
 import { log } from './log';
+import { revealPath } from './reveal';
 import { tfjsNodePath } from './config';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -48,10 +49,7 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'topolens.revealRunFolder': async (node?: RunsNode) => {
       const runDir = runDirOf(node);
       if (!runDir) return;
-      const uri = vscode.Uri.file(runDir);
-      // revealFileInOS needs a desktop; in a browser (code-server, Codespaces) reveal in the Explorer.
-      const inBrowser = vscode.env.uiKind === vscode.UIKind.Web;
-      await vscode.commands.executeCommand(inBrowser ? 'revealInExplorer' : 'revealFileInOS', uri);
+      await revealPath(vscode.Uri.file(runDir));
     },
     'topolens.deleteRun': async (node?: RunsNode) => {
       const runDir = runDirOf(node);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { CommonHostMessage, CommonViewMessage, ExportRequest } from '../../webviews/protocol/messages';
 import { panelHtml, panelWebviewOptions } from './html';
 import { log } from '../log';
+import { revealPath } from '../reveal';
 
 export abstract class PanelHost<HostMsg extends { type: string }, ViewMsg extends { type: string }> implements vscode.Disposable {
   private ready = false;
@@ -77,7 +78,7 @@ export abstract class PanelHost<HostMsg extends { type: string }, ViewMsg extend
     this.post({ type: 'exported', format: req.format, path: target.fsPath });
     const reveal = 'Reveal';
     void vscode.window.showInformationMessage(`Exported ${path.basename(target.fsPath)} (${formatBytes(bytes.length)})`, reveal).then((pick) => {
-      if (pick === reveal) void vscode.commands.executeCommand('revealFileInOS', target);
+      if (pick === reveal) void revealPath(target);
     });
   }
 

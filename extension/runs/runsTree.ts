@@ -4,7 +4,6 @@
  * training, and refreshes on file-system changes under the runs folder (debounced).
  */
 import * as vscode from 'vscode';
-import fs from 'node:fs';
 import { listRuns, readMetrics, readRun, type RunEntry } from '../../analysis/store/runStore';
 import { checkpointTreeItem, runTreeItem, type CheckpointMetrics, type RunsNode } from './runItems';
 import { log } from '../log';
@@ -72,7 +71,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   private watch(): void {
     this.watcher?.dispose();
     clearInterval(this.pollTimer);
-    fs.mkdirSync(this.root, { recursive: true });
+    // The folder may not exist yet (no run trained here): nothing is created just by looking; the poll
+    // below and the training's own progress events cover the first run.
     const pattern = new vscode.RelativePattern(vscode.Uri.file(this.root), '**/{run.json,*.safetensors}');
     this.watcher = vscode.workspace.createFileSystemWatcher(pattern);
     const onChange = () => this.refresh();
