@@ -114,10 +114,15 @@ function receive(message: WeightBarcodeHostMessage): void {
       status.className = 'status';
       // The host's state says what was asked for (step undefined = follow the newest checkpoint); that,
       // not the step shown, is what a reload must restore.
-      host.saveState({ ...message.state, layer: current.layer, showDims: visibleDims(current), view });
+      persist({ ...message.state, layer: current.layer });
       render();
       break;
   }
+}
+
+/** Saves the view state for hide/show and reloads; the view and ticked dimensions always come along. */
+function persist(state: WeightBarcodeState): void {
+  host.saveState({ ...state, view, showDims: current ? visibleDims(current) : state.showDims });
 }
 
 function visibleDims(b: WeightBarcode): number[] {
@@ -170,7 +175,7 @@ function renderControls(b: WeightBarcode): void {
     box.checked = !hiddenDims.has(dim);
     box.addEventListener('change', () => {
       if (box.checked) hiddenDims.delete(dim); else hiddenDims.add(dim);
-      host.saveState({ runDir: b.runDir, step: host.state()?.step, layer: b.layer, showDims: visibleDims(b), view });
+      persist({ runDir: b.runDir, step: host.state()?.step, layer: b.layer });
       render();
     });
     return box;
@@ -214,7 +219,7 @@ viewGroup.addEventListener('change', (event) => {
   if (value !== 'barcode' && value !== 'diagram') return;
   view = value;
   const saved = host.state();
-  if (saved) host.saveState({ ...saved, view });
+  if (saved) persist(saved);
   render();
 });
 
@@ -232,7 +237,7 @@ scrub.addEventListener('input', () => {
 });
 
 function post(message: WeightBarcodeViewMessage): void {
-  if (message.type === 'select' && current) host.saveState({ runDir: current.runDir, step: message.step, layer: message.layer, showDims: visibleDims(current), view });
+  if (message.type === 'select' && current) persist({ runDir: current.runDir, step: message.step, layer: message.layer });
   host.post(message);
 }
 
