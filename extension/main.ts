@@ -20,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const services: PanelServices = { extensionUri: context.extensionUri, worker };
   const tree = new RunsTreeProvider(runsRoot(context));
   const treeView = vscode.window.createTreeView<RunsNode>('topolens.runs', { treeDataProvider: tree, showCollapseAll: true });
+  tree.onDidChangeProblem((problem) => { treeView.message = problem; });
   const training = new TrainingController(context, worker, tree, treeView as vscode.TreeView<unknown>, services);
   context.subscriptions.push(worker, tree, treeView, training);
 

@@ -20,6 +20,17 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     this.watch();
   }
 
+  private readonly problemEmitter = new vscode.EventEmitter<string | undefined>();
+  /** Fires with a message when the runs folder cannot be listed (shown above the tree), undefined once it can. */
+  readonly onDidChangeProblem = this.problemEmitter.event;
+  private problem: string | undefined;
+
+  private setProblem(problem: string | undefined): void {
+    if (problem === this.problem) return;
+    this.problem = problem;
+    this.problemEmitter.fire(problem);
+  }
+
   get runsRoot(): string {
     return this.root;
   }
@@ -44,8 +55,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     if (!node) {
       try {
         this.entries = listRuns(this.root).sort((a, b) => b.id.localeCompare(a.id));
+        this.setProblem(undefined);
       } catch (e) {
-        log().error(`listing runs in ${this.root}: ${e instanceof Error ? e.message : String(e)}`);
+        const message = e instanceof Error ? e.message : String(e);
+        log().error(`listing runs in ${this.root}: ${message}`);
+        this.setProblem(`${message} — check the setting topolens.runsFolder.`);
         this.entries = [];
       }
       return this.entries.map((entry) => ({ kind: 'run', entry }));
@@ -89,6 +103,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     clearInterval(this.pollTimer);
     clearTimeout(this.refreshTimer);
     this.changeEmitter.dispose();
+    this.problemEmitter.dispose();
   }
 }
 
