@@ -22,6 +22,7 @@ import { pcaTopK } from '../analysis/linalg/pca';
 import { mapper } from '../analysis/topology/mapper/mapper';
 import { normLens } from '../analysis/topology/mapper/lens';
 import { gaussianSource, mulberry32 } from '../analysis/linalg/random';
+import { gaussianCloud, noisyCircle, torusCloud, uniformCloud, type PointCloud } from '../test/unit/topology/sampleClouds';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -29,53 +30,18 @@ interface RipsCase {
   name: string;
   /** Ripser C++ (-O3) seconds on this machine, as quoted in issue 4. */
   ripserCppSeconds: number;
-  make: () => { data: Float64Array; n: number; d: number };
+  make: () => PointCloud;
 }
 
 const RIPS_CASES: RipsCase[] = [
-  { name: 'uniform1000_r3', ripserCppSeconds: 0.3, make: () => uniform(1000, 3, 1) },
-  { name: 'uniform2000_r3', ripserCppSeconds: 2.3, make: () => uniform(2000, 3, 2) },
+  { name: 'uniform1000_r3', ripserCppSeconds: 0.3, make: () => uniformCloud(1000, 3, 1) },
+  { name: 'uniform2000_r3', ripserCppSeconds: 2.3, make: () => uniformCloud(2000, 3, 2) },
   { name: 'noisy_circle1000_r2', ripserCppSeconds: 7, make: () => noisyCircle(1000, 0.1, 3) },
-  { name: 'torus1000_r3', ripserCppSeconds: 1.3, make: () => torus(1000, 2, 1, 4) },
-  { name: 'gauss500_r784', ripserCppSeconds: 0.35, make: () => gaussian(500, 784, 5) },
+  { name: 'torus1000_r3', ripserCppSeconds: 1.3, make: () => torusCloud(1000, 2, 1, 4) },
+  { name: 'gauss500_r784', ripserCppSeconds: 0.35, make: () => gaussianCloud(500, 784, 5) },
 ];
 
 const MAPPER = { n: 20100, d: 784, neurons: 100, steps: 201, pcs: 20, intervals: 30, overlap: 0.99, eps: 0.1, minSamples: 2 };
-
-function uniform(n: number, d: number, seed: number): { data: Float64Array; n: number; d: number } {
-  const rnd = mulberry32(seed);
-  return { data: new Float64Array(n * d).map(() => rnd()), n, d };
-}
-
-function gaussian(n: number, d: number, seed: number): { data: Float64Array; n: number; d: number } {
-  const g = gaussianSource(mulberry32(seed));
-  return { data: new Float64Array(n * d).map(() => g()), n, d };
-}
-
-function noisyCircle(n: number, noise: number, seed: number): { data: Float64Array; n: number; d: number } {
-  const rnd = mulberry32(seed);
-  const g = gaussianSource(rnd);
-  const data = new Float64Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const t = 2 * Math.PI * rnd();
-    data[2 * i] = Math.cos(t) + noise * g();
-    data[2 * i + 1] = Math.sin(t) + noise * g();
-  }
-  return { data, n, d: 2 };
-}
-
-function torus(n: number, R: number, r: number, seed: number): { data: Float64Array; n: number; d: number } {
-  const rnd = mulberry32(seed);
-  const data = new Float64Array(3 * n);
-  for (let i = 0; i < n; i++) {
-    const a = 2 * Math.PI * rnd();
-    const b = 2 * Math.PI * rnd();
-    data[3 * i] = (R + r * Math.cos(b)) * Math.cos(a);
-    data[3 * i + 1] = (R + r * Math.cos(b)) * Math.sin(a);
-    data[3 * i + 2] = r * Math.sin(b);
-  }
-  return { data, n, d: 3 };
-}
 
 /**
  * Weight-trajectory-like cloud: `neurons` smooth paths of `steps` points in R^d, all starting near the

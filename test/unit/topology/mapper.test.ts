@@ -10,6 +10,7 @@ import { normLens, pcaCoordinateLens } from '../../../analysis/topology/mapper/l
 import { pcaTopK } from '../../../analysis/linalg/pca';
 import { gaussianSource, mulberry32 } from '../../../analysis/linalg/random';
 import { UnionFind } from '../../../analysis/topology/unionFind';
+import { gaussianCloud } from './sampleClouds';
 
 test('KeplerMapper 1.1 cover: [m + i c, m + (i+1) c + p c), the maximum is only covered when p > 0', () => {
   const ivs = coverIntervals(0, 10, 5, 0.5, 'keplermapper-1.1');
@@ -220,8 +221,7 @@ test('Mapper of a noisy circle with a height lens is one cycle; of a Y shape, a 
 
 test('PCA lenses: coordinate and norm of the reduced point', () => {
   const n = 200;
-  const g = gaussianSource(mulberry32(2));
-  const data = new Float64Array(n * 5).map(() => g());
+  const { data } = gaussianCloud(n, 5, 2);
   const pca = pcaTopK(data, n, 5, 3);
   const c0 = pcaCoordinateLens(pca, 0);
   const norm = normLens(pca.scores, n, 3);

@@ -4,20 +4,9 @@ import assert from 'node:assert/strict';
 import { prepareRips, ripsFromPrepared, ripsPersistence, CancelledError, type RipsInput } from '../../../analysis/topology/rips';
 import { bottleneckDistance } from '../../../analysis/topology/bottleneck';
 import { condensedDistances } from '../../../analysis/linalg/distance';
-import { gaussianSource, mulberry32 } from '../../../analysis/linalg/random';
+import { mulberry32 } from '../../../analysis/linalg/random';
 import type { PersistenceBar } from '../../../analysis/topology/diagram';
-
-function noisyCircle(n: number, seed: number, noise = 0.1): Float64Array {
-  const rnd = mulberry32(seed);
-  const g = gaussianSource(rnd);
-  const data = new Float64Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const t = 2 * Math.PI * rnd();
-    data[2 * i] = Math.cos(t) + noise * g();
-    data[2 * i + 1] = Math.sin(t) + noise * g();
-  }
-  return data;
-}
+import { gaussianCloud, noisyCircle } from './sampleClouds';
 
 function values(bars: PersistenceBar[], dim: number): string[] {
   return bars
@@ -45,7 +34,7 @@ function mstLengths(dist: Float64Array, n: number): number[] {
 
 test('H0 bars are the single-linkage merge heights', () => {
   for (const seed of [1, 2, 3]) {
-    const data = noisyCircle(150, seed);
+    const { data } = noisyCircle(150, 0.1, seed);
     const bars = ripsPersistence({ kind: 'points', data, n: 150, d: 2 }, { maxDim: 0 });
     const deaths = bars.filter((b) => b.death !== Infinity).map((b) => b.death).sort((a, b) => a - b);
     const mst = mstLengths(condensedDistances(data, 150, 2), 150).filter((x) => x > 0).sort((a, b) => a - b);
@@ -56,7 +45,7 @@ test('H0 bars are the single-linkage merge heights', () => {
 
 test('a threshold keeps every bar born below it (deaths above it become essential); dense and sparse agree', () => {
   const n = 120;
-  const data = noisyCircle(n, 7);
+  const { data } = noisyCircle(n, 0.1, 7);
   const full = ripsPersistence({ kind: 'points', data, n, d: 2 }, { maxDim: 2 });
   for (const t of [0.2, 0.35, 0.6]) {
     const expected = full
@@ -73,7 +62,7 @@ test('a threshold keeps every bar born below it (deaths above it become essentia
 
 test('lazy coboundary streams and the plain heap give identical bars and representatives (Z/2 and Z/3)', () => {
   const n = 160;
-  const input: RipsInput = { kind: 'points', data: noisyCircle(n, 29, 0.3), n, d: 2 };
+  const input: RipsInput = { kind: 'points', ...noisyCircle(n, 0.3, 29) };
   const key = (bars: PersistenceBar[]): string[] => bars.map((b) => `${b.dim}|${b.birth}|${b.death}|${b.birthSimplex}|${b.deathSimplex}`).sort();
   for (const modulus of [2, 3]) {
     const prep = prepareRips(input, { maxDim: 2, modulus });
@@ -83,7 +72,7 @@ test('lazy coboundary streams and the plain heap give identical bars and represe
 
 test('permuting the points does not change the diagram', () => {
   const n = 100;
-  const data = noisyCircle(n, 11, 0.2);
+  const { data } = noisyCircle(n, 0.2, 11);
   const rnd = mulberry32(5);
   const perm = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
@@ -102,7 +91,7 @@ test('permuting the points does not change the diagram', () => {
 
 test('representatives: birth/death simplices have the bar values as diameters', () => {
   const n = 80;
-  const input: RipsInput = { kind: 'points', data: noisyCircle(n, 13, 0.15), n, d: 2 };
+  const input: RipsInput = { kind: 'points', ...noisyCircle(n, 0.15, 13) };
   const prep = prepareRips(input, { maxDim: 2 });
   const dist = (i: number, j: number): number => (i > j ? prep.dist[(i * (i - 1)) / 2 + j] : prep.dist[(j * (j - 1)) / 2 + i]);
   const diam = (s: number[]): number => {
@@ -123,7 +112,7 @@ test('representatives: birth/death simplices have the bar values as diameters', 
 
 test('stability: moving points by eps moves the diagram by at most 2 eps (bottleneck)', () => {
   const n = 60;
-  const data = noisyCircle(n, 17);
+  const { data } = noisyCircle(n, 0.1, 17);
   const rnd = mulberry32(9);
   const eps = 0.01;
   const moved = data.map((x) => x + eps * (2 * rnd() - 1) / Math.SQRT2);
@@ -137,8 +126,7 @@ test('stability: moving points by eps moves the diagram by at most 2 eps (bottle
 test('cosine metric = euclidean on normalised vectors, mapped by 1 - cos = |x - y|^2 / 2', () => {
   const n = 50;
   const d = 4;
-  const g = gaussianSource(mulberry32(21));
-  const data = new Float64Array(n * d).map(() => g());
+  const { data } = gaussianCloud(n, d, 21);
   const unit = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -161,7 +149,7 @@ test('cosine metric = euclidean on normalised vectors, mapped by 1 - cos = |x - 
 
 test('progress is reported and cancellation throws CancelledError', () => {
   const n = 200;
-  const input: RipsInput = { kind: 'points', data: noisyCircle(n, 23), n, d: 2 };
+  const input: RipsInput = { kind: 'points', ...noisyCircle(n, 0.1, 23) };
   const seen = new Set<number>();
   ripsPersistence(input, { onProgress: (p) => seen.add(p.dim) });
   assert.deepStrictEqual([...seen].sort(), [0, 1]);

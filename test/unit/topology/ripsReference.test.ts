@@ -8,30 +8,8 @@ import assert from 'node:assert/strict';
 import { prepareRips, ripsFromPrepared, type RipsInput, type RipsStorage } from '../../../analysis/topology/rips';
 import { naiveRipsPersistence } from '../../../analysis/topology/ripsNaive';
 import { sortBars, type PersistenceBar } from '../../../analysis/topology/diagram';
-import { gaussianSource, mulberry32 } from '../../../analysis/linalg/random';
-
-/** Noise-free points on the unit sphere S^(d-1): small samples already carry H_(d-1) classes. */
-function sphereCloud(n: number, d: number, seed: number): RipsInput {
-  const g = gaussianSource(mulberry32(seed));
-  const data = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) {
-      const x = g();
-      data[i * d + k] = x;
-      s += x * x;
-    }
-    for (let k = 0; k < d; k++) data[i * d + k] /= Math.sqrt(s);
-  }
-  return { kind: 'points', data, n, d };
-}
-
-function randomCloud(n: number, d: number, seed: number): RipsInput {
-  const rnd = mulberry32(seed);
-  const data = new Float64Array(n * d);
-  for (let i = 0; i < data.length; i++) data[i] = rnd();
-  return { kind: 'points', data, n, d };
-}
+import { mulberry32 } from '../../../analysis/linalg/random';
+import { sphereCloud, uniformCloud } from './sampleClouds';
 
 function randomIntegerMatrix(n: number, levels: number, seed: number): RipsInput {
   const rnd = mulberry32(seed);
@@ -58,7 +36,7 @@ function check(input: RipsInput, maxDim: number, modulus: number, threshold: num
 
 test('fast engine = reference reduction on random clouds (dims 0-2, Z/2, dense and sparse)', () => {
   for (let seed = 1; seed <= 12; seed++) {
-    const input = randomCloud(9 + (seed % 5), 1 + (seed % 3), seed);
+    const input: RipsInput = { kind: 'points', ...uniformCloud(9 + (seed % 5), 1 + (seed % 3), seed) };
     check(input, 2, 2, undefined, 'dense');
     check(input, 2, 2, undefined, 'sparse');
     check(input, 2, 2, 0.45, 'dense');
@@ -68,7 +46,7 @@ test('fast engine = reference reduction on random clouds (dims 0-2, Z/2, dense a
 
 test('fast engine = reference reduction with Z/3 and Z/5 coefficients', () => {
   for (let seed = 20; seed < 28; seed++) {
-    const input = randomCloud(10, 3, seed);
+    const input: RipsInput = { kind: 'points', ...uniformCloud(10, 3, seed) };
     for (const p of [3, 5]) {
       check(input, 2, p, undefined, 'dense');
       check(input, 2, p, 0.5, 'sparse');
@@ -89,8 +67,8 @@ test('fast engine = reference reduction on integer matrices with heavy ties (non
 test('fast engine = reference reduction on spheres, where H2 and H3 bars exist', () => {
   const seen = new Set<number>();
   for (let seed = 60; seed < 64; seed++) {
-    const s2 = sphereCloud(14, 3, seed);
-    const s3 = sphereCloud(17, 4, seed);
+    const s2: RipsInput = { kind: 'points', ...sphereCloud(14, 3, seed) };
+    const s3: RipsInput = { kind: 'points', ...sphereCloud(17, 4, seed) };
     for (const b of [...check(s2, 2, 2, undefined, 'dense'), ...check(s3, 3, 2, undefined, 'dense')]) seen.add(b.dim);
     check(s2, 2, 3, undefined, 'sparse');
     check(s2, 2, 2, 1.2, 'sparse');
