@@ -66,30 +66,74 @@ async function measureThroughput(root: string, v: Variant, model: Model): Promis
   return (steps * BATCH) / loop;
 }
 
-/** One checkpoint vs the training between two, with the preset's own model, data and recording. */
-async function measureCheckpointOverhead(root: string, presetId: string, presetTotalSteps: number): Promise<object> {
+interface OverheadSample { perCheckpointMs: number; stepMs: number; endToEndPercent: number; bytes: number; evaluator: string }
+
+/**
+ * One repeat: the preset's recording every `spacing` steps for `intervals` intervals (run A), and the same
+ * steps with no checkpoint inside the loop (run B: only step 0 and the last step, like A's ends). Gives
+ * - the training thread's time per checkpoint (A's own account: snapshot, hand-off to the evaluator,
+ *   waits when its queue is full, queueing the results for the disk) over the training time between two;
+ * - end to end: (loop time of A - loop time of B) per extra checkpoint, over the training time between
+ *   two: what checkpoints cost the loop whatever the cause (a busy second core, memory traffic).
+ */
+async function overheadSample(root: string, presetId: string, spacing: number, intervals: number): Promise<OverheadSample> {
+  const preset = getPreset(presetId).config;
+  const base = {
+    ...preset, dataset: { ...preset.dataset, trainSize: Math.min(12000, Number(preset.dataset.trainSize) || 12000) } as TrainConfigInput['dataset'],
+    epochs: undefined, steps: spacing * intervals,
+  };
+  const steps = spacing * intervals;
+  const train = async (every: number) => {
+    const config = parseTrainConfig({ ...base, checkpoints: { kind: 'every', steps: every } }, `bench ${presetId}`);
+    const r = await trainRun({ config, runsRoot: root, name: 'ckpt', backend: 'wasm', isCancelled: () => false, onProgress: () => undefined, log: () => undefined });
+    if (r.status !== 'completed') throw new Error(`checkpoint bench ${presetId} ${r.status}: ${r.error?.message}`);
+    const run = readRun(r.runDir);
+    const t = run.run!.timings;
+    const n = run.checkpoints.length;
+    const bytes = fs.statSync(run.checkpoints[n - 1].file).size;
+    fs.rmSync(r.runDir, { recursive: true, force: true });
+    const c = (r as { checkpointCost?: CheckpointCostLike }).checkpointCost;
+    // Training-thread seconds per checkpoint while the loop runs, and the waits for the last one at the end.
+    const perCheckpoint = c ? (c.snapshotSeconds + c.backPressureSeconds + c.recordSeconds) / c.count : (t.checkpointSeconds ?? 0) / n;
+    const finalWait = c ? c.finalWaitSeconds + perCheckpoint : perCheckpoint;
+    return { loop: t.trainSeconds ?? 0, n, perCheckpoint, finalWait, bytes, evaluator: c?.evaluator ?? 'inline (before the evaluator thread)' };
+  };
+  const a = await train(spacing);
+  const b = await train(10 ** 9);
+  const stepSeconds = (b.loop - b.finalWait) / steps;
+  return {
+    perCheckpointMs: a.perCheckpoint * 1000,
+    stepMs: stepSeconds * 1000,
+    endToEndPercent: (100 * (a.loop - b.loop)) / ((a.n - b.n) * spacing * stepSeconds),
+    bytes: a.bytes,
+    evaluator: a.evaluator,
+  };
+}
+
+interface CheckpointCostLike { evaluator: string; count: number; snapshotSeconds: number; backPressureSeconds: number; recordSeconds: number; finalWaitSeconds: number }
+
+/** Checkpoint overhead with the preset's own model, data and recording; medians over interleaved repeats. */
+async function measureCheckpointOverhead(root: string, presetId: string, presetTotalSteps: number, intervals: number, reps: number): Promise<object> {
   const preset = getPreset(presetId).config;
   const spacing = Math.round(presetTotalSteps / (checkpointSteps(preset.checkpoints, presetTotalSteps).length - 1));
-  const intervals = 3;
-  const config = parseTrainConfig({
-    ...preset, dataset: { ...preset.dataset, trainSize: Math.min(12000, Number(preset.dataset.trainSize) || 12000) } as TrainConfigInput['dataset'],
-    epochs: undefined, steps: spacing * intervals, checkpoints: { kind: 'every', steps: spacing },
-  }, `bench ${presetId}`);
-  const r = await trainRun({ config, runsRoot: root, name: 'ckpt', backend: 'wasm', isCancelled: () => false, onProgress: () => undefined, log: () => undefined });
-  if (r.status !== 'completed') throw new Error(`checkpoint bench ${presetId} ${r.status}: ${r.error?.message}`);
-  const run = readRun(r.runDir);
-  const n = run.checkpoints.length; // step 0 (before the loop) and `intervals` inside it
-  const perCheckpoint = (run.run!.timings.checkpointSeconds ?? 0) / n;
-  const stepSeconds = ((run.run!.timings.trainSeconds ?? 0) - perCheckpoint * (n - 1)) / (spacing * intervals);
-  const bytes = fs.statSync(run.checkpoints[n - 1].file).size;
-  fs.rmSync(r.runDir, { recursive: true, force: true });
+  await overheadSample(root, presetId, spacing, 2); // warm-up: data, kernels, the evaluator's first start
+  const samples: OverheadSample[] = [];
+  for (let i = 0; i < reps; i++) samples.push(await overheadSample(root, presetId, spacing, intervals));
+  const med = (f: (s: OverheadSample) => number, d: number) => round(median(samples.map(f)), d);
+  const range = (f: (s: OverheadSample) => number, d: number) => `${round(Math.min(...samples.map(f)), d)}..${round(Math.max(...samples.map(f)), d)}`;
+  const perCheckpointMs = median(samples.map((s) => s.perCheckpointMs));
+  const stepMs = median(samples.map((s) => s.stepMs));
   return {
-    schedule: `${presetId}: one checkpoint every ${spacing} steps (batch ${preset.batchSize})`,
+    schedule: `${presetId}: one checkpoint every ${spacing} steps (batch ${preset.batchSize}), ${intervals} intervals, ${reps} repeats`,
     recording: `probe ${preset.probe.size}, eval train ${preset.evaluation.trainSize} / test ${preset.evaluation.testSize}`,
-    perCheckpointMs: round(perCheckpoint * 1000, 2),
-    stepMs: round(stepSeconds * 1000, 3),
-    checkpointFileKB: round(bytes / 1024, 0),
-    overheadPercent: round((100 * perCheckpoint) / (spacing * stepSeconds), 2),
+    evaluator: samples[0].evaluator,
+    trainingThreadMsPerCheckpoint: round(perCheckpointMs, 3),
+    trainingThreadMsRange: range((s) => s.perCheckpointMs, 3),
+    stepMs: med((s) => s.stepMs, 3),
+    checkpointFileKB: round(samples[0].bytes / 1024, 0),
+    overheadPercent: round((100 * perCheckpointMs) / (spacing * stepMs), 2),
+    endToEndOverheadPercent: med((s) => s.endToEndPercent, 2),
+    endToEndRange: range((s) => s.endToEndPercent, 1),
   };
 }
 
@@ -160,10 +204,24 @@ function findTorchPython(): string | undefined {
   return undefined;
 }
 
+/** Checkpoint overhead on gabella-zero and quick (`--checkpoints`: only this part of the benchmark). */
+async function checkpointOverheads(root: string, quick: boolean): Promise<object[]> {
+  const reps = quick ? 3 : 7;
+  return [
+    await measureCheckpointOverhead(root, 'gabella-zero', 42000, quick ? 3 : 5, reps),
+    await measureCheckpointOverhead(root, 'quick', 282, quick ? 20 : 40, reps),
+  ];
+}
+
 export async function run(args: string[]): Promise<object> {
   const quick = args.includes('--quick');
   const reps = quick ? 3 : 7;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-bench-training-'));
+  if (args.includes('--checkpoints')) {
+    const checkpointOverhead = await checkpointOverheads(root, quick);
+    fs.rmSync(root, { recursive: true, force: true });
+    return { load: os.loadavg().map((x) => round(x, 2)), checkpointOverhead };
+  }
   // Steps per measurement: about a second or two each on 2 busy cores.
   const variants: Variant[] = [
     { key: 'wasm', backend: 'wasm', fused: true, steps: { mlp: quick ? 200 : 500, cnn: quick ? 15 : 40 } },
@@ -220,7 +278,7 @@ export async function run(args: string[]): Promise<object> {
     oursOverPyTorch[backend][`${model}RatioRange`] = `${round(Math.min(...xs), 2)}-${round(Math.max(...xs), 2)}`;
   }
 
-  const checkpointOverhead = [await measureCheckpointOverhead(root, 'gabella-zero', 42000), await measureCheckpointOverhead(root, 'quick', 282)];
+  const checkpointOverhead = await checkpointOverheads(root, quick);
   fs.rmSync(root, { recursive: true, force: true });
   return {
     setup: {

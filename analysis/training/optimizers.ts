@@ -94,14 +94,22 @@ export class Optimizer {
 
   /** Slot tensors named `optimizer/<param>/<slot>`, copied out of the backend. */
   async state(): Promise<Record<string, NamedTensor>> {
+    const values = new Map<string, Float32Array[]>();
+    for (const [name, vars] of this.slots) values.set(name, await Promise.all(vars.map(async (v) => new Float32Array(await v.data()))));
+    return this.namedState(values);
+  }
+
+  /**
+   * Slot values by parameter name (slotArrays' form, e.g. the fused wasm step's copies) as the named
+   * tensors of `state()`; the arrays are used as they are, not copied.
+   */
+  namedState(values: ReadonlyMap<string, Float32Array[]>): Record<string, NamedTensor> {
     const out: Record<string, NamedTensor> = {};
     const names = this.slotNames();
     for (const p of this.params) {
-      const vars = this.slots.get(p.name);
-      if (!vars) continue;
-      for (let i = 0; i < names.length; i++) {
-        out[`optimizer/${p.name}/${names[i]}`] = { dtype: 'F32', shape: p.shape, data: new Float32Array(await vars[i].data()) };
-      }
+      const vals = values.get(p.name);
+      if (!vals || names.length === 0) continue;
+      names.forEach((slot, i) => (out[`optimizer/${p.name}/${slot}`] = { dtype: 'F32', shape: p.shape, data: vals[i] }));
     }
     return out;
   }

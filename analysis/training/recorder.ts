@@ -22,12 +22,22 @@ export async function snapshotWeights(net: Network): Promise<Record<string, Name
   return out;
 }
 
-/** Queues the checkpoint file (written in the background, atomically); returns its path. */
-export function writeCheckpoint(queue: AtomicWriteQueue, runDir: string, step: number, weights: Record<string, NamedTensor>, probeProbs: NamedTensor, metadata: Record<string, string>): string {
+/**
+ * Queues a checkpoint's two files (written in the background, atomically), the checkpoint first: the
+ * resume state (optimiser state at that step) never refers to a checkpoint that is not on disk. Returns
+ * the checkpoint's path.
+ */
+export function queueCheckpointFiles(queue: AtomicWriteQueue, runDir: string, step: number, checkpointFile: Uint8Array, resumeFile: Uint8Array): string {
   const file = checkpointPath(runDir, step);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  queue.enqueue(file, encodeSafetensors({ ...weights, 'probe/probs': probeProbs }, { format: 'topolens-checkpoint', ...metadata, step: String(step) }));
+  queue.enqueue(file, checkpointFile);
+  queue.enqueue(resumeStatePath(runDir), resumeFile);
   return file;
+}
+
+/** The folders queueCheckpointFiles writes into (made once per session, not per checkpoint). */
+export function makeCheckpointFolders(runDir: string): void {
+  fs.mkdirSync(path.dirname(checkpointPath(runDir, 0)), { recursive: true });
+  fs.mkdirSync(path.dirname(resumeStatePath(runDir)), { recursive: true });
 }
 
 /** Probe-set inputs, labels and indices (into the split named in the metadata), once per run. */
@@ -45,14 +55,4 @@ export function writeProbeFile(runDir: string, data: PreparedData): void {
 
 export function resumeStatePath(runDir: string): string {
   return path.join(runDir, STATE_DIR, RESUME_FILE);
-}
-
-/**
- * Optimiser state at `step` (the latest checkpoint): what resume needs beyond the weights. Queued after
- * that checkpoint, so it never refers to a checkpoint that is not on disk.
- */
-export function writeResumeState(queue: AtomicWriteQueue, runDir: string, step: number, iterations: number, state: Record<string, NamedTensor>): void {
-  const file = resumeStatePath(runDir);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  queue.enqueue(file, encodeSafetensors(state, { format: 'topolens-resume', step: String(step), iterations: String(iterations) }));
 }

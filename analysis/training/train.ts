@@ -5,19 +5,26 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from './backend';
 import { configWarnings, parseTrainConfig, type TrainConfig } from './config';
 import { buildNetwork, resolveLayers, type Network } from './network';
-import { evaluate, gatherBatch, gatherBatchInto, meanAccuracy, meanCrossEntropy, predictProbabilities, scoreLogits, scoreProbabilities, softmaxRows } from './objective';
+import { evaluate, gatherBatch, gatherBatchInto, meanAccuracy, meanCrossEntropy, predictProbabilities, scoreProbabilities } from './objective';
 import { Optimizer } from './optimizers';
 import { checkpointSteps, learningRate } from './schedules';
-import { resumeStatePath, snapshotWeights, writeCheckpoint, writeProbeFile, writeResumeState } from './recorder';
+import { resumeStatePath, snapshotWeights, writeProbeFile } from './recorder';
+import { recordFromScores, type CheckpointRecord, type CheckpointSnapshot, type EvaluationSets } from './checkpointRecord';
+import { InlineEvaluator, ThreadEvaluator, type CheckpointEvaluator } from './checkpointEvaluator';
+import type { EngineSpec } from './evaluatorProtocol';
+import { CheckpointPipeline } from './checkpointPipeline';
+import { MetricsLog } from './metricsLog';
+import { BufferPool } from './bufferPool';
 import { buildUserNetwork, loadModelModule } from './userModel';
 import type { Tf } from './tf';
+import type { NamedTensor } from '../store/safetensors';
 import { SimdTrainer } from './simd/trainer';
 import { loadDataset } from '../data/load';
 import { prepareData, type PreparedData } from '../data/prepare';
 import { deriveSeed, permutation } from '../data/random';
 import { sampleSize } from '../data/dataset';
 import { RUN_SCHEMA_VERSION, type RunJson, type RunStatus } from '../store/runFormat';
-import { appendMetric, parseMetrics, type MetricRecord } from '../store/metrics';
+import { parseMetrics } from '../store/metrics';
 import { HEARTBEAT_INTERVAL_MS, isWriterAlive, listCheckpoints, readRunJson, readSafetensorsFile, writeRunJson, type CheckpointRef } from '../store/runStore';
 import { AtomicWriteQueue, writeFileAtomic } from '../store/atomic';
 import { checkpointFileName, makeRunId, METRICS_JSONL, RUN_JSON } from '../store/runLayout';
@@ -62,6 +69,12 @@ export interface TrainRequest {
    * tfjs ops and autodiff (default true; false measures or checks the tfjs path).
    */
   fusedWasmStep?: boolean;
+  /**
+   * Where the fused step's checkpoints are evaluated (probe predictions, scores, file encoding): on a
+   * worker thread (default; inline when none can start, with the reason in the log) or 'inline' on the
+   * training thread. Both give the same bytes.
+   */
+  checkpointEvaluator?: 'thread' | 'inline';
   onProgress: (p: TrainProgress) => void;
   onRunCreated?: (runId: string, runDir: string) => void;
   log: (msg: string) => void;
@@ -73,7 +86,27 @@ export interface TrainResult {
   status: RunStatus;
   summary?: RunJson['summary'];
   error?: RunJson['error'];
+  checkpointCost?: CheckpointCost;
 }
+
+/** What this session's checkpoints cost the training thread, in seconds, and where they were evaluated. */
+export interface CheckpointCost {
+  /** 'thread'/'inline': the fused wasm step's evaluator; 'tfjs': tfjs forward passes on the training thread. */
+  evaluator: 'thread' | 'inline' | 'tfjs';
+  /** Checkpoints recorded. */
+  count: number;
+  /** Copying the weights out and handing them over (inline and tfjs: the evaluation too). */
+  snapshotSeconds: number;
+  /** Waiting while MAX_PENDING_CHECKPOINTS were being evaluated. */
+  backPressureSeconds: number;
+  /** Taking the records: queueing files, metrics, summary. */
+  recordSeconds: number;
+  /** Waiting for evaluations and writes to finish: after step 0, at the end, on cancel or failure. */
+  finalWaitSeconds: number;
+}
+
+/** Checkpoints being evaluated at once before the training loop waits (each holds one weight snapshot). */
+const MAX_PENDING_CHECKPOINTS = 2;
 
 const PROGRESS_INTERVAL_MS = 100;
 /** Yield to the event loop this often so the worker can receive "cancel" while the backend is synchronous. */
@@ -91,9 +124,9 @@ export async function trainRun(req: TrainRequest): Promise<TrainResult> {
     const message = (e as Error).message ?? String(e);
     req.log(`run ${run.id} failed: ${message}`);
     await session.finish('failed', { message, step: session.step });
-    return { runId: run.id, runDir, status: 'failed', error: run.error, summary: run.summary };
+    return { runId: run.id, runDir, status: 'failed', error: run.error, summary: run.summary, checkpointCost: session.cost };
   } finally {
-    session.dispose();
+    await session.dispose();
   }
 }
 
@@ -158,8 +191,11 @@ class TrainingSession {
   private optimizer?: Optimizer;
   private lastBeat = Date.now();
   private trainSeconds = 0;
-  private checkpointSeconds = 0;
   private readonly writes = new AtomicWriteQueue();
+  private thread?: ThreadEvaluator;
+  private pipeline?: CheckpointPipeline;
+  private metrics?: MetricsLog;
+  readonly cost: CheckpointCost = { evaluator: 'tfjs', count: 0, snapshotSeconds: 0, backPressureSeconds: 0, recordSeconds: 0, finalWaitSeconds: 0 };
 
   constructor(
     private readonly tf: Tf,
@@ -174,6 +210,9 @@ class TrainingSession {
     const run = this.record;
     const config = run.config;
     const t0 = Date.now();
+    const fused = run.backend === 'wasm' && config.model.kind !== 'file' && req.fusedWasmStep !== false;
+    // Started first, so that the thread's start-up overlaps loading the data.
+    const thread = fused && req.checkpointEvaluator !== 'inline' ? (this.thread = ThreadEvaluator.spawn()) : undefined;
     const ds = config.dataset;
     const data = prepareData(loadDataset(ds), {
       trainSize: ds.trainSize, testSize: ds.testSize, subset: ds.subset, normalize: ds.normalize,
@@ -206,54 +245,85 @@ class TrainingSession {
     }
     this.beat(true);
 
-    // The fused wasm step keeps weights and optimiser slots in its own memory; the tf variables are
-    // brought up to date before anything reads them (checkpoints, evaluation).
-    const simd = run.backend === 'wasm' && config.model.kind !== 'file' && req.fusedWasmStep !== false
-      ? new SimdTrainer(resolveLayers(config.model, data.inputShape, data.classes), data.inputShape, data.classes, config.optimizer, batch)
-      : undefined;
+    // The fused wasm step keeps weights and optimiser slots in its own memory (the tf variables keep the
+    // initial or restored values); checkpoints copy them out of it.
+    const simdLayers = fused && config.model.kind !== 'file' ? resolveLayers(config.model, data.inputShape, data.classes) : undefined;
+    const simd = simdLayers ? new SimdTrainer(simdLayers, data.inputShape, data.classes, config.optimizer, batch) : undefined;
     if (simd) {
       simd.importState(new Map(net.params.map((p) => [p.name, new Float32Array(p.variable.dataSync())])), optimizer.slotArrays(), optimizer.iterations);
       req.log(`run ${run.id}: fused SIMD training step on wasm`);
     }
-    const syncFromSimd = (): void => {
-      if (!simd) return;
-      const { weights, slots } = simd.exportState();
-      for (const p of net.params) tf.tidy(() => p.variable.assign(tf.tensor(weights.get(p.name)!, p.shape)));
-      optimizer.setSlotArrays(slots);
-      optimizer.iterations = simd.iterations;
-    };
+    const sets: EvaluationSets = { classes: data.classes, probe: data.probe, evalTrain: data.evalTrain, evalTest: data.evalTest === data.probe ? 'probe' : data.evalTest };
+    // After the trainer's engine is built: both compile kernels at set-up, with a process-wide V8 flag.
+    const evaluator = simd ? await this.openEvaluator(thread, { layers: simdLayers!, inputShape: data.inputShape, classes: data.classes, optimizer: config.optimizer, batchSize: batch }, sets, simd) : undefined;
+    this.cost.evaluator = evaluator?.kind ?? 'tfjs';
+    const snapshots = simd ? new BufferPool(simd.stateBytes, MAX_PENDING_CHECKPOINTS + 1) : undefined;
     const labels = new Int32Array(batch);
 
-    const metricsFile = path.join(runDir, METRICS_JSONL);
-    /** Checkpoints whose files are on disk but not yet announced through onProgress. */
+    const metrics = (this.metrics = new MetricsLog(path.join(runDir, METRICS_JSONL)));
+    /** The latest checkpoint whose files are on disk, and the step of the last one announced through onProgress. */
     let written: CheckpointRef | undefined;
+    let announced = -1;
+    const pipeline = (this.pipeline = new CheckpointPipeline({
+      writes: this.writes, runDir, metrics, maxPending: MAX_PENDING_CHECKPOINTS,
+      onRecorded: (r) => {
+        run.summary = { step: r.step, trainLoss: r.train.loss, trainAccuracy: r.train.accuracy, testLoss: r.test?.loss, testAccuracy: r.test?.accuracy };
+        this.beat(true);
+      },
+      onWritten: (ref) => (written = !written || written.step < ref.step ? ref : written),
+    }));
+    const named = (values: ReadonlyMap<string, Float32Array>): Record<string, NamedTensor> =>
+      Object.fromEntries(net.params.map((p) => [p.name, { dtype: 'F32' as const, shape: [...p.shape], data: values.get(p.name)! }]));
+
+    /**
+     * The training thread's part of a checkpoint: with the fused step, a copy of the weights and optimiser
+     * slots handed to the evaluator; on the tfjs path, the whole record (its forward passes need the
+     * backend this thread owns).
+     */
     const saveCheckpoint = async (step: number): Promise<void> => {
+      const w0 = performance.now();
+      await pipeline.ready();
       const c0 = performance.now();
-      syncFromSimd();
-      const weights = await snapshotWeights(net);
-      // With the fused step, predictions come from its own forward pass (the tfjs one would repack
-      // every weight matrix for XNNPACK at every checkpoint).
-      const probs = simd ? softmaxRows(simd.logits(data.probe.x, data.probe.n), data.classes) : await predictProbabilities(tf, net, data.probe, data.classes, d);
-      const score = (split: typeof data.evalTrain) => (simd ? scoreLogits(simd.logits(split.x, split.n), split.y, data.classes) : evaluate(tf, net, split, data.classes, d));
-      const tr = await score(data.evalTrain);
-      const te = data.evalTest === data.probe ? scoreProbabilities(probs, data.probe.y, data.classes) : data.evalTest.n > 0 ? await score(data.evalTest) : undefined;
+      this.cost.backPressureSeconds += (c0 - w0) / 1000;
       const epoch = step / stepsPerEpoch;
-      const file = writeCheckpoint(this.writes, runDir, step, weights, { dtype: 'F32', shape: [data.probe.n, data.classes], data: probs }, { ...baseMeta, epoch: String(epoch) });
-      writeResumeState(this.writes, runDir, step, optimizer.iterations, await optimizer.state());
-      const rec: MetricRecord = { kind: 'eval', step, epoch, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te?.loss, testAccuracy: te?.accuracy, checkpoint: checkpointFileName(step) };
-      appendMetric(metricsFile, rec);
-      run.summary = { step, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te?.loss, testAccuracy: te?.accuracy };
-      this.beat(true);
-      this.checkpointSeconds += (performance.now() - c0) / 1000;
-      const ref = { step, file };
-      void this.writes.drain().then(() => (written = !written || written.step < step ? ref : written), () => undefined);
+      const metadata = { ...baseMeta, epoch: String(epoch) };
+      let record: Promise<CheckpointRecord>;
+      if (simd) {
+        const { weights, slots } = simd.exportInto(snapshots!.take());
+        record = evaluator!.record({ step, weights: named(weights), optimizerState: optimizer.namedState(slots), iterations: simd.iterations, metadata });
+        void record.then((r) => snapshots!.give(r.snapshotStorage), () => undefined);
+      } else {
+        const snap: CheckpointSnapshot = { step, weights: await snapshotWeights(net), optimizerState: await optimizer.state(), iterations: optimizer.iterations, metadata };
+        const probs = await predictProbabilities(tf, net, data.probe, data.classes, d);
+        const tr = await evaluate(tf, net, data.evalTrain, data.classes, d);
+        const te = data.evalTest === data.probe ? scoreProbabilities(probs, data.probe.y, data.classes) : data.evalTest.n > 0 ? await evaluate(tf, net, data.evalTest, data.classes, d) : undefined;
+        record = Promise.resolve(recordFromScores(snap, { dtype: 'F32', shape: [data.probe.n, data.classes], data: probs }, tr, te));
+      }
+      pipeline.submit(step, epoch, record);
+      this.cost.snapshotSeconds += (performance.now() - c0) / 1000;
+    };
+    /** Waits until every checkpoint so far is on disk (then the latest is announced with the next report). */
+    const settle = async (): Promise<void> => {
+      const w0 = performance.now();
+      try {
+        await pipeline.drain();
+        await Promise.all([this.writes.drain(), metrics.drain()]);
+      } finally {
+        this.cost.finalWaitSeconds += (performance.now() - w0) / 1000;
+      }
+      if (pipeline.lastQueued && pipeline.lastQueued.step > announced) written = pipeline.lastQueued;
+    };
+    const announce = (): CheckpointRef | undefined => {
+      const c = written && written.step > announced ? written : undefined;
+      written = undefined;
+      if (c) announced = c.step;
+      return c;
     };
 
     if (this.resumeStep === undefined) {
       await saveCheckpoint(0);
-      await this.writes.drain();
-      req.onProgress({ runId: run.id, runDir, step: 0, totalSteps, epoch: 0, loss: NaN, samplesPerSec: 0, checkpoint: written });
-      written = undefined;
+      await settle();
+      req.onProgress({ runId: run.id, runDir, step: 0, totalSteps, epoch: 0, loss: NaN, samplesPerSec: 0, checkpoint: announce() });
     }
 
     const vars = net.params.map((p) => p.variable);
@@ -278,7 +348,7 @@ class TrainingSession {
         this.trainSeconds += (performance.now() - loopStart) / 1000;
         req.log(`run ${run.id}: cancelled at step ${this.step}`);
         await this.finish('interrupted', { message: `cancelled at step ${this.step}; resumable from the last checkpoint`, step: this.step });
-        return { runId: run.id, runDir, status: 'interrupted', summary: run.summary, error: run.error };
+        return { runId: run.id, runDir, status: run.status, summary: run.summary, error: run.error, checkpointCost: this.cost };
       }
       const k = this.step + 1;
       const epochIdx = Math.floor((k - 1) / stepsPerEpoch);
@@ -324,7 +394,7 @@ class TrainingSession {
         const message = `training diverged: the loss became ${loss} at step ${k} (try a smaller learning rate)`;
         req.log(`run ${run.id}: ${message}`);
         await this.finish('failed', { message, step: k });
-        return { runId: run.id, runDir, status: 'failed', summary: run.summary, error: run.error };
+        return { runId: run.id, runDir, status: 'failed', summary: run.summary, error: run.error, checkpointCost: this.cost };
       }
 
       windowLoss += loss;
@@ -340,15 +410,14 @@ class TrainingSession {
         samplesPerSec = (rateSamples * 1000) / (now - rateStart);
       }
       if (k % logEvery === 0 || k === totalSteps) {
-        appendMetric(metricsFile, { kind: 'train', step: k, epoch: k / stepsPerEpoch, loss: windowLoss / windowSteps, accuracy: windowAcc / windowSteps, lr, samplesPerSec: Math.round(samplesPerSec) });
+        metrics.append({ kind: 'train', step: k, epoch: k / stepsPerEpoch, loss: windowLoss / windowSteps, accuracy: windowAcc / windowSteps, lr, samplesPerSec: Math.round(samplesPerSec) });
         windowLoss = windowAcc = windowSteps = 0;
       }
       if (ckptSet.has(k)) await saveCheckpoint(k);
       else this.beat(false);
-      if (k === totalSteps) await this.writes.drain();
-      const checkpoint = written;
-      if (checkpoint || k === totalSteps || now - lastProgress > PROGRESS_INTERVAL_MS) {
-        written = undefined;
+      if (k === totalSteps) await settle();
+      if ((written && written.step > announced) || k === totalSteps || now - lastProgress > PROGRESS_INTERVAL_MS) {
+        const checkpoint = announce();
         lastProgress = now;
         const stepsPerSec = samplesPerSec / batch;
         req.onProgress({
@@ -358,9 +427,33 @@ class TrainingSession {
       }
     }
     this.trainSeconds += (performance.now() - loopStart) / 1000;
-    req.log(`run ${run.id}: completed ${totalSteps} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s (checkpoints ${this.checkpointSeconds.toFixed(2)} s)`);
+    req.log(`run ${run.id}: completed ${totalSteps} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s (checkpoints: ${this.checkpointSeconds().toFixed(2)} s of the training thread, evaluated ${this.cost.evaluator === 'thread' ? 'on a worker thread' : 'in line'})`);
     await this.finish('completed');
-    return { runId: run.id, runDir, status: 'completed', summary: run.summary };
+    return { runId: run.id, runDir, status: run.status, summary: run.summary, error: run.error, checkpointCost: this.cost };
+  }
+
+  /**
+   * The fused step's checkpoint evaluator: the worker thread when it starts (its engine built, the sets
+   * handed over), else the training thread's own engine.
+   */
+  private async openEvaluator(thread: ThreadEvaluator | undefined, engine: EngineSpec, sets: EvaluationSets, simd: SimdTrainer): Promise<CheckpointEvaluator> {
+    const id = this.record.id;
+    if (thread) {
+      try {
+        await thread.init(engine, sets);
+        this.req.log(`run ${id}: checkpoints evaluated on a worker thread`);
+        return thread;
+      } catch (e) {
+        this.req.log(`run ${id}: checkpoints evaluated on the training thread: ${(e as Error).message}`);
+        await thread.close();
+      }
+    }
+    return new InlineEvaluator((x, n) => simd.logits(x, n), sets);
+  }
+
+  private checkpointSeconds(): number {
+    const c = this.cost;
+    return c.snapshotSeconds + c.backPressureSeconds + c.recordSeconds + c.finalWaitSeconds;
   }
 
   /** Loads the checkpoint and optimiser state at `step` into the freshly built network. */
@@ -393,11 +486,22 @@ class TrainingSession {
   /** Final status: waits for the background writes first, so no queued heartbeat can land after it. */
   async finish(status: RunStatus, error?: { message: string; step?: number }): Promise<void> {
     let writeError: Error | undefined;
+    const w0 = performance.now();
     try {
-      await this.writes.drain();
+      await this.pipeline?.drain(); // the checkpoints taken so far: evaluated, their files queued
     } catch (e) {
       writeError = e as Error;
     }
+    for (const queue of [this.writes, this.metrics]) {
+      try {
+        await queue?.drain();
+      } catch (e) {
+        writeError ??= e as Error;
+      }
+    }
+    this.cost.finalWaitSeconds += (performance.now() - w0) / 1000;
+    this.cost.count = this.pipeline?.recorded ?? 0;
+    this.cost.recordSeconds = this.pipeline?.recordSeconds ?? 0;
     if (writeError && status !== 'failed') {
       status = 'failed';
       error = { message: writeError.message, step: this.step };
@@ -407,7 +511,7 @@ class TrainingSession {
     delete run.pid;
     run.timings.endedAt = new Date().toISOString();
     run.timings.trainSeconds = Math.round(this.trainSeconds * 1000) / 1000;
-    run.timings.checkpointSeconds = Math.round(this.checkpointSeconds * 1000) / 1000;
+    run.timings.checkpointSeconds = Math.round(this.checkpointSeconds() * 1000) / 1000;
     if (error) run.error = error;
     else delete run.error;
     try {
@@ -417,7 +521,9 @@ class TrainingSession {
     }
   }
 
-  dispose(): void {
+  /** Ends the evaluator thread (whatever the exit path) and frees the tensors. */
+  async dispose(): Promise<void> {
+    await this.thread?.close();
     this.optimizer?.dispose();
     this.net?.dispose();
   }

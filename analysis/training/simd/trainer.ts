@@ -157,11 +157,9 @@ export class SimdTrainer {
   }
 
   /** Copies weights (and optimiser slots, iterations) in: at the start and after a resume. */
-  importState(weights: Map<string, Float32Array>, slots: Map<string, Float32Array[]>, iterations: number): void {
+  importState(weights: ReadonlyMap<string, Float32Array>, slots: ReadonlyMap<string, Float32Array[]>, iterations: number): void {
+    this.importWeights(weights);
     for (const p of this.params) {
-      const w = weights.get(p.name);
-      if (!w || w.length !== p.w.n) throw new Error(`SIMD trainer: no weights of size ${p.w.n} for ${p.name}`);
-      this.view(p.w).set(w);
       const s = slots.get(p.name) ?? [];
       p.slots.forEach((b, i) => {
         if (s[i]) this.view(b).set(s[i]);
@@ -169,6 +167,43 @@ export class SimdTrainer {
       });
     }
     this.iterations = iterations;
+  }
+
+  /** Copies the weights in, leaving optimiser slots alone (an engine that only evaluates checkpoints). */
+  importWeights(weights: ReadonlyMap<string, Float32Array>): void {
+    for (const p of this.params) {
+      const w = weights.get(p.name);
+      if (!w || w.length !== p.w.n) throw new Error(`SIMD trainer: no weights of size ${p.w.n} for ${p.name}`);
+      this.view(p.w).set(w);
+    }
+  }
+
+  /** Bytes that exportInto needs: every parameter's weights and optimiser slots. */
+  get stateBytes(): number {
+    return this.params.reduce((a, p) => a + p.w.n * 4 * (1 + p.slots.length), 0);
+  }
+
+  /**
+   * Copies the weights and optimiser slots into `buffer` (stateBytes long, parameter by parameter: weights,
+   * then slots) and returns views on it by parameter name: exportState without allocating, so that
+   * checkpoint snapshots can reuse their storage.
+   */
+  exportInto(buffer: ArrayBuffer): { weights: Map<string, Float32Array>; slots: Map<string, Float32Array[]> } {
+    if (buffer.byteLength !== this.stateBytes) throw new Error(`SIMD trainer: a state buffer of ${buffer.byteLength} bytes, not ${this.stateBytes}`);
+    const weights = new Map<string, Float32Array>();
+    const slots = new Map<string, Float32Array[]>();
+    let off = 0;
+    const copy = (b: Buf) => {
+      const out = new Float32Array(buffer, off, b.n);
+      out.set(this.view(b));
+      off += b.n * 4;
+      return out;
+    };
+    for (const p of this.params) {
+      weights.set(p.name, copy(p.w));
+      slots.set(p.name, p.slots.map(copy));
+    }
+    return { weights, slots };
   }
 
   /** Fresh copies of the weights and optimiser slots, by parameter name. */
