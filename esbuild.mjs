@@ -76,6 +76,9 @@ const configs = [
   nodeConfig('extension/main.ts', 'extension.js'),
   nodeConfig('analysis/worker/main.ts', 'worker.js'),
   nodeConfig('analysis/cli/main.ts', 'cli.js', { banner: { js: '#!/usr/bin/env node' } }),
+  // The checkpoint evaluator thread that training in worker.js and cli.js starts (a worker_threads entry
+  // needs a file of its own, beside them: analysis/training/checkpointEvaluator.ts finds it there).
+  nodeConfig('analysis/training/evaluatorThread.ts', 'evaluator.js'),
   ...webviewConfigs(),
 ].filter((c) => fs.existsSync(c.entryPoints[0]));
 
