@@ -101,7 +101,9 @@ export interface CheckpointCost {
   backPressureSeconds: number;
   /** Taking the records: queueing files, metrics, summary. */
   recordSeconds: number;
-  /** Waiting for evaluations and writes to finish: after step 0, at the end, on cancel or failure. */
+  /** Waiting for the step-0 checkpoint (evaluated, on disk) before training starts. */
+  initialWaitSeconds: number;
+  /** Waiting for the last evaluations and writes: at the end, on cancel or failure. */
   finalWaitSeconds: number;
 }
 
@@ -195,7 +197,7 @@ class TrainingSession {
   private thread?: ThreadEvaluator;
   private pipeline?: CheckpointPipeline;
   private metrics?: MetricsLog;
-  readonly cost: CheckpointCost = { evaluator: 'tfjs', count: 0, snapshotSeconds: 0, backPressureSeconds: 0, recordSeconds: 0, finalWaitSeconds: 0 };
+  readonly cost: CheckpointCost = { evaluator: 'tfjs', count: 0, snapshotSeconds: 0, backPressureSeconds: 0, recordSeconds: 0, initialWaitSeconds: 0, finalWaitSeconds: 0 };
 
   constructor(
     private readonly tf: Tf,
@@ -303,13 +305,13 @@ class TrainingSession {
       this.cost.snapshotSeconds += (performance.now() - c0) / 1000;
     };
     /** Waits until every checkpoint so far is on disk (then the latest is announced with the next report). */
-    const settle = async (): Promise<void> => {
+    const settle = async (wait: 'initialWaitSeconds' | 'finalWaitSeconds'): Promise<void> => {
       const w0 = performance.now();
       try {
         await pipeline.drain();
         await Promise.all([this.writes.drain(), metrics.drain()]);
       } finally {
-        this.cost.finalWaitSeconds += (performance.now() - w0) / 1000;
+        this.cost[wait] += (performance.now() - w0) / 1000;
       }
       if (pipeline.lastQueued && pipeline.lastQueued.step > announced) written = pipeline.lastQueued;
     };
@@ -322,7 +324,7 @@ class TrainingSession {
 
     if (this.resumeStep === undefined) {
       await saveCheckpoint(0);
-      await settle();
+      await settle('initialWaitSeconds');
       req.onProgress({ runId: run.id, runDir, step: 0, totalSteps, epoch: 0, loss: NaN, samplesPerSec: 0, checkpoint: announce() });
     }
 
@@ -415,7 +417,7 @@ class TrainingSession {
       }
       if (ckptSet.has(k)) await saveCheckpoint(k);
       else this.beat(false);
-      if (k === totalSteps) await settle();
+      if (k === totalSteps) await settle('finalWaitSeconds');
       if ((written && written.step > announced) || k === totalSteps || now - lastProgress > PROGRESS_INTERVAL_MS) {
         const checkpoint = announce();
         lastProgress = now;
@@ -453,7 +455,7 @@ class TrainingSession {
 
   private checkpointSeconds(): number {
     const c = this.cost;
-    return c.snapshotSeconds + c.backPressureSeconds + c.recordSeconds + c.finalWaitSeconds;
+    return c.snapshotSeconds + c.backPressureSeconds + c.recordSeconds + c.initialWaitSeconds + c.finalWaitSeconds;
   }
 
   /** Loads the checkpoint and optimiser state at `step` into the freshly built network. */
