@@ -1,29 +1,57 @@
 /**
  * What the reduction needs to know about the Rips complex, implemented twice (dense rank matrix,
- * sparse neighbour lists) with the same method names. Simplices are `(index, rank)`: their
- * combinatorial index and the rank of their longest edge (see edgeFiltration.ts). Because ranks are
- * distinct per edge, a simplex and a cofacet have the same rank exactly when they share the longest edge
- * — which turns Ripser's apparent-pair searches into checks on vertices instead of distance scans.
+ * sparse neighbour lists). Simplices are `(index, rank)`: their combinatorial index and the rank of
+ * their longest edge (see edgeFiltration.ts). Because ranks are distinct per edge, a simplex and a
+ * cofacet have the same rank exactly when they share the longest edge — which turns Ripser's
+ * apparent-pair searches into checks on vertices instead of distance scans.
+ *
+ * The apparent-pair tests are written once here; the storages only say how to find the vertices that
+ * could be added to a simplex without lengthening it (`highestVertexBelowRank`) and how to walk
+ * coboundaries.
  *
  * Cofacets are produced in Ripser's order: by decreasing index, i.e. by decreasing added vertex.
  */
-import type { EntryHeap } from './entryHeap';
+import type { BinomialTable } from './binomial';
 import type { RankedEdges } from './edgeFiltration';
+import type { EntryHeap } from './entryHeap';
+import type { SimplexList } from './simplexList';
 
-export interface RipsComplex {
-  readonly edges: RankedEdges;
+export abstract class RipsComplex {
   /** Vertex scratch of the last simplex decoded by `decode`, largest first. */
   readonly verts: Int32Array;
+  /** Sign (+1/-1) of the facet returned by the last successful `zeroApparentFacet`. */
+  facetSign = 1;
+  /** Coefficient of the cofacet returned by the last successful `pushCoboundaryOrEmergent`. */
+  emergentCoef = 1;
+  /**
+   * Vertex scratch of the apparent-pair tests, separate from `verts` because they run in the middle of
+   * a coboundary walk (the emergent-pair check) that still reads `verts`.
+   */
+  private readonly apparentVerts: Int32Array;
+
+  constructor(
+    readonly edges: RankedEdges,
+    protected readonly binom: BinomialTable,
+    maxDim: number,
+  ) {
+    this.verts = new Int32Array(maxDim + 3);
+    this.apparentVerts = new Int32Array(maxDim + 3);
+  }
+
   /** Decodes simplex `idx` of dimension `dim` into `verts`. */
-  decode(idx: number, dim: number): void;
+  decode(idx: number, dim: number): void {
+    this.binom.vertices(idx, dim, this.verts);
+  }
+
   /** Pushes every cofacet (within the threshold) of the simplex, coefficient-scaled, onto `heap`. */
-  pushCoboundary(heap: EntryHeap, idx: number, rank: number, coef: number, dim: number, modulus: number): void;
+  abstract pushCoboundary(heap: EntryHeap, idx: number, rank: number, coef: number, dim: number, modulus: number): void;
+
   /**
    * Like `pushCoboundary`, but first looks for an emergent pair: when the first cofacet with the
    * simplex's own rank is not yet a pivot and has no apparent facet, it is the column's pivot and nothing
    * else is needed. Returns that cofacet's index (heap left empty), or -1 after pushing everything.
    */
-  pushCoboundaryOrEmergent(
+  abstract pushCoboundaryOrEmergent(
     heap: EntryHeap,
     idx: number,
     rank: number,
@@ -31,45 +59,68 @@ export interface RipsComplex {
     modulus: number,
     isPivot: (cofacetIndex: number) => boolean,
   ): number;
-  /** Coefficient of the cofacet returned by the last successful `pushCoboundaryOrEmergent`. */
-  emergentCoef: number;
-  /** Index of the apparent cofacet of the simplex (zero-persistence pair as the younger member), or -1. */
-  zeroApparentCofacet(idx: number, rank: number, dim: number): number;
-  /** Index of the apparent facet of the simplex, or -1; its boundary coefficient sign in `facetSign`. */
-  zeroApparentFacet(idx: number, rank: number, dim: number): number;
-  /** Sign (+1/-1) of the facet returned by the last successful `zeroApparentFacet`. */
-  facetSign: number;
+
   /** Appends the cofacets obtained by adding a vertex above the simplex's largest one (each once). */
-  appendUpperCofacets(idx: number, rank: number, dim: number, out: SimplexList): void;
-}
+  abstract appendUpperCofacets(idx: number, rank: number, dim: number, out: SimplexList): void;
 
-/** Growable list of simplices `(rank, index)`. */
-export class SimplexList {
-  rank = new Int32Array(1024);
-  index = new Float64Array(1024);
-  length = 0;
+  /**
+   * Largest vertex v > floor whose edges to every vertex of `vs[0..count)` have rank < `rank` (so adding
+   * v does not lengthen a simplex of that rank), or -1. `vs` is descending and v is never one of them.
+   */
+  protected abstract highestVertexBelowRank(vs: Int32Array, count: number, rank: number, floor: number): number;
 
-  push(r: number, x: number): void {
-    if (this.length === this.rank.length) {
-      const cap = this.rank.length * 2;
-      const rr = new Int32Array(cap);
-      rr.set(this.rank);
-      const xx = new Float64Array(cap);
-      xx.set(this.index);
-      this.rank = rr;
-      this.index = xx;
-    }
-    this.rank[this.length] = r;
-    this.index[this.length++] = x;
+  /**
+   * Index of the simplex's apparent cofacet (the younger half of a zero-persistence apparent pair), or
+   * -1. That is its largest same-rank cofacet (its pivot), when the vertex added lies above every vertex
+   * off the longest edge, so that the simplex is in turn that cofacet's pivot facet.
+   */
+  zeroApparentCofacet(idx: number, rank: number, dim: number): number {
+    const vs = this.apparentVerts;
+    this.binom.vertices(idx, dim, vs);
+    const pos = offDiameterPosition(vs, dim, this.edges.uOfRank[rank], this.edges.vOfRank[rank]);
+    const v = this.highestVertexBelowRank(vs, dim + 1, rank, pos < 0 ? -1 : vs[pos]);
+    if (v < 0) return -1;
+    return cofacetIndex(this.binom.rows, vs, idx, dim, v);
+  }
+
+  /** Index of the apparent facet of the simplex, or -1; its boundary coefficient sign in `facetSign`. */
+  zeroApparentFacet(idx: number, rank: number, dim: number): number {
+    if (dim < 2) return -1;
+    const vs = this.apparentVerts;
+    this.binom.vertices(idx, dim, vs);
+    // The pivot facet drops the largest vertex w off the longest edge; it is apparent if no vertex above
+    // w could be added to the facet without lengthening it.
+    const wPos = offDiameterPosition(vs, dim, this.edges.uOfRank[rank], this.edges.vOfRank[rank]);
+    const w = vs[wPos];
+    for (let i = wPos; i < dim; i++) vs[i] = vs[i + 1]; // drop w, keep descending order
+    if (this.highestVertexBelowRank(vs, dim, rank, w) >= 0) return -1;
+    const B = this.binom.rows;
+    let facet = 0;
+    for (let j = 0; j < dim; j++) facet += B[dim - j][vs[j]];
+    // Boundary sign (-1)^(number of vertices below w).
+    this.facetSign = (dim - wPos) & 1 ? -1 : 1;
+    return facet;
   }
 }
 
-/** Largest vertex of the decoded simplex other than the two endpoints of edge (a, b); -1 if none. */
-export function largestOffDiameterVertex(verts: Int32Array, dim: number, a: number, b: number): number {
+/** Position in `verts[0..dim]` (descending) of the largest vertex other than a and b; -1 if none. */
+function offDiameterPosition(verts: Int32Array, dim: number, a: number, b: number): number {
   for (let i = 0; i <= dim; i++) {
     const w = verts[i];
-    if (w !== a && w !== b) return w;
+    if (w !== a && w !== b) return i;
   }
   return -1;
 }
 
+/** Index of the simplex `verts[0..dim]` (descending, index `idx`) plus vertex v, not one of its vertices. */
+function cofacetIndex(B: Float64Array[], verts: Int32Array, idx: number, dim: number, v: number): number {
+  let idxBelow = idx;
+  let idxAbove = 0;
+  let k = dim + 1;
+  for (let pos = 0; pos <= dim && verts[pos] > v; pos++) {
+    idxBelow -= B[k][verts[pos]];
+    idxAbove += B[k + 1][verts[pos]];
+    k--;
+  }
+  return idxAbove + B[k + 1][v] + idxBelow;
+}

@@ -3,80 +3,40 @@
  * row w of the rank matrix for each vertex w of the simplex (contiguous memory).
  */
 import type { BinomialTable } from './binomial';
-import { largestOffDiameterVertex, type RipsComplex, type SimplexList } from './complex';
+import { RipsComplex } from './complex';
 import type { DenseRanks } from './edgeFiltration';
 import type { EntryHeap } from './entryHeap';
+import type { SimplexList } from './simplexList';
 
-export class DenseComplex implements RipsComplex {
-  readonly verts: Int32Array;
+export class DenseComplex extends RipsComplex {
+  /** Row offsets `verts[i] * n` of the decoded simplex. */
   private readonly rows: Int32Array;
-  facetSign = 1;
-  emergentCoef = 1;
+  /** Row offsets of the vertices given to `highestVertexBelowRank`. */
+  private readonly searchRows: Int32Array;
   private readonly n: number;
   private readonly ranks: Int32Array;
   private readonly edgeCount: number;
 
   constructor(
-    readonly edges: DenseRanks,
-    private readonly binom: BinomialTable,
+    override readonly edges: DenseRanks,
+    binom: BinomialTable,
     maxDim: number,
   ) {
+    super(edges, binom, maxDim);
     this.n = edges.n;
     this.ranks = edges.ranks;
     this.edgeCount = edges.edgeCount;
-    this.verts = new Int32Array(maxDim + 3);
     this.rows = new Int32Array(maxDim + 3);
+    this.searchRows = new Int32Array(maxDim + 3);
   }
 
-  decode(idx: number, dim: number): void {
+  override decode(idx: number, dim: number): void {
     this.binom.vertices(idx, dim, this.verts);
     for (let i = 0; i <= dim; i++) this.rows[i] = this.verts[i] * this.n;
   }
 
   pushCoboundary(heap: EntryHeap, idx: number, rank: number, coef: number, dim: number, modulus: number): void {
-    this.decode(idx, dim);
-    const { ranks, rows, verts } = this;
-    const E = this.edgeCount;
-    const B = this.binom.rows;
-    let idxBelow = idx;
-    let idxAbove = 0;
-    let k = dim + 1;
-    let pos = 0;
-    const negCoef = (modulus - coef) % modulus;
-    if (dim === 1) {
-      const r0 = rows[0];
-      const r1 = rows[1];
-      for (let v = this.n - 1; v >= 0; v--) {
-        if (pos <= dim && v === verts[pos]) {
-          idxBelow -= B[k][v];
-          idxAbove += B[k + 1][v];
-          k--;
-          pos++;
-          continue;
-        }
-        let r = ranks[r0 + v];
-        const t = ranks[r1 + v];
-        if (t > r) r = t;
-        if (r < rank) r = rank;
-        if (r < E) heap.push(r, idxAbove + B[k + 1][v] + idxBelow, k & 1 ? negCoef : coef);
-      }
-      return;
-    }
-    for (let v = this.n - 1; v >= 0; v--) {
-      if (pos <= dim && v === verts[pos]) {
-        idxBelow -= B[k][v];
-        idxAbove += B[k + 1][v];
-        k--;
-        pos++;
-        continue;
-      }
-      let r = rank;
-      for (let i = 0; i <= dim; i++) {
-        const t = ranks[rows[i] + v];
-        if (t > r) r = t;
-      }
-      if (r < E) heap.push(r, idxAbove + B[k + 1][v] + idxBelow, k & 1 ? negCoef : coef);
-    }
+    this.walkCoboundary(heap, idx, rank, coef, dim, modulus, null);
   }
 
   pushCoboundaryOrEmergent(
@@ -87,16 +47,35 @@ export class DenseComplex implements RipsComplex {
     modulus: number,
     isPivot: (cofacetIndex: number) => boolean,
   ): number {
+    return this.walkCoboundary(heap, idx, rank, 1, dim, modulus, isPivot);
+  }
+
+  /**
+   * Both coboundary pushes: every vertex v not in the simplex, from the top, gives the cofacet adding v,
+   * whose rank is the largest of the simplex's rank and the ranks of v's edges to it. With `isPivot`,
+   * the first same-rank cofacet is checked as an emergent pivot (see `pushCoboundaryOrEmergent`).
+   */
+  private walkCoboundary(
+    heap: EntryHeap,
+    idx: number,
+    rank: number,
+    coef: number,
+    dim: number,
+    modulus: number,
+    isPivot: ((cofacetIndex: number) => boolean) | null,
+  ): number {
     this.decode(idx, dim);
     const { ranks, rows, verts } = this;
     const E = this.edgeCount;
     const B = this.binom.rows;
+    const r0 = rows[0];
+    const r1 = rows[1];
     let idxBelow = idx;
     let idxAbove = 0;
     let k = dim + 1;
     let pos = 0;
-    let checkEmergent = true;
-    const negCoef = modulus - 1;
+    let checkEmergent = isPivot !== null;
+    const negCoef = (modulus - coef) % modulus;
     for (let v = this.n - 1; v >= 0; v--) {
       if (pos <= dim && v === verts[pos]) {
         idxBelow -= B[k][v];
@@ -106,93 +85,49 @@ export class DenseComplex implements RipsComplex {
         continue;
       }
       let r = rank;
-      for (let i = 0; i <= dim; i++) {
-        const t = ranks[rows[i] + v];
-        if (t > r) r = t;
+      if (dim === 1) {
+        // Edges, the H1 columns (most of the work): two rows, no inner loop.
+        const t0 = ranks[r0 + v];
+        const t1 = ranks[r1 + v];
+        if (t0 > r) r = t0;
+        if (t1 > r) r = t1;
+      } else {
+        for (let i = 0; i <= dim; i++) {
+          const t = ranks[rows[i] + v];
+          if (t > r) r = t;
+        }
       }
       if (r >= E) continue;
       const cofacet = idxAbove + B[k + 1][v] + idxBelow;
       if (checkEmergent && r === rank) {
         checkEmergent = false;
-        if (!isPivot(cofacet) && this.zeroApparentFacet(cofacet, r, dim + 1) === -1) {
+        if (!isPivot!(cofacet) && this.zeroApparentFacet(cofacet, r, dim + 1) === -1) {
           heap.clear();
-          this.emergentCoef = k & 1 ? negCoef : 1;
+          this.emergentCoef = k & 1 ? negCoef : coef;
           return cofacet;
         }
-        // zeroApparentFacet decoded another simplex: restore ours.
-        this.decode(idx, dim);
       }
-      heap.push(r, cofacet, k & 1 ? negCoef : 1);
+      heap.push(r, cofacet, k & 1 ? negCoef : coef);
     }
     return -1;
   }
 
-  zeroApparentCofacet(idx: number, rank: number, dim: number): number {
-    this.decode(idx, dim);
-    const a = this.edges.uOfRank[rank];
-    const b = this.edges.vOfRank[rank];
-    const m = largestOffDiameterVertex(this.verts, dim, a, b);
-    const v = this.highestVertexBelowRank(dim, rank, m);
-    if (v < 0) return -1;
-    return this.cofacetIndex(idx, dim, v);
-  }
-
-  zeroApparentFacet(idx: number, rank: number, dim: number): number {
-    if (dim < 2) return -1;
-    this.decode(idx, dim);
-    const a = this.edges.uOfRank[rank];
-    const b = this.edges.vOfRank[rank];
-    const verts = this.verts;
-    // The pivot facet drops the largest vertex w off the longest edge; it is apparent if no vertex above
-    // w could be added to the facet without lengthening it.
-    let wPos = -1;
-    for (let i = 0; i <= dim; i++) {
-      if (verts[i] !== a && verts[i] !== b) {
-        wPos = i;
-        break;
-      }
-    }
-    const w = verts[wPos];
-    const B = this.binom.rows;
-    // Facet vertices: all but position wPos (still descending).
-    let facet = 0;
-    let j = 0;
-    for (let i = 0; i <= dim; i++) {
-      if (i === wPos) continue;
-      this.rows[j] = verts[i] * this.n;
-      facet += B[dim - j][verts[i]];
-      j++;
-    }
-    const { ranks, rows } = this;
-    for (let v = this.n - 1; v > w; v--) {
-      let ok = true;
-      for (let i = 0; i < dim; i++) {
-        if (ranks[rows[i] + v] >= rank) {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) return -1;
-    }
-    // Boundary sign (-1)^(number of vertices below w). Note: `rows` now describe the facet.
-    this.facetSign = (dim - wPos) & 1 ? -1 : 1;
-    return facet;
-  }
-
-  /** Largest vertex v > floor with every edge from v to the decoded simplex of rank < `rank`; -1 if none. */
-  private highestVertexBelowRank(dim: number, rank: number, floor: number): number {
-    const { ranks, rows } = this;
-    if (dim === 1) {
+  protected highestVertexBelowRank(vs: Int32Array, count: number, rank: number, floor: number): number {
+    const { ranks, n } = this;
+    const rows = this.searchRows;
+    for (let i = 0; i < count; i++) rows[i] = vs[i] * n;
+    if (count === 2) {
+      // An edge: two rows, no inner loop (every H1 column's apparent-pair test).
       const r0 = rows[0];
       const r1 = rows[1];
-      for (let v = this.n - 1; v > floor; v--) {
+      for (let v = n - 1; v > floor; v--) {
         if (ranks[r0 + v] < rank && ranks[r1 + v] < rank) return v;
       }
       return -1;
     }
-    for (let v = this.n - 1; v > floor; v--) {
+    for (let v = n - 1; v > floor; v--) {
       let ok = true;
-      for (let i = 0; i <= dim; i++) {
+      for (let i = 0; i < count; i++) {
         if (ranks[rows[i] + v] >= rank) {
           ok = false;
           break;
@@ -201,21 +136,6 @@ export class DenseComplex implements RipsComplex {
       if (ok) return v;
     }
     return -1;
-  }
-
-  /** Index of the decoded simplex plus vertex v (not one of its vertices). */
-  private cofacetIndex(idx: number, dim: number, v: number): number {
-    const B = this.binom.rows;
-    const verts = this.verts;
-    let idxBelow = idx;
-    let idxAbove = 0;
-    let k = dim + 1;
-    for (let pos = 0; pos <= dim && verts[pos] > v; pos++) {
-      idxBelow -= B[k][verts[pos]];
-      idxAbove += B[k + 1][verts[pos]];
-      k--;
-    }
-    return idxAbove + B[k + 1][v] + idxBelow;
   }
 
   appendUpperCofacets(idx: number, rank: number, dim: number, out: SimplexList): void {

@@ -4,17 +4,14 @@
  * (Ripser's sparse coboundary enumerator). Memory and time scale with the number of edges, not n^2.
  */
 import type { BinomialTable } from './binomial';
-import { largestOffDiameterVertex, type RipsComplex, type SimplexList } from './complex';
+import { RipsComplex } from './complex';
 import type { SparseRanks } from './edgeFiltration';
 import type { EntryHeap } from './entryHeap';
+import type { SimplexList } from './simplexList';
 
-export class SparseComplex implements RipsComplex {
-  readonly verts: Int32Array;
-  facetSign = 1;
-  emergentCoef = 1;
+export class SparseComplex extends RipsComplex {
   private readonly it: Int32Array;
   private readonly lo: Int32Array;
-  private readonly fv: Int32Array;
   /** Iterators of the searches that may run while `walkCoboundary` holds `it`/`lo`. */
   private readonly it2: Int32Array;
   private readonly offsets: Int32Array;
@@ -22,22 +19,17 @@ export class SparseComplex implements RipsComplex {
   private readonly nrank: Int32Array;
 
   constructor(
-    readonly edges: SparseRanks,
-    private readonly binom: BinomialTable,
+    override readonly edges: SparseRanks,
+    binom: BinomialTable,
     maxDim: number,
   ) {
-    this.verts = new Int32Array(maxDim + 3);
+    super(edges, binom, maxDim);
     this.it = new Int32Array(maxDim + 3);
     this.lo = new Int32Array(maxDim + 3);
-    this.fv = new Int32Array(maxDim + 3);
     this.it2 = new Int32Array(maxDim + 3);
     this.offsets = edges.offsets;
     this.nbr = edges.neighbors;
     this.nrank = edges.neighborRanks;
-  }
-
-  decode(idx: number, dim: number): void {
-    this.binom.vertices(idx, dim, this.verts);
   }
 
   /** Points the list iterators at the top of the neighbour lists of `vs[0..count)`. */
@@ -117,8 +109,8 @@ export class SparseComplex implements RipsComplex {
     return -1;
   }
 
-  /** Largest common neighbour v > floor of `vs[0..count)` with all its edges to them of rank < `rank`. */
-  private highestCommonNeighborBelowRank(vs: Int32Array, count: number, rank: number, floor: number): number {
+  /** The largest common neighbour of `vs[0..count)` above `floor` whose edges to them are all shorter. */
+  protected highestVertexBelowRank(vs: Int32Array, count: number, rank: number, floor: number): number {
     const { nbr, nrank, offsets } = this;
     const it = this.it2;
     for (let i = 0; i < count; i++) it[i] = offsets[vs[i] + 1] - 1;
@@ -140,52 +132,9 @@ export class SparseComplex implements RipsComplex {
     return -1;
   }
 
-  zeroApparentCofacet(idx: number, rank: number, dim: number): number {
-    const vs = this.fv;
-    this.binom.vertices(idx, dim, vs);
-    const a = this.edges.uOfRank[rank];
-    const b = this.edges.vOfRank[rank];
-    const m = largestOffDiameterVertex(vs, dim, a, b);
-    const v = this.highestCommonNeighborBelowRank(vs, dim + 1, rank, m);
-    if (v < 0) return -1;
-    const B = this.binom.rows;
-    let idxBelow = idx;
-    let idxAbove = 0;
-    let k = dim + 1;
-    for (let pos = 0; pos <= dim && vs[pos] > v; pos++) {
-      idxBelow -= B[k][vs[pos]];
-      idxAbove += B[k + 1][vs[pos]];
-      k--;
-    }
-    return idxAbove + B[k + 1][v] + idxBelow;
-  }
-
-  zeroApparentFacet(idx: number, rank: number, dim: number): number {
-    if (dim < 2) return -1;
-    const vs = this.fv;
-    this.binom.vertices(idx, dim, vs);
-    const a = this.edges.uOfRank[rank];
-    const b = this.edges.vOfRank[rank];
-    let wPos = -1;
-    for (let i = 0; i <= dim; i++) {
-      if (vs[i] !== a && vs[i] !== b) {
-        wPos = i;
-        break;
-      }
-    }
-    const w = vs[wPos];
-    const B = this.binom.rows;
-    let facet = 0;
-    for (let i = wPos; i < dim; i++) vs[i] = vs[i + 1]; // drop w, keep descending order
-    for (let j = 0; j < dim; j++) facet += B[dim - j][vs[j]];
-    if (this.highestCommonNeighborBelowRank(vs, dim, rank, w) >= 0) return -1;
-    this.facetSign = (dim - wPos) & 1 ? -1 : 1;
-    return facet;
-  }
-
   appendUpperCofacets(idx: number, rank: number, dim: number, out: SimplexList): void {
-    const vs = this.fv;
-    this.binom.vertices(idx, dim, vs);
+    this.decode(idx, dim);
+    const vs = this.verts;
     const { nbr, nrank, offsets } = this;
     const it = this.it2;
     for (let i = 0; i <= dim; i++) it[i] = offsets[vs[i] + 1] - 1;
