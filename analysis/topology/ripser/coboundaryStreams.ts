@@ -17,6 +17,7 @@
  */
 import type { BinomialTable } from './binomial';
 import type { DenseRanks } from './edgeFiltration';
+import { EMERGENT_PIVOT, HAS_PIVOT, NO_PIVOT, type WorkingColumn } from './workingColumn';
 
 /** Neighbour lists sorted by edge rank: row w holds w's neighbours in increasing rank. */
 export interface RankSortedNeighbors {
@@ -48,7 +49,7 @@ const SCAN = 0;
 const LIST = 1;
 const PHASE2 = 2;
 
-export class StreamColumn {
+export class StreamColumn implements WorkingColumn {
   // Stream storage (a pool reset per column).
   private cap = 0;
   private width: number;
@@ -78,6 +79,8 @@ export class StreamColumn {
   private readonly byRankR: Int32Array;
   private readonly degree: Int32Array;
   private readonly B: Float64Array[];
+  /** Vertices of the simplex being added, largest first. */
+  private readonly simplexVerts: Int32Array;
   // Pivot found by getPivot.
   pr = 0;
   px = 0;
@@ -86,7 +89,7 @@ export class StreamColumn {
   constructor(
     edges: DenseRanks,
     neighbors: RankSortedNeighbors,
-    binom: BinomialTable,
+    private readonly binom: BinomialTable,
     maxDim: number,
     private readonly modulus: number,
   ) {
@@ -97,6 +100,7 @@ export class StreamColumn {
     this.degree = neighbors.degree;
     this.B = binom.rows;
     this.width = maxDim + 2;
+    this.simplexVerts = new Int32Array(maxDim + 2);
     this.grow(64);
   }
 
@@ -125,32 +129,32 @@ export class StreamColumn {
     this.cap = cap;
   }
 
-  /** Empties the column for simplices of dimension `dim`. */
-  reset(dim: number): void {
+  start(x: number, r: number, dim: number, isEmergentPivot: (cofacet: number, rank: number) => boolean): number {
     this.dim = dim;
     this.count = 0;
     this.size = 0;
     this.poolSize = 0;
+    if (!this.addStream(x, r, 1)) return NO_PIVOT;
+    // The single stream's head is the smallest cofacet: the emergent candidate when it has rank r.
+    const head = this.heap[0];
+    if (this.hRank[head] === r && isEmergentPivot(this.hIdx[head], r)) {
+      this.getPivot();
+      return EMERGENT_PIVOT;
+    }
+    return this.getPivot() ? HAS_PIVOT : NO_PIVOT;
   }
 
-  get isEmpty(): boolean {
-    return this.size === 0;
-  }
-
-  /** Head of the top stream (valid when not empty). */
-  topRank(): number {
-    return this.hRank[this.heap[0]];
-  }
-
-  topIndex(): number {
-    return this.hIdx[this.heap[0]];
+  add(x: number, r: number, coef: number): void {
+    this.addStream(x, r, coef);
   }
 
   /**
-   * Adds coef * coboundary(simplex) to the column. `verts` are the simplex's vertices, largest first.
-   * Returns false if the coboundary is empty (within the threshold).
+   * Adds coef * coboundary(simplex x of rank `rank`) to the column as a new stream. Returns false if the
+   * coboundary is empty (within the threshold).
    */
-  add(verts: Int32Array, rank: number, coef: number): boolean {
+  private addStream(x: number, rank: number, coef: number): boolean {
+    const verts = this.simplexVerts;
+    this.binom.vertices(x, this.dim, verts);
     if (this.count === this.cap) this.grow(this.cap * 2);
     const s = this.count++;
     const d = this.dim;

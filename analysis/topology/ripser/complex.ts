@@ -47,9 +47,10 @@ export abstract class RipsComplex {
   abstract pushCoboundary(heap: EntryHeap, idx: number, rank: number, coef: number, dim: number, modulus: number): void;
 
   /**
-   * Like `pushCoboundary`, but first looks for an emergent pair: when the first cofacet with the
-   * simplex's own rank is not yet a pivot and has no apparent facet, it is the column's pivot and nothing
-   * else is needed. Returns that cofacet's index (heap left empty), or -1 after pushing everything.
+   * Like `pushCoboundary` with coefficient 1, but first looks for an emergent pair: when the first
+   * cofacet with the simplex's own rank passes `isEmergentPivot` (not yet a pivot, no apparent facet),
+   * it is the column's pivot and nothing else is needed. Returns that cofacet's index (heap left empty,
+   * its coefficient in `emergentCoef`), or -1 after pushing everything.
    */
   abstract pushCoboundaryOrEmergent(
     heap: EntryHeap,
@@ -57,7 +58,7 @@ export abstract class RipsComplex {
     rank: number,
     dim: number,
     modulus: number,
-    isPivot: (cofacetIndex: number) => boolean,
+    isEmergentPivot: (cofacet: number, rank: number) => boolean,
   ): number;
 
   /** Appends the cofacets obtained by adding a vertex above the simplex's largest one (each once). */

@@ -45,15 +45,16 @@ export class DenseComplex extends RipsComplex {
     rank: number,
     dim: number,
     modulus: number,
-    isPivot: (cofacetIndex: number) => boolean,
+    isEmergentPivot: (cofacet: number, rank: number) => boolean,
   ): number {
-    return this.walkCoboundary(heap, idx, rank, 1, dim, modulus, isPivot);
+    return this.walkCoboundary(heap, idx, rank, 1, dim, modulus, isEmergentPivot);
   }
 
   /**
    * Both coboundary pushes: every vertex v not in the simplex, from the top, gives the cofacet adding v,
-   * whose rank is the largest of the simplex's rank and the ranks of v's edges to it. With `isPivot`,
-   * the first same-rank cofacet is checked as an emergent pivot (see `pushCoboundaryOrEmergent`).
+   * whose rank is the largest of the simplex's rank and the ranks of v's edges to it. With
+   * `isEmergentPivot`, the first same-rank cofacet is checked as an emergent pivot (see
+   * `pushCoboundaryOrEmergent`).
    */
   private walkCoboundary(
     heap: EntryHeap,
@@ -62,7 +63,7 @@ export class DenseComplex extends RipsComplex {
     coef: number,
     dim: number,
     modulus: number,
-    isPivot: ((cofacetIndex: number) => boolean) | null,
+    isEmergentPivot: ((cofacet: number, rank: number) => boolean) | null,
   ): number {
     this.decode(idx, dim);
     const { ranks, rows, verts } = this;
@@ -74,7 +75,7 @@ export class DenseComplex extends RipsComplex {
     let idxAbove = 0;
     let k = dim + 1;
     let pos = 0;
-    let checkEmergent = isPivot !== null;
+    let checkEmergent = isEmergentPivot !== null;
     const negCoef = (modulus - coef) % modulus;
     for (let v = this.n - 1; v >= 0; v--) {
       if (pos <= dim && v === verts[pos]) {
@@ -101,7 +102,7 @@ export class DenseComplex extends RipsComplex {
       const cofacet = idxAbove + B[k + 1][v] + idxBelow;
       if (checkEmergent && r === rank) {
         checkEmergent = false;
-        if (!isPivot!(cofacet) && this.zeroApparentFacet(cofacet, r, dim + 1) === -1) {
+        if (isEmergentPivot!(cofacet, r)) {
           heap.clear();
           this.emergentCoef = k & 1 ? negCoef : coef;
           return cofacet;

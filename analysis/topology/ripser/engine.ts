@@ -13,17 +13,19 @@
  * Each bar carries its representative: the simplex whose column gave the birth and the pivot simplex
  * that killed it (for H0: the younger component's oldest vertex and the merging edge).
  */
-import { CancelledError } from '../cancel';
+import { checkCancelled } from '../cancel';
 import type { PersistenceBar } from '../diagram';
 import { UnionFind } from '../unionFind';
 import type { BinomialTable } from './binomial';
 import { rankSortedNeighbors, StreamColumn, type RankSortedNeighbors } from './coboundaryStreams';
 import type { RipsComplex } from './complex';
-import { SimplexList } from './simplexList';
 import { DenseComplex } from './denseComplex';
 import { EntryHeap } from './entryHeap';
+import { HeapColumn } from './heapColumn';
 import { PivotMap } from './pivotMap';
 import { ReductionMatrix } from './reductionMatrix';
+import { SimplexList } from './simplexList';
+import { EMERGENT_PIVOT, HAS_PIVOT, type WorkingColumn } from './workingColumn';
 
 export interface EngineOptions {
   maxDim: number;
@@ -56,16 +58,14 @@ function inverses(p: number): Int32Array {
 
 export class RipserEngine {
   private readonly bars: PersistenceBar[] = [];
-  private readonly work = new EntryHeap(4096);
+  /** Simplices added to the column being reduced (its column of V), summed on the way. */
   private readonly red = new EntryHeap(256);
   private readonly p: number;
   private readonly inverse: Int32Array;
   private readonly length: Float64Array;
   private readonly scratch: Int32Array;
-  // Pivot found by getPivot.
-  private pr = 0;
-  private px = 0;
-  private pc = 0;
+  /** Rank-sorted neighbour lists (dense storage, up to MAX_STREAM_POINTS), built on first use. */
+  private neighbors: RankSortedNeighbors | null = null;
 
   constructor(
     private readonly complex: RipsComplex,
@@ -84,12 +84,10 @@ export class RipserEngine {
     const dimMax = Math.min(maxDim, n - 2);
     let columns = this.computeDim0(dimMax > 0);
     let simplices: SimplexList | null = null;
+    const working = dimMax > 0 ? this.workingColumn() : null;
     for (let dim = 1; dim <= dimMax; dim++) {
       this.checkCancelled();
-      const streams =
-        this.complex instanceof DenseComplex &&
-        (this.opts.workingColumn === 'streams' || (this.opts.workingColumn === undefined && n <= MAX_STREAM_POINTS));
-      const pivots = streams ? this.computePairsStreaming(columns, dim) : this.computePairs(columns, dim);
+      const pivots = this.computePairs(columns, dim, working!);
       if (dim < dimMax) {
         if (simplices === null) simplices = this.allEdges();
         const next = this.assembleColumns(simplices, pivots, dim + 1, dim + 1 < dimMax);
@@ -100,8 +98,18 @@ export class RipserEngine {
     return this.bars;
   }
 
+  /** Coboundary streams on dense storage up to MAX_STREAM_POINTS (unless told otherwise), else the heap. */
+  private workingColumn(): WorkingColumn {
+    const { complex, opts } = this;
+    const streams =
+      complex instanceof DenseComplex &&
+      (opts.workingColumn === 'streams' || (opts.workingColumn === undefined && complex.edges.n <= MAX_STREAM_POINTS));
+    if (!streams) return new HeapColumn(complex, this.p);
+    return new StreamColumn(complex.edges, this.rankLists(complex), this.binom, opts.maxDim, this.p);
+  }
+
   private checkCancelled(): void {
-    if (this.opts.isCancelled?.()) throw new CancelledError();
+    checkCancelled(this.opts.isCancelled);
   }
 
   private progress(dim: number, done: number, total: number): void {
@@ -130,7 +138,7 @@ export class RipserEngine {
     const oldest = new Int32Array(n);
     for (let i = 0; i < n; i++) oldest[i] = i;
     const cols = new SimplexList();
-    const dense = wantColumns && useLists && this.complex instanceof DenseComplex ? this.rankLists() : null;
+    const dense = wantColumns && useLists && this.complex instanceof DenseComplex ? this.rankLists(this.complex) : null;
     // Edges seen so far at each vertex = length of its rank-sorted neighbour prefix below the current edge.
     const degree = dense ? new Int32Array(n) : null;
     for (let r = 0; r < edgeCount; r++) {
@@ -169,10 +177,8 @@ export class RipserEngine {
     return cols;
   }
 
-  private neighbors: RankSortedNeighbors | null = null;
-
-  private rankLists(): RankSortedNeighbors {
-    this.neighbors ??= rankSortedNeighbors((this.complex as DenseComplex).edges);
+  private rankLists(complex: DenseComplex): RankSortedNeighbors {
+    this.neighbors ??= rankSortedNeighbors(complex.edges);
     return this.neighbors;
   }
 
@@ -204,83 +210,29 @@ export class RipserEngine {
     return false;
   }
 
-  /** Pops the pivot of the working coboundary (summing equal entries) and leaves it on top. */
-  private getPivot(heap: EntryHeap): boolean {
-    if (this.p === 2) {
-      for (;;) {
-        const s = heap.size;
-        if (s === 0) return false;
-        const idx = heap.index;
-        const x0 = idx[0];
-        // A second copy of the minimum, if any, is a child of the root.
-        if ((s > 1 && idx[1] === x0) || (s > 2 && idx[2] === x0)) {
-          heap.pop();
-          heap.pop();
-          continue;
-        }
-        this.pr = heap.rank[0];
-        this.px = x0;
-        this.pc = 1;
-        return true;
-      }
-    }
-    const p = this.p;
-    for (;;) {
-      if (heap.size === 0) return false;
-      const r0 = heap.rank[0];
-      const x0 = heap.index[0];
-      let c = 0;
-      while (heap.size > 0 && heap.index[0] === x0) {
-        c = (c + heap.coef[0]) % p;
-        heap.pop();
-      }
-      if (c !== 0) {
-        heap.push(r0, x0, c);
-        this.pr = r0;
-        this.px = x0;
-        this.pc = c;
-        return true;
-      }
-    }
-  }
-
   /** Empties the reduction heap into column `V`'s storage, summing equal entries. */
   private flushReductionColumn(V: ReductionMatrix): void {
     const heap = this.red;
-    const p = this.p;
     while (heap.size > 0) {
       const r0 = heap.rank[0];
       const x0 = heap.index[0];
-      let c = 0;
-      while (heap.size > 0 && heap.index[0] === x0) {
-        c = (c + heap.coef[0]) % p;
-        heap.pop();
-      }
+      const c = heap.popSummed(this.p);
       if (c !== 0) V.push(r0, x0, c);
     }
   }
 
-  private addColumn(V: ReductionMatrix, cols: SimplexList, col: number, factor: number, dim: number): void {
-    const { complex, work, red, p } = this;
-    const cr = cols.rank[col];
-    const cx = cols.index[col];
-    red.push(cr, cx, factor);
-    complex.pushCoboundary(work, cx, cr, factor, dim, p);
-    const end = V.end(col);
-    for (let e = V.start(col); e < end; e++) {
-      const c = (V.coef[e] * factor) % p;
-      red.push(V.rank[e], V.index[e], c);
-      complex.pushCoboundary(work, V.index[e], V.rank[e], c, dim, p);
-    }
-  }
-
-  /** Reduces the coboundary columns of dimension `dim`; returns the pivots (for clearing). */
-  private computePairs(cols: SimplexList, dim: number): PivotMap {
-    const { complex, work, red, p } = this;
+  /**
+   * Reduces the coboundary columns of dimension `dim` (newest first) with the working column given;
+   * returns the pivots (for clearing). Only V is stored: adding an earlier column re-adds the
+   * coboundaries of its simplices.
+   */
+  private computePairs(cols: SimplexList, dim: number, working: WorkingColumn): PivotMap {
+    const { complex, red, p } = this;
     const count = cols.length;
     const pivots = new PivotMap(count);
     const V = new ReductionMatrix(count);
-    const isPivot = (x: number): boolean => pivots.find(x) !== -1;
+    const isEmergentPivot = (cofacet: number, rank: number): boolean =>
+      pivots.find(cofacet) === -1 && complex.zeroApparentFacet(cofacet, rank, dim + 1) === -1;
     for (let c = 0; c < count; c++) {
       if ((c & (CHECK_EVERY - 1)) === 0) {
         this.checkCancelled();
@@ -289,42 +241,48 @@ export class RipserEngine {
       const r = cols.rank[c];
       const x = cols.index[c];
       V.appendColumn();
-      work.clear();
       red.clear();
-      let has: boolean;
-      const emergent = complex.pushCoboundaryOrEmergent(work, x, r, dim, p, isPivot);
-      if (emergent !== -1) {
-        has = true;
-        this.pr = r;
-        this.px = emergent;
-        this.pc = complex.emergentCoef;
-      } else {
-        has = this.getPivot(work);
+      const start = working.start(x, r, dim, isEmergentPivot);
+      if (start === EMERGENT_PIVOT) {
+        // A zero-length pair whose column needs no reduction (V's column stays empty).
+        pivots.set(working.px, c, working.pc);
+        continue;
       }
+      let has = start === HAS_PIVOT;
       for (;;) {
         if (!has) {
           this.bars.push({ dim, birth: this.length[r], death: Infinity, birthSimplex: this.verticesOf(x, dim), deathSimplex: [] });
           break;
         }
-        const other = pivots.find(this.px);
+        const other = pivots.find(working.px);
         if (other !== -1) {
-          const factor = p === 2 ? 1 : p - ((this.pc * this.inverse[pivots.lastCoef()]) % p);
-          this.addColumn(V, cols, other, factor, dim);
-          has = this.getPivot(work);
+          // Add the column that owns this pivot, scaled to cancel it: its simplex and its V entries.
+          const factor = p === 2 ? 1 : p - ((working.pc * this.inverse[pivots.lastCoef()]) % p);
+          const cr = cols.rank[other];
+          const cx = cols.index[other];
+          red.push(cr, cx, factor);
+          working.add(cx, cr, factor);
+          const end = V.end(other);
+          for (let e = V.start(other); e < end; e++) {
+            const ec = (V.coef[e] * factor) % p;
+            red.push(V.rank[e], V.index[e], ec);
+            working.add(V.index[e], V.rank[e], ec);
+          }
+          has = working.getPivot();
           continue;
         }
-        const facet = complex.zeroApparentFacet(this.px, this.pr, dim + 1);
+        const facet = complex.zeroApparentFacet(working.px, working.pr, dim + 1);
         if (facet !== -1) {
           // The pivot is the younger half of an apparent pair whose column was never reduced: add the
           // apparent facet's coboundary (that column's reduced form) to cancel it.
-          const ec = cancellingCoefficient(this.pc, complex.facetSign, p);
-          red.push(this.pr, facet, ec);
-          complex.pushCoboundary(work, facet, this.pr, ec, dim, p);
-          has = this.getPivot(work);
+          const ec = cancellingCoefficient(working.pc, complex.facetSign, p);
+          red.push(working.pr, facet, ec);
+          working.add(facet, working.pr, ec);
+          has = working.getPivot();
           continue;
         }
-        this.recordPair(dim, r, x, this.pr, this.px);
-        pivots.set(this.px, c, this.pc);
+        this.recordPair(dim, r, x, working.pr, working.px);
+        pivots.set(working.px, c, working.pc);
         this.flushReductionColumn(V);
         break;
       }
@@ -337,86 +295,6 @@ export class RipserEngine {
   private recordPair(dim: number, r: number, x: number, pr: number, px: number): void {
     if (this.length[pr] <= this.length[r]) return;
     this.bars.push({ dim, birth: this.length[r], death: this.length[pr], birthSimplex: this.verticesOf(x, dim), deathSimplex: this.verticesOf(px, dim + 1) });
-  }
-
-  private streams: StreamColumn | null = null;
-
-  /**
-   * `computePairs` with lazy coboundary streams (dense storage): same reduction, same pairs, but a
-   * column's coboundary is produced only up to its pivot (see coboundaryStreams.ts).
-   */
-  private computePairsStreaming(cols: SimplexList, dim: number): PivotMap {
-    const complex = this.complex as DenseComplex;
-    const { red, p, binom } = this;
-    this.streams ??= new StreamColumn(complex.edges, this.rankLists(), binom, this.opts.maxDim, p);
-    const col = this.streams;
-    const verts = new Int32Array(dim + 2);
-    const count = cols.length;
-    const pivots = new PivotMap(count);
-    const V = new ReductionMatrix(count);
-    const addSimplex = (x: number, r: number, c: number): void => {
-      binom.vertices(x, dim, verts);
-      col.add(verts, r, c);
-    };
-    for (let c = 0; c < count; c++) {
-      if ((c & (CHECK_EVERY - 1)) === 0) {
-        this.checkCancelled();
-        this.progress(dim, c, count);
-      }
-      const r = cols.rank[c];
-      const x = cols.index[c];
-      V.appendColumn();
-      red.clear();
-      col.reset(dim);
-      binom.vertices(x, dim, verts);
-      let has = col.add(verts, r, 1);
-      if (has && col.topRank() === r) {
-        // Emergent pair: the first same-rank cofacet is the pivot unless it is taken or apparent.
-        const head = col.topIndex();
-        if (pivots.find(head) === -1 && complex.zeroApparentFacet(head, r, dim + 1) === -1) {
-          has = col.getPivot();
-          pivots.set(col.px, c, col.pc);
-          continue;
-        }
-      }
-      if (has) has = col.getPivot();
-      for (;;) {
-        if (!has) {
-          this.bars.push({ dim, birth: this.length[r], death: Infinity, birthSimplex: this.verticesOf(x, dim), deathSimplex: [] });
-          break;
-        }
-        const other = pivots.find(col.px);
-        if (other !== -1) {
-          const factor = p === 2 ? 1 : p - ((col.pc * this.inverse[pivots.lastCoef()]) % p);
-          const cr = cols.rank[other];
-          const cx = cols.index[other];
-          red.push(cr, cx, factor);
-          addSimplex(cx, cr, factor);
-          const end = V.end(other);
-          for (let e = V.start(other); e < end; e++) {
-            const ec = (V.coef[e] * factor) % p;
-            red.push(V.rank[e], V.index[e], ec);
-            addSimplex(V.index[e], V.rank[e], ec);
-          }
-          has = col.getPivot();
-          continue;
-        }
-        const facet = complex.zeroApparentFacet(col.px, col.pr, dim + 1);
-        if (facet !== -1) {
-          const ec = cancellingCoefficient(col.pc, complex.facetSign, p);
-          red.push(col.pr, facet, ec);
-          addSimplex(facet, col.pr, ec);
-          has = col.getPivot();
-          continue;
-        }
-        this.recordPair(dim, r, x, col.pr, col.px);
-        pivots.set(col.px, c, col.pc);
-        this.flushReductionColumn(V);
-        break;
-      }
-    }
-    this.progress(dim, count, count);
-    return pivots;
   }
 
   /**

@@ -53,6 +53,20 @@ export class EntryHeap {
     coef[i] = c;
   }
 
+  /**
+   * Removes every entry with the top's index (the caller has read `rank[0]`, `index[0]`) and returns
+   * their coefficients summed mod p: one entry of the summed column.
+   */
+  popSummed(p: number): number {
+    const x0 = this.index[0];
+    let c = 0;
+    while (this.size > 0 && this.index[0] === x0) {
+      c = (c + this.coef[0]) % p;
+      this.pop();
+    }
+    return c;
+  }
+
   /** Removes the top entry (the caller has read `rank[0]`, `index[0]`, `coef[0]`). */
   pop(): void {
     const n = --this.size;

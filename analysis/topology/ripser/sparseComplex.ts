@@ -51,10 +51,10 @@ export class SparseComplex extends RipsComplex {
     rank: number,
     dim: number,
     modulus: number,
-    isPivot: (cofacetIndex: number) => boolean,
+    isEmergentPivot: (cofacet: number, rank: number) => boolean,
   ): number {
     this.decode(idx, dim);
-    return this.walkCoboundary(heap, idx, rank, 1, dim, modulus, isPivot);
+    return this.walkCoboundary(heap, idx, rank, 1, dim, modulus, isEmergentPivot);
   }
 
   private walkCoboundary(
@@ -64,7 +64,7 @@ export class SparseComplex extends RipsComplex {
     coef: number,
     dim: number,
     modulus: number,
-    isPivot: ((cofacetIndex: number) => boolean) | null,
+    isEmergentPivot: ((cofacet: number, rank: number) => boolean) | null,
   ): number {
     const { verts, it, lo, nbr, nrank } = this;
     const B = this.binom.rows;
@@ -73,7 +73,7 @@ export class SparseComplex extends RipsComplex {
     let idxAbove = 0;
     let k = dim + 1;
     let pos = 0;
-    let checkEmergent = isPivot !== null;
+    let checkEmergent = isEmergentPivot !== null;
     const negCoef = (modulus - coef) % modulus;
     const lo0 = lo[0];
     outer: for (let p0 = it[0]; p0 >= lo0; p0--) {
@@ -98,7 +98,7 @@ export class SparseComplex extends RipsComplex {
       const cofacet = idxAbove + B[k + 1][v] + idxBelow;
       if (checkEmergent && r === rank) {
         checkEmergent = false;
-        if (!isPivot!(cofacet) && this.zeroApparentFacet(cofacet, r, dim + 1) === -1) {
+        if (isEmergentPivot!(cofacet, r)) {
           heap.clear();
           this.emergentCoef = k & 1 ? negCoef : coef;
           return cofacet;
