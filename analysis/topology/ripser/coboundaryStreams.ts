@@ -17,6 +17,7 @@
  */
 import type { BinomialTable } from './binomial';
 import type { DenseRanks } from './edgeFiltration';
+import { grown } from './grown';
 import { EMERGENT_PIVOT, HAS_PIVOT, NO_PIVOT, type WorkingColumn } from './workingColumn';
 
 /** Neighbour lists sorted by edge rank: row w holds w's neighbours in increasing rank. */
@@ -104,28 +105,20 @@ export class StreamColumn implements WorkingColumn {
     this.grow(64);
   }
 
+  /** Room for `cap` streams (the per-stream vertex and list-position arrays hold `width` each). */
   private grow(cap: number): void {
     const w = this.width;
-    const copyI = (a: Int32Array, m: number): Int32Array<ArrayBuffer> => {
-      const b = new Int32Array(cap * m);
-      b.set(a);
-      return b;
-    };
-    this.sVerts = copyI(this.sVerts, w);
-    this.sPos = copyI(this.sPos, w);
-    this.sRank = copyI(this.sRank, 1);
-    this.sCoef = copyI(this.sCoef, 1);
-    this.sScan = copyI(this.sScan, 1);
-    this.sListStart = copyI(this.sListStart, 1);
-    const mode = new Uint8Array(cap);
-    mode.set(this.sMode);
-    this.sMode = mode;
-    this.hRank = copyI(this.hRank, 1);
-    this.hCoef = copyI(this.hCoef, 1);
-    const hi = new Float64Array(cap);
-    hi.set(this.hIdx);
-    this.hIdx = hi;
-    this.heap = copyI(this.heap, 1);
+    this.sVerts = grown(this.sVerts, cap * w);
+    this.sPos = grown(this.sPos, cap * w);
+    this.sRank = grown(this.sRank, cap);
+    this.sCoef = grown(this.sCoef, cap);
+    this.sScan = grown(this.sScan, cap);
+    this.sListStart = grown(this.sListStart, cap);
+    this.sMode = grown(this.sMode, cap);
+    this.hRank = grown(this.hRank, cap);
+    this.hCoef = grown(this.hCoef, cap);
+    this.hIdx = grown(this.hIdx, cap);
+    this.heap = grown(this.heap, cap);
     this.cap = cap;
   }
 
@@ -215,9 +208,7 @@ export class StreamColumn implements WorkingColumn {
     const byRankV = this.byRankV;
     const u0 = sv[base + best];
     if (this.poolSize + bestLen > this.pool.length) {
-      const grown = new Int32Array(Math.max(this.pool.length * 2, this.poolSize + bestLen));
-      grown.set(this.pool.subarray(0, this.poolSize));
-      this.pool = grown;
+      this.pool = grown(this.pool, Math.max(this.pool.length * 2, this.poolSize + bestLen));
     }
     const pool = this.pool;
     const start = this.poolSize;

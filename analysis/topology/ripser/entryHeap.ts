@@ -4,6 +4,8 @@
  * "working coboundary" of the reduction: columns are added by pushing entries, and equal indices are
  * summed lazily when they reach the top.
  */
+import { grown } from './grown';
+
 export class EntryHeap {
   rank: Int32Array;
   index: Float64Array;
@@ -22,15 +24,9 @@ export class EntryHeap {
 
   private grow(): void {
     const cap = this.rank.length * 2;
-    const r = new Int32Array(cap);
-    r.set(this.rank);
-    const x = new Float64Array(cap);
-    x.set(this.index);
-    const c = new Int32Array(cap);
-    c.set(this.coef);
-    this.rank = r;
-    this.index = x;
-    this.coef = c;
+    this.rank = grown(this.rank, cap);
+    this.index = grown(this.index, cap);
+    this.coef = grown(this.coef, cap);
   }
 
   push(r: number, x: number, c: number): void {

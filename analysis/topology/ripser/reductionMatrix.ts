@@ -4,6 +4,8 @@
  * coboundary is recomputed from these few simplices instead of storing the (much longer) reduced
  * coboundary — Ripser's time/memory trade.
  */
+import { grown } from './grown';
+
 export class ReductionMatrix {
   /** `ends[c]` = end offset of column c (its start is `ends[c - 1]`, or 0). */
   private ends: Int32Array;
@@ -30,27 +32,17 @@ export class ReductionMatrix {
 
   /** Opens a new (empty) column; columns are appended in order 0, 1, 2, ... */
   appendColumn(): void {
-    if (this.columns === this.ends.length) {
-      const e = new Int32Array(this.ends.length * 2);
-      e.set(this.ends);
-      this.ends = e;
-    }
+    if (this.columns === this.ends.length) this.ends = grown(this.ends, this.columns * 2);
     this.ends[this.columns++] = this.entries;
   }
 
   /** Appends an entry to the last column. */
   push(r: number, x: number, c: number): void {
     if (this.entries === this.rank.length) {
-      const cap = this.rank.length * 2;
-      const rr = new Int32Array(cap);
-      rr.set(this.rank);
-      const xx = new Float64Array(cap);
-      xx.set(this.index);
-      const cc = new Int32Array(cap);
-      cc.set(this.coef);
-      this.rank = rr;
-      this.index = xx;
-      this.coef = cc;
+      const cap = this.entries * 2;
+      this.rank = grown(this.rank, cap);
+      this.index = grown(this.index, cap);
+      this.coef = grown(this.coef, cap);
     }
     this.rank[this.entries] = r;
     this.index[this.entries] = x;

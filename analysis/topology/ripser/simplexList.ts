@@ -1,3 +1,5 @@
+import { grown } from './grown';
+
 /** Growable list of simplices `(rank, index)`: the columns of a dimension and the simplices they come from. */
 export class SimplexList {
   rank = new Int32Array(1024);
@@ -6,13 +8,8 @@ export class SimplexList {
 
   push(r: number, x: number): void {
     if (this.length === this.rank.length) {
-      const cap = this.rank.length * 2;
-      const rr = new Int32Array(cap);
-      rr.set(this.rank);
-      const xx = new Float64Array(cap);
-      xx.set(this.index);
-      this.rank = rr;
-      this.index = xx;
+      this.rank = grown(this.rank, this.length * 2);
+      this.index = grown(this.index, this.length * 2);
     }
     this.rank[this.length] = r;
     this.index[this.length++] = x;
