@@ -7,7 +7,7 @@ import type { PersistenceBar } from './diagram';
 import { BinomialTable } from './ripser/binomial';
 import type { RipsComplex } from './ripser/complex';
 import { DenseComplex } from './ripser/denseComplex';
-import { denseEdgeRanks, MAX_DENSE_POINTS, sparseEdgeRanks } from './ripser/edgeFiltration';
+import { countEdgesWithin, denseEdgeRanks, MAX_DENSE_POINTS, sparseEdgeRanks } from './ripser/edgeFiltration';
 import { RipserEngine } from './ripser/engine';
 import { SparseComplex } from './ripser/sparseComplex';
 
@@ -92,12 +92,6 @@ export function prepareRips(input: RipsInput, opts: RipsOptions = {}): PreparedR
  */
 export type RipsStorage = 'auto' | 'dense' | 'sparse';
 
-function countEdges(dist: Float64Array, threshold: number): number {
-  let m = 0;
-  for (let p = 0; p < dist.length; p++) if (dist[p] <= threshold) m++;
-  return m;
-}
-
 /** Runs the engine on prepared input. Exported so tests can force dense or sparse storage. */
 export function ripsFromPrepared(
   prep: PreparedRips,
@@ -110,7 +104,7 @@ export function ripsFromPrepared(
   let useSparse = storage === 'sparse';
   if (storage === 'sparse' && workingColumn === 'streams') throw new Error('rips: coboundary streams need dense storage');
   if (storage === 'auto') {
-    useSparse = n > MAX_DENSE_POINTS || (!prep.thresholdIsEnclosingRadius && countEdges(dist, threshold) * 3 < dist.length);
+    useSparse = n > MAX_DENSE_POINTS || (!prep.thresholdIsEnclosingRadius && countEdgesWithin(dist, threshold) * 3 < dist.length);
   }
   const binom = new BinomialTable(n, Math.min(maxDim, Math.max(n - 2, 0)) + 2);
   const complex: RipsComplex = useSparse

@@ -11,6 +11,7 @@
  * tests. It shares no code with the fast engine beyond the distance matrix, it is O(#simplices^2) in the
  * worst case, and it must only be used on small inputs (a few dozen points).
  */
+import { condensedIndex } from '../linalg/distance';
 import type { PersistenceBar } from './diagram';
 
 export interface NaiveRipsOptions {
@@ -35,10 +36,6 @@ function binomial(n: number, k: number): number {
   return Math.round(r);
 }
 
-function distanceOf(dist: Float64Array, i: number, j: number): number {
-  return i > j ? dist[(i * (i - 1)) / 2 + j] : dist[(j * (j - 1)) / 2 + i];
-}
-
 function enumerateSimplices(dist: Float64Array, n: number, maxSimplexDim: number, threshold: number): Simplex[] {
   const out: Simplex[] = [];
   const grow = (vertices: number[], diameter: number): void => {
@@ -46,7 +43,7 @@ function enumerateSimplices(dist: Float64Array, n: number, maxSimplexDim: number
     if (vertices.length > maxSimplexDim) return;
     for (let v = vertices[vertices.length - 1] + 1; v < n; v++) {
       let d = diameter;
-      for (const u of vertices) d = Math.max(d, distanceOf(dist, u, v));
+      for (const u of vertices) d = Math.max(d, dist[condensedIndex(u, v)]);
       if (d <= threshold) {
         vertices.push(v);
         grow(vertices, d);

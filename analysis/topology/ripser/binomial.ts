@@ -27,10 +27,6 @@ export class BinomialTable {
     }
   }
 
-  get(v: number, k: number): number {
-    return this.rows[k][v];
-  }
-
   /** Largest v in [k-1, top] with C(v, k) <= idx (binary search, as Ripser's get_max_vertex). */
   maxVertex(idx: number, k: number, top: number): number {
     const row = this.rows[k];
@@ -46,7 +42,7 @@ export class BinomialTable {
   }
 
   /** Writes the vertices of simplex `idx` of dimension `dim` into `out[0..dim]`, largest first. */
-  vertices(idx: number, dim: number, out: Int32Array | number[]): void {
+  vertices(idx: number, dim: number, out: Int32Array): void {
     let v = this.n - 1;
     for (let k = dim + 1; k > 0; k--) {
       v = this.maxVertex(idx, k, v);
@@ -55,12 +51,12 @@ export class BinomialTable {
       v--;
     }
   }
+}
 
-  /** Index of the simplex with the given vertices (any order). */
-  indexOf(vertices: readonly number[]): number {
-    const vs = [...vertices].sort((a, b) => b - a);
-    let idx = 0;
-    for (let i = 0; i < vs.length; i++) idx += this.rows[vs.length - i][vs[i]];
-    return idx;
-  }
+/**
+ * Index of edge {u, v}, u > v: C(u, 2) + C(v, 1). It is also the edge's position in the condensed
+ * lower-triangular distance matrix, which is why edges need no binomial table.
+ */
+export function edgeIndex(u: number, v: number): number {
+  return (u * (u - 1)) / 2 + v;
 }

@@ -38,7 +38,12 @@ export interface SparseRanks extends RankedEdges {
   neighborRanks: Int32Array;
 }
 
-export type EdgeRanks = DenseRanks | SparseRanks;
+/** Number of pairs of a condensed distance matrix with distance <= threshold (the edges of the complex). */
+export function countEdgesWithin(dist: Float64Array, threshold: number): number {
+  let m = 0;
+  for (let p = 0; p < dist.length; p++) if (dist[p] <= threshold) m++;
+  return m;
+}
 
 /** Largest n for which the dense n x n rank matrix is allowed (256 MiB). */
 export const MAX_DENSE_POINTS = 8192;
@@ -50,8 +55,7 @@ export const MAX_DENSE_POINTS = 8192;
  * payload is the collection position instead).
  */
 function rankEdges(dist: Float64Array, n: number, threshold: number): RankedEdges {
-  let m = 0;
-  for (let p = 0; p < dist.length; p++) if (dist[p] <= threshold) m++;
+  const m = countEdgesWithin(dist, threshold);
   const keys = new Float64Array(m);
   const packed = n <= 65536;
   const pay = new Uint32Array(m);

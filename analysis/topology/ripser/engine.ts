@@ -16,7 +16,7 @@
 import { checkCancelled } from '../cancel';
 import type { PersistenceBar } from '../diagram';
 import { UnionFind } from '../unionFind';
-import type { BinomialTable } from './binomial';
+import { edgeIndex, type BinomialTable } from './binomial';
 import { rankSortedNeighbors, StreamColumn, type RankSortedNeighbors } from './coboundaryStreams';
 import type { RipsComplex } from './complex';
 import { DenseComplex } from './denseComplex';
@@ -49,6 +49,10 @@ const MAX_STREAM_POINTS = 4096;
 /** Columns between two cancellation/progress checks. */
 const CHECK_EVERY = 1024;
 
+/**
+ * Multiplicative inverses mod p of 1..p-1 (for scaling a column to cancel a pivot), by the recurrence
+ * inv(a) = -(p div a) inv(p mod a), in O(p).
+ */
 function inverses(p: number): Int32Array {
   const inv = new Int32Array(p);
   inv[1] = 1;
@@ -126,7 +130,7 @@ export class RipserEngine {
   private allEdges(): SimplexList {
     const { uOfRank, vOfRank, edgeCount } = this.complex.edges;
     const list = new SimplexList();
-    for (let r = 0; r < edgeCount; r++) list.push(r, (uOfRank[r] * (uOfRank[r] - 1)) / 2 + vOfRank[r]);
+    for (let r = 0; r < edgeCount; r++) list.push(r, edgeIndex(uOfRank[r], vOfRank[r]));
     return list;
   }
 
@@ -158,7 +162,7 @@ export class RipserEngine {
         }
         oldest[uf.linkRoots(ru, rv)] = Math.min(a, b);
       } else if (wantColumns) {
-        const idx = (u * (u - 1)) / 2 + v;
+        const idx = edgeIndex(u, v);
         const apparent = dense && degree ? this.edgeHasApparentCofacet(dense, u, v, r, degree) : this.complex.zeroApparentCofacet(idx, r, 1) !== -1;
         if (!apparent) cols.push(r, idx);
       }

@@ -21,10 +21,6 @@ export class PivotMap {
     this.mask = cap - 1;
   }
 
-  get size(): number {
-    return this.count;
-  }
-
   private static hash(key: number): number {
     const lo = key >>> 0;
     const hi = (key / 4294967296) >>> 0;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { prepareRips, ripsFromPrepared, ripsPersistence, CancelledError, type RipsInput } from '../../../analysis/topology/rips';
 import { bottleneckDistance } from '../../../analysis/topology/bottleneck';
-import { condensedDistances } from '../../../analysis/linalg/distance';
+import { condensedDistances, condensedIndex } from '../../../analysis/linalg/distance';
 import { mulberry32 } from '../../../analysis/linalg/random';
 import type { PersistenceBar } from '../../../analysis/topology/diagram';
 import { gaussianCloud, noisyCircle } from './sampleClouds';
@@ -17,7 +17,7 @@ function values(bars: PersistenceBar[], dim: number): string[] {
 
 /** Single-linkage merge heights = MST edge lengths (Prim, O(n^2)). */
 function mstLengths(dist: Float64Array, n: number): number[] {
-  const d = (i: number, j: number): number => (i > j ? dist[(i * (i - 1)) / 2 + j] : dist[(j * (j - 1)) / 2 + i]);
+  const d = (i: number, j: number): number => dist[condensedIndex(i, j)];
   const inTree = new Uint8Array(n);
   const best = new Float64Array(n).fill(Infinity);
   best[0] = 0;
@@ -93,7 +93,7 @@ test('representatives: birth/death simplices have the bar values as diameters', 
   const n = 80;
   const input: RipsInput = { kind: 'points', ...noisyCircle(n, 0.15, 13) };
   const prep = prepareRips(input, { maxDim: 2 });
-  const dist = (i: number, j: number): number => (i > j ? prep.dist[(i * (i - 1)) / 2 + j] : prep.dist[(j * (j - 1)) / 2 + i]);
+  const dist = (i: number, j: number): number => prep.dist[condensedIndex(i, j)];
   const diam = (s: number[]): number => {
     let m = 0;
     for (const a of s) for (const b of s) if (a !== b) m = Math.max(m, dist(a, b));
