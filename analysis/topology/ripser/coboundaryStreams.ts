@@ -204,7 +204,6 @@ export class StreamColumn implements WorkingColumn {
       return;
     }
     // Candidates from the shortest prefix, kept if all their edges to the simplex are shorter than r.
-    const ranks = this.ranks;
     const byRankV = this.byRankV;
     const u0 = sv[base + best];
     if (this.poolSize + bestLen > this.pool.length) {
@@ -215,14 +214,7 @@ export class StreamColumn implements WorkingColumn {
     let end = start;
     for (let k = u0 * n, stop = k + bestLen; k < stop; k++) {
       const w = byRankV[k];
-      let ok = true;
-      for (let i = 0; i <= d; i++) {
-        if (i !== best && ranks[sv[base + i] * n + w] >= r) {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) {
+      if (this.edgesBelow(base, best, w, r)) {
         // insertion into the ascending run (candidate lists are short)
         let t = end++;
         while (t > start && pool[t - 1] > w) {
@@ -260,20 +252,12 @@ export class StreamColumn implements WorkingColumn {
       // Phase 1: cofacets of the same rank, vertex descending.
       let v = this.sScan[s];
       if (d === 1) {
+        // Edges (the H1 columns, most of the work): two rows, no per-vertex call or inner loop.
         const a = sv[base] * n;
         const b = sv[base + 1] * n;
         while (v >= 0 && (ranks[a + v] >= r || ranks[b + v] >= r)) v--;
       } else {
-        for (; v >= 0; v--) {
-          let ok = true;
-          for (let i = 0; i <= d; i++) {
-            if (ranks[sv[base + i] * n + v] >= r) {
-              ok = false;
-              break;
-            }
-          }
-          if (ok) break;
-        }
+        while (v >= 0 && !this.edgesBelow(base, -1, v, r)) v--;
       }
       if (v >= 0) {
         this.sScan[s] = v - 1;
@@ -304,18 +288,24 @@ export class StreamColumn implements WorkingColumn {
       if (best < 0) return false;
       const p = pos[base + best]++;
       const x = byRankV[p];
-      let ok = true;
-      for (let i = 0; i <= d; i++) {
-        if (i !== best && ranks[sv[base + i] * n + x] >= bestR) {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) {
+      if (this.edgesBelow(base, best, x, bestR)) {
         this.setHead(s, bestR, x);
         return true;
       }
     }
+  }
+
+  /**
+   * Whether the edges from vertex w to the stream's simplex (vertices at `base`), except the one at
+   * position `skip` (already known, or -1), all have rank < r: then adding w gives a cofacet of rank r.
+   */
+  private edgesBelow(base: number, skip: number, w: number, r: number): boolean {
+    const { ranks, n } = this;
+    const sv = this.sVerts;
+    for (let i = 0, d = this.dim; i <= d; i++) {
+      if (i !== skip && ranks[sv[base + i] * n + w] >= r) return false;
+    }
+    return true;
   }
 
   /** Sets stream s's head to the cofacet adding vertex v, with the given rank. */
