@@ -1,6 +1,10 @@
 /**
  * Rips complex over a full n x n edge-rank matrix: a coboundary is a scan over all vertices v, reading
  * row w of the rank matrix for each vertex w of the simplex (contiguous memory).
+ *
+ * The vertex scan is written out in each of its uses (coboundary walk, apparent-pair search, upper
+ * cofacets), each with a two-row version for edges, on purpose: these are the innermost loops on dense
+ * inputs and differ in what they compute per vertex and when they stop.
  */
 import type { BinomialTable } from './binomial';
 import { RipsComplex } from './complex';

@@ -3,6 +3,9 @@
  * as Ripser's column pivots: smallest diameter rank first, ties by larger simplex index. This is the
  * "working coboundary" of the reduction: columns are added by pushing entries, and equal indices are
  * summed lazily when they reach the top.
+ *
+ * Entries are not objects (millions are pushed per dimension), so sift-up and sift-down move the
+ * three fields by hand and compare (rank, index) inline.
  */
 import { grown } from './grown';
 

@@ -2,6 +2,10 @@
  * Rips complex over sorted neighbour lists (edges within the threshold only): the cofacets of a simplex
  * are the common neighbours of its vertices, found by walking their lists downwards in lockstep
  * (Ripser's sparse coboundary enumerator). Memory and time scale with the number of edges, not n^2.
+ *
+ * The lockstep walk is written out in each of its three uses (coboundary, apparent-pair search, upper
+ * cofacets) on purpose: it is the innermost loop on sparse inputs, and each use does different work per
+ * common neighbour and stops differently, which a shared callback or iterator object would slow down.
  */
 import type { BinomialTable } from './binomial';
 import { RipsComplex } from './complex';
