@@ -166,23 +166,13 @@ function panelPointers(base: number): number[] {
   ];
 }
 
-const loadAt = (ptr: number): number[] => [...op.get(ptr), ...op.get(L.k), ...op.add, ...op.vLoad];
-
-/** out[(j + c) * stride + i] = dot(A_i, W_{j+c}) and row i+1, for c = 0..3. */
-function rowsByPanelBody(): number[] {
-  const kBody: number[] = [...loadAt(L.xa), ...op.set(X), ...loadAt(L.xb), ...op.set(Y)];
-  const ptrs = [L.o0, L.o1, L.o2, L.o3];
-  for (let c = 0; c < 4; c++) {
-    kBody.push(...loadAt(ptrs[c]), ...op.set(PV));
-    kBody.push(...op.get(V(c)), ...op.get(X), ...op.get(PV), ...op.vMul, ...op.vAdd, ...op.set(V(c)));
-    kBody.push(...op.get(V(4 + c)), ...op.get(Y), ...op.get(PV), ...op.vMul, ...op.vAdd, ...op.set(V(4 + c)));
-  }
-  const jBody: number[] = [...panelPointers(P.panel)];
-  for (let c = 0; c < 8; c++) jBody.push(...op.vZero, ...op.set(V(c)));
-  jBody.push(...forLoop(L.k, op.get(L.kEnd), 16, kBody));
-  // o0 = outPtr + ((j * stride + i) << 3); o1 = stride << 3
-  jBody.push(
-    ...op.get(P.out),
+/**
+ * o0 = base + ((j * stride + i) << 3), o1 = stride << 3: the address of element i of vector j in a
+ * panel of vectors of length `stride` (n), and the step from one vector to the next.
+ */
+function columnPointers(base: number): number[] {
+  return [
+    ...op.get(base),
     ...op.get(L.j),
     ...op.get(P.stride),
     ...op.mul,
@@ -196,7 +186,38 @@ function rowsByPanelBody(): number[] {
     ...op.i32(3),
     ...op.shl,
     ...op.set(L.o1),
-  );
+  ];
+}
+
+const loadAt = (ptr: number): number[] => [...op.get(ptr), ...op.get(L.k), ...op.add, ...op.vLoad];
+
+/** x = A[i][k..k+1], y = A[i+1][k..k+1]: the start of both kernels' k loop. */
+function loadRowPair(): number[] {
+  return [...loadAt(L.xa), ...op.set(X), ...loadAt(L.xb), ...op.set(Y)];
+}
+
+/** The pointers o0..o3 of the 4 vectors of the current block (set by `panelPointers`). */
+const BLOCK_PTRS = [L.o0, L.o1, L.o2, L.o3];
+
+/** The loop nest both kernels share: i over row pairs, j over blocks of 4 vectors, around `jBody`. */
+function overRowPairsAndBlocks(jBody: number[]): number[] {
+  const iBody = [...rowPointers(), ...forLoop(L.j, op.get(P.m4), 4, jBody)];
+  return [...prologue(), ...forLoop(L.i, op.get(P.rows), 2, iBody)];
+}
+
+/** out[(j + c) * stride + i] = dot(A_i, W_{j+c}) and row i+1, for c = 0..3. */
+function rowsByPanelBody(): number[] {
+  const kBody = loadRowPair();
+  for (let c = 0; c < 4; c++) {
+    kBody.push(...loadAt(BLOCK_PTRS[c]), ...op.set(PV));
+    kBody.push(...op.get(V(c)), ...op.get(X), ...op.get(PV), ...op.vMul, ...op.vAdd, ...op.set(V(c)));
+    kBody.push(...op.get(V(4 + c)), ...op.get(Y), ...op.get(PV), ...op.vMul, ...op.vAdd, ...op.set(V(4 + c)));
+  }
+  const jBody: number[] = [...panelPointers(P.panel)];
+  for (let c = 0; c < 8; c++) jBody.push(...op.vZero, ...op.set(V(c)));
+  jBody.push(...forLoop(L.k, op.get(L.kEnd), 16, kBody));
+  // output addresses out[j * stride + i], then + stride per vector
+  jBody.push(...columnPointers(P.out));
   for (let c = 0; c < 4; c++) {
     for (const [acc, offset] of [
       [V(c), 0],
@@ -206,49 +227,30 @@ function rowsByPanelBody(): number[] {
     }
     jBody.push(...op.get(L.o0), ...op.get(L.o1), ...op.add, ...op.set(L.o0));
   }
-  const iBody = [...rowPointers(), ...forLoop(L.j, op.get(P.m4), 4, jBody)];
-  return [...prologue(), ...forLoop(L.i, op.get(P.rows), 2, iBody)];
+  return overRowPairsAndBlocks(jBody);
 }
 
 /** out[(j + c) * d + k] += Q[(j + c) * stride + i] * A[i][k] + Q[(j + c) * stride + i + 1] * A[i + 1][k]. */
 function panelByRowsBody(): number[] {
-  const jBody: number[] = [];
-  // o0 = panelPtr + ((j * stride + i) << 3), o1 = stride << 3: coefficient addresses
-  jBody.push(
-    ...op.get(P.panel),
-    ...op.get(L.j),
-    ...op.get(P.stride),
-    ...op.mul,
-    ...op.get(L.i),
-    ...op.add,
-    ...op.i32(3),
-    ...op.shl,
-    ...op.add,
-    ...op.set(L.o0),
-    ...op.get(P.stride),
-    ...op.i32(3),
-    ...op.shl,
-    ...op.set(L.o1),
-  );
+  // coefficient addresses Q[j * stride + i], then + stride per vector
+  const jBody: number[] = [...columnPointers(P.panel)];
   for (let c = 0; c < 4; c++) {
     jBody.push(...op.get(L.o0), ...op.f64Load(0), ...op.splat, ...op.set(V(c)));
     jBody.push(...op.get(L.o0), ...op.f64Load(8), ...op.splat, ...op.set(V(4 + c)));
     jBody.push(...op.get(L.o0), ...op.get(L.o1), ...op.add, ...op.set(L.o0));
   }
   jBody.push(...panelPointers(P.out));
-  const kBody: number[] = [...loadAt(L.xa), ...op.set(X), ...loadAt(L.xb), ...op.set(Y)];
-  const ptrs = [L.o0, L.o1, L.o2, L.o3];
+  const kBody = loadRowPair();
   for (let c = 0; c < 4; c++) {
     // store address, then value = out + qa * x + qb * y
-    kBody.push(...op.get(ptrs[c]), ...op.get(L.k), ...op.add);
-    kBody.push(...loadAt(ptrs[c]));
+    kBody.push(...op.get(BLOCK_PTRS[c]), ...op.get(L.k), ...op.add);
+    kBody.push(...loadAt(BLOCK_PTRS[c]));
     kBody.push(...op.get(V(c)), ...op.get(X), ...op.vMul, ...op.vAdd);
     kBody.push(...op.get(V(4 + c)), ...op.get(Y), ...op.vMul, ...op.vAdd);
     kBody.push(...op.vStore);
   }
   jBody.push(...forLoop(L.k, op.get(L.kEnd), 16, kBody));
-  const iBody = [...rowPointers(), ...forLoop(L.j, op.get(P.m4), 4, jBody)];
-  return [...prologue(), ...forLoop(L.i, op.get(P.rows), 2, iBody)];
+  return overRowPairsAndBlocks(jBody);
 }
 
 function functionBody(code: number[]): number[] {
