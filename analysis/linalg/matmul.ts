@@ -85,11 +85,14 @@ export function multiplyRowsByPanel(
       out[j * n + i] = a;
     }
   }
-  if (shift) {
-    for (let j = 0; j < m; j++) {
-      const s = shift[j];
-      for (let t = j * n, end = t + n; t < end; t++) out[t] -= s;
-    }
+  if (shift) subtractShifts(out, n, m, shift);
+}
+
+/** `out[j * n + i] -= shift[j]`: implicit centering of m columns of length n (see multiplyRowsByPanel). */
+export function subtractShifts(out: Float64Array, n: number, m: number, shift: Float64Array): void {
+  for (let j = 0; j < m; j++) {
+    const s = shift[j];
+    for (let t = j * n, end = t + n; t < end; t++) out[t] -= s;
   }
 }
 

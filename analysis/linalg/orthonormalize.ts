@@ -12,14 +12,7 @@ export function orthonormalizePanel(V: Float64Array, m: number, len: number): nu
     let before = 0;
     for (let t = 0; t < len; t++) before += V[oj + t] * V[oj + t];
     before = Math.sqrt(before);
-    for (let pass = 0; pass < 2; pass++) {
-      for (let i = 0; i < j; i++) {
-        const oi = i * len;
-        let dot = 0;
-        for (let t = 0; t < len; t++) dot += V[oi + t] * V[oj + t];
-        if (dot !== 0) for (let t = 0; t < len; t++) V[oj + t] -= dot * V[oi + t];
-      }
-    }
+    orthogonalizeAgainst(V, oj, V, j, len);
     let norm = 0;
     for (let t = 0; t < len; t++) norm += V[oj + t] * V[oj + t];
     norm = Math.sqrt(norm);
@@ -32,4 +25,19 @@ export function orthonormalizePanel(V: Float64Array, m: number, len: number): nu
     rank++;
   }
   return rank;
+}
+
+/**
+ * Removes from the vector `V[at .. at + len)` its components along the first `count` vectors of the
+ * orthonormal panel `U` (stored one after another), by modified Gram-Schmidt applied twice.
+ */
+export function orthogonalizeAgainst(V: Float64Array, at: number, U: Float64Array, count: number, len: number): void {
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < count; i++) {
+      const oi = i * len;
+      let dot = 0;
+      for (let t = 0; t < len; t++) dot += U[oi + t] * V[at + t];
+      if (dot !== 0) for (let t = 0; t < len; t++) V[at + t] -= dot * U[oi + t];
+    }
+  }
 }

@@ -18,8 +18,8 @@
  */
 import { multiplyPanelByRows, multiplyRowsByPanel } from './matmul';
 import { createWasmMatmul, type Matmul } from './wasmMatmul';
-import { orthonormalizePanel } from './orthonormalize';
-import { gaussianSource, mulberry32 } from './random';
+import { orthogonalizeAgainst, orthonormalizePanel } from './orthonormalize';
+import { gaussianArray } from './random';
 import { symmetricEigen } from './symmetricEigen';
 
 export interface PcaOptions {
@@ -94,21 +94,6 @@ function meanAndTotalVariance(data: Float64Array, n: number, d: number): { mean:
   return { mean, totalVariance };
 }
 
-/** Removes from each of the `m` vectors in `V` (length len) its components along the `p` vectors in `U`. */
-function projectOut(V: Float64Array, m: number, U: Float64Array, p: number, len: number): void {
-  for (let pass = 0; pass < 2; pass++) {
-    for (let j = 0; j < m; j++) {
-      const oj = j * len;
-      for (let i = 0; i < p; i++) {
-        const oi = i * len;
-        let dot = 0;
-        for (let t = 0; t < len; t++) dot += U[oi + t] * V[oj + t];
-        if (dot !== 0) for (let t = 0; t < len; t++) V[oj + t] -= dot * U[oi + t];
-      }
-    }
-  }
-}
-
 /** Top-k PCA of the row-major `n x d` cloud `data`. k is clamped to min(n, d). */
 export function pcaTopK(data: Float64Array, n: number, d: number, k: number, opts: PcaOptions = {}): PcaResult {
   validate(data, n, d, k);
@@ -146,9 +131,7 @@ export function pcaTopK(data: Float64Array, n: number, d: number, k: number, opt
     }
   };
 
-  const gauss = gaussianSource(mulberry32(opts.seed ?? 0));
-  const omega = new Float64Array(b * d);
-  for (let i = 0; i < omega.length; i++) omega[i] = gauss();
+  const omega = gaussianArray(b * d, opts.seed ?? 0);
   // Krylov basis on the d side (Z, orthonormal) and its image A Z on the n side (AZ).
   const Z = new Float64Array(dimK * d);
   const AZ = new Float64Array(dimK * n);
@@ -160,7 +143,7 @@ export function pcaTopK(data: Float64Array, n: number, d: number, k: number, opt
   for (let it = 0; it < blocks && filled < dimK; it++) {
     const m = Math.min(b, dimK - filled);
     transposedTimes(prev, m, block);
-    projectOut(block, m, Z, filled, d);
+    for (let j = 0; j < m; j++) orthogonalizeAgainst(block, j * d, Z, filled, d);
     orthonormalizePanel(block, m, d);
     Z.set(block.subarray(0, m * d), filled * d);
     const image = AZ.subarray(filled * n, (filled + m) * n);

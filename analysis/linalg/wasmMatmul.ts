@@ -10,6 +10,7 @@
  *
  * `createWasmMatmul` returns null where WebAssembly SIMD is unavailable; callers fall back to JS.
  */
+import { subtractShifts } from './matmul';
 
 // The project's lib is ES2022 without DOM, which has no WebAssembly typings: declare the few members used.
 interface WasmModule {
@@ -370,7 +371,7 @@ export function createWasmMatmul(A: Float64Array, n: number, d: number, maxM: nu
           for (let i = 0; i < rowsEven; i++) out[j * n + i] += A[i * d + dEven] * W[j * d + dEven];
         }
       }
-      if (shift) for (let j = 0; j < m; j++) for (let t = j * n, end = t + n; t < end; t++) out[t] -= shift[j];
+      if (shift) subtractShifts(out, n, m, shift);
     },
     panelByRows(Q, m, out) {
       const m4 = m & ~3;
