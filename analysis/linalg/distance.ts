@@ -81,7 +81,8 @@ export function condensedDistances(data: Float64Array, n: number, d: number, met
     return out;
   }
   // Four pairs at a time: independent accumulators keep the CPU busy while each pair's sum is still
-  // formed left to right, exactly as the one-pair loop (and Ripser) would.
+  // formed left to right, exactly as `euclideanDistance` (and Ripser) would; it does the leftovers.
+  // (Written out rather than shared with the matmul kernels: different arithmetic, same blocking idea.)
   let p = 0;
   for (let i = 1; i < n; i++) {
     const a = i * d;
@@ -111,15 +112,7 @@ export function condensedDistances(data: Float64Array, n: number, d: number, met
       out[p++] = Math.sqrt(s2);
       out[p++] = Math.sqrt(s3);
     }
-    for (; j < i; j++) {
-      const b = j * d;
-      let s = 0;
-      for (let k = 0; k < d; k++) {
-        const t = data[a + k] - data[b + k];
-        s += t * t;
-      }
-      out[p++] = Math.sqrt(s);
-    }
+    for (; j < i; j++) out[p++] = euclideanDistance(data, d, i, j);
   }
   return out;
 }

@@ -4,6 +4,7 @@
  * cloud's centroid — for the weight trajectories; training time and PCA coordinates are the other
  * natural choices, and any user vector is accepted.
  */
+import { rowNorms } from '../../linalg/distance';
 import type { PcaResult } from '../../linalg/pca';
 
 /** Checks a lens has one finite value per point (and `dims` per point for a multi-dimensional lens). */
@@ -43,13 +44,7 @@ export function pcaCoordinatesLens(pca: PcaResult, components: readonly number[]
 /** L2 norm of each row of a row-major n x k matrix: for PCA scores, the distance to the centroid. */
 export function normLens(scores: Float64Array, n: number, k: number): Float64Array {
   if (scores.length !== n * k) throw new Error(`norm lens: ${scores.length} values for ${n} points x ${k} dimensions`);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < k; j++) s += scores[i * k + j] * scores[i * k + j];
-    out[i] = Math.sqrt(s);
-  }
-  return out;
+  return rowNorms(scores, n, k);
 }
 
 /** Training time (step) of each point, e.g. `[0..200]` repeated per neuron. */
