@@ -1,37 +1,57 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { buffersOf, compactSets, recordCheckpoint, type CheckpointRecord, type CheckpointSnapshot, type EvaluationSets, type LogitsFn } from './checkpointRecord';
+import type { AtomicWriteQueue } from '../store/atomic';
+import { queueCheckpointFiles } from './recorder';
+import { buffersOf, compactSets, recordCheckpoint, type CheckpointPaths, type CheckpointRecord, type CheckpointSnapshot, type EvaluationSets, type LogitsFn, type Score } from './checkpointRecord';
 import type { EngineSpec, FromEvaluator, ToEvaluator } from './evaluatorProtocol';
 
 /**
- * Who turns a checkpoint's weight snapshot into its files and scores (checkpointRecord.ts).
+ * Who turns a checkpoint's weight snapshot into its scores and files (checkpointRecord.ts).
  *
  * WHY a thread: the probe and evaluation forward passes of a checkpoint cost as much as tens of training
  * steps (gabella-zero: 2,000 samples, 27 ms; the quick preset checkpoints every 19 steps), and the training
  * thread runs on one core. A worker thread with an engine of its own does them on another core while
- * training goes on; the training thread only copies the weights out and queues the files it gets back.
- * Where no thread can start, the inline evaluator does the same work on the training thread.
+ * training goes on, and writes the files too (each atomic write ends in synchronous fsyncs that cost the
+ * thread running them ~0.4 ms a file); the training thread only copies the weights out.
+ * Where no thread can start, the inline evaluator does the same work on the training thread and queues
+ * the files on its background write queue.
  */
+
+/** The scores of an evaluated checkpoint, and its snapshot's storage (free for reuse). */
+export interface Scored { train: Score; test?: Score; snapshotStorage: ArrayBuffer[] }
+
+/** A checkpoint on its way: `scored` once evaluated, `stored` once both files are on disk. */
+export interface PendingCheckpoint { scored: Promise<Scored>; stored: Promise<void> }
+
 export interface CheckpointEvaluator {
   readonly kind: 'thread' | 'inline';
-  /** Records a snapshot. The thread takes its arrays (transferred): the caller must not use them after. */
-  record(snapshot: CheckpointSnapshot): Promise<CheckpointRecord>;
-  /** Stops the evaluator (pending records are rejected); resolves once its thread has exited. */
+  /** Records a snapshot into `paths`. The thread takes its arrays (transferred): do not use them after. */
+  record(snapshot: CheckpointSnapshot, paths: CheckpointPaths): PendingCheckpoint;
+  /** Stops the evaluator (pending checkpoints are rejected); resolves once its thread has exited. */
   close(): Promise<void>;
+}
+
+/** A record computed on the training thread, its files queued on the background write queue. */
+export function storeInline(record: CheckpointRecord, paths: CheckpointPaths, writes: AtomicWriteQueue): PendingCheckpoint {
+  queueCheckpointFiles(writes, paths, record.checkpointFile, record.resumeFile);
+  const { train, test, snapshotStorage } = record;
+  return { scored: Promise.resolve({ train, ...(test ? { test } : {}), snapshotStorage }), stored: writes.drain() };
 }
 
 /** The evaluation on the training thread, with the trainer's own engine (holding the snapshot's weights). */
 export class InlineEvaluator implements CheckpointEvaluator {
   readonly kind = 'inline';
 
-  constructor(private readonly logits: LogitsFn, private readonly sets: EvaluationSets) {}
+  constructor(private readonly logits: LogitsFn, private readonly sets: EvaluationSets, private readonly writes: AtomicWriteQueue) {}
 
-  record(snapshot: CheckpointSnapshot): Promise<CheckpointRecord> {
+  record(snapshot: CheckpointSnapshot, paths: CheckpointPaths): PendingCheckpoint {
     try {
-      return Promise.resolve(recordCheckpoint(this.logits, this.sets, snapshot));
+      return storeInline(recordCheckpoint(this.logits, this.sets, snapshot), paths, this.writes);
     } catch (e) {
-      return Promise.reject(e as Error);
+      const failed = Promise.reject(e as Error);
+      failed.catch(() => undefined); // reported through `scored`
+      return { scored: failed, stored: failed };
     }
   }
 
@@ -68,15 +88,16 @@ interface Waiter<T> { resolve: (v: T) => void; reject: (e: Error) => void }
 /**
  * The evaluator on a worker thread. `spawn` starts the thread at once (its start-up overlaps loading the
  * data) and never throws: a thread that cannot start makes `init` reject with the reason. The thread
- * keeps the process alive only while the training thread waits for it (init, pending records), so a
- * forgotten one can never hold up process exit; `close` terminates it.
+ * keeps the process alive only while the training thread waits for it (set-up, checkpoints not yet
+ * stored), so a forgotten one can never hold up process exit; `close` terminates it.
  */
 export class ThreadEvaluator implements CheckpointEvaluator {
   readonly kind = 'thread';
   private readonly worker?: Worker;
   private failure?: Error;
   private ready?: Waiter<void>;
-  private readonly pending = new Map<number, Waiter<CheckpointRecord>>();
+  private readonly scored = new Map<number, Waiter<Scored>>();
+  private readonly stored = new Map<number, Waiter<void>>();
   private nextId = 1;
   private waiting = 0;
   private readonly exited: Promise<void>;
@@ -114,20 +135,23 @@ export class ThreadEvaluator implements CheckpointEvaluator {
     const own = compactSets(sets);
     const buffers = [own.probe, own.evalTrain, ...(typeof own.evalTest === 'object' ? [own.evalTest] : [])].flatMap((s) => [s.x.buffer as ArrayBuffer, s.y.buffer as ArrayBuffer]);
     return new Promise<void>((resolve, reject) => {
-      this.hold();
-      this.ready = { resolve: () => (this.release(), resolve()), reject: (e) => (this.release(), reject(e)) };
+      this.ready = this.held({ resolve, reject });
       this.post({ type: 'init', engine, sets: own }, buffers);
     });
   }
 
-  record(snapshot: CheckpointSnapshot): Promise<CheckpointRecord> {
-    if (this.failure || !this.worker) return Promise.reject(this.failure);
+  record(snapshot: CheckpointSnapshot, paths: CheckpointPaths): PendingCheckpoint {
+    if (this.failure || !this.worker) {
+      const failed = Promise.reject(this.failure);
+      failed.catch(() => undefined);
+      return { scored: failed, stored: failed };
+    }
     const id = this.nextId++;
-    return new Promise<CheckpointRecord>((resolve, reject) => {
-      this.hold();
-      this.pending.set(id, { resolve: (r) => (this.release(), resolve(r)), reject: (e) => (this.release(), reject(e)) });
-      this.post({ type: 'record', id, snapshot }, buffersOf(snapshot.weights, snapshot.optimizerState));
-    });
+    const scored = new Promise<Scored>((resolve, reject) => this.scored.set(id, this.held({ resolve, reject })));
+    const stored = new Promise<void>((resolve, reject) => this.stored.set(id, this.held({ resolve, reject })));
+    stored.catch(() => undefined); // a failure is reported through `scored` first, or by whoever awaits `stored`
+    this.post({ type: 'record', id, snapshot, paths }, buffersOf(snapshot.weights, snapshot.optimizerState));
+    return { scored, stored };
   }
 
   close(): Promise<void> {
@@ -148,26 +172,39 @@ export class ThreadEvaluator implements CheckpointEvaluator {
       else w?.reject(new Error(`the checkpoint evaluator could not set up its engine: ${m.message}`));
       return;
     }
-    const w = this.pending.get(m.id);
-    this.pending.delete(m.id);
-    if (m.type === 'record') w?.resolve(m.record);
-    else w?.reject(new Error(`the checkpoint evaluator failed at a checkpoint: ${m.message}`));
+    const scored = this.scored.get(m.id);
+    const stored = this.stored.get(m.id);
+    if (m.type === 'scored') {
+      this.scored.delete(m.id);
+      scored?.resolve({ train: m.train, ...(m.test ? { test: m.test } : {}), snapshotStorage: m.snapshotStorage });
+    } else if (m.type === 'stored') {
+      this.stored.delete(m.id);
+      stored?.resolve();
+    } else {
+      this.scored.delete(m.id);
+      this.stored.delete(m.id);
+      const e = new Error(`the checkpoint evaluator failed at a checkpoint: ${m.message}`);
+      scored?.reject(e);
+      stored?.reject(e);
+    }
   }
 
   /** Rejects everything waiting; later calls reject at once. The first reason is kept. */
   private fail(e: Error): void {
     this.failure ??= e;
-    const waiters = [...(this.ready ? [this.ready] : []), ...this.pending.values()];
+    const waiters = [...(this.ready ? [this.ready] : []), ...this.scored.values(), ...this.stored.values()];
     this.ready = undefined;
-    this.pending.clear();
+    this.scored.clear();
+    this.stored.clear();
     for (const w of waiters) w.reject(this.failure);
   }
 
-  private hold(): void {
+  /** A waiter that keeps the process alive (the thread ref'd) until it is settled. */
+  private held<T>(w: Waiter<T>): Waiter<T> {
     if (this.waiting++ === 0) this.worker?.ref();
-  }
-
-  private release(): void {
-    if (--this.waiting === 0) this.worker?.unref();
+    const release = () => {
+      if (--this.waiting === 0) this.worker?.unref();
+    };
+    return { resolve: (v) => (release(), w.resolve(v)), reject: (e) => (release(), w.reject(e)) };
   }
 }

@@ -1,42 +1,41 @@
-import type { AtomicWriteQueue } from '../store/atomic';
 import type { CheckpointRef } from '../store/runStore';
 import { checkpointFileName } from '../store/runLayout';
-import { makeCheckpointFolders, queueCheckpointFiles } from './recorder';
-import type { CheckpointRecord } from './checkpointRecord';
+import { makeCheckpointFolders } from './recorder';
+import type { PendingCheckpoint, Scored } from './checkpointEvaluator';
 import type { MetricsLog } from './metricsLog';
 
 /**
- * From checkpoints being evaluated to files and metrics, in step order. The training thread submits each
- * checkpoint with the promise of its record and goes on training; records are taken in submission order:
- * files queued for the disk (checkpoint, then resume state), the eval record put in its place in
- * metrics.jsonl, the run summary refreshed; a checkpoint is reported once its files are on disk.
+ * From checkpoints being evaluated to metrics and announcements, in step order. The training thread
+ * submits each checkpoint as it hands it to the evaluator and goes on training; scores are taken in
+ * submission order (the eval record put in its place in metrics.jsonl, the run summary refreshed), and a
+ * checkpoint is reported once its files and its eval record are on disk.
  *
  * Back-pressure: at most `maxPending` checkpoints are evaluated at a time; `ready` waits for the oldest
  * when that many are out, so a slow evaluator slows training instead of piling up snapshots.
- * The first failure (an evaluation or a disk error) is kept: later checkpoints are dropped, and `ready`
- * and `drain` throw it.
+ * The first failure (an evaluation or a write) is kept: later checkpoints are dropped, and `ready` and
+ * `drain` throw it.
  */
 export interface PipelineOptions {
-  writes: AtomicWriteQueue;
   runDir: string;
   metrics: MetricsLog;
   maxPending: number;
-  /** A record was taken (its files queued, its eval record written): update the run's summary. */
-  onRecorded: (record: CheckpointRecord) => void;
+  /** A checkpoint's scores were taken (its eval record written): update the run's summary. */
+  onScored: (step: number, scored: Scored) => void;
   /** The checkpoint's files and eval record are on disk. */
   onWritten: (ref: CheckpointRef) => void;
 }
 
 export class CheckpointPipeline {
   private readonly inFlight: Promise<void>[] = [];
+  private readonly storing = new Set<Promise<void>>();
   private chain: Promise<void> = Promise.resolve();
   private failure?: Error;
-  /** Training-thread seconds spent taking records (queueing files, metrics, summary). */
-  recordSeconds = 0;
-  /** Checkpoints whose records were taken. */
-  recorded = 0;
-  /** The latest checkpoint queued for the disk (on disk once the write queue has drained). */
-  lastQueued?: CheckpointRef;
+  /** Training-thread seconds spent taking scores (metrics, summary). */
+  scoreSeconds = 0;
+  /** Checkpoints whose scores were taken. */
+  scored = 0;
+  /** The latest checkpoint whose scores were taken (on disk once `drain` has resolved). */
+  lastScored?: CheckpointRef;
 
   constructor(private readonly o: PipelineOptions) {
     makeCheckpointFolders(o.runDir);
@@ -48,17 +47,21 @@ export class CheckpointPipeline {
     if (this.failure) throw this.failure;
   }
 
-  /** Takes the checkpoint at `step` (epoch `epoch`), whose record `record` will bring. */
-  submit(step: number, epoch: number, record: Promise<CheckpointRecord>): void {
+  /** Takes the checkpoint at `step` (epoch `epoch`, file `file`) on its way through the evaluator. */
+  submit(step: number, epoch: number, file: string, pending: PendingCheckpoint): void {
     const slot = this.o.metrics.reserve();
-    const settled = record.then(() => undefined, () => undefined).then(() => {
-      this.inFlight.splice(this.inFlight.indexOf(settled), 1);
+    const evaluated = pending.scored.then(() => undefined, () => undefined).then(() => {
+      this.inFlight.splice(this.inFlight.indexOf(evaluated), 1);
     });
-    this.inFlight.push(settled);
+    this.inFlight.push(evaluated);
+    const stored = pending.stored.then(() => undefined, (e) => this.fail(e)).then(() => {
+      this.storing.delete(stored);
+    });
+    this.storing.add(stored);
     this.chain = this.chain.then(async () => {
-      let r: CheckpointRecord;
+      let s: Scored;
       try {
-        r = await record;
+        s = await pending.scored;
       } catch (e) {
         this.fail(e);
       }
@@ -68,25 +71,25 @@ export class CheckpointPipeline {
       }
       const t0 = performance.now();
       try {
-        const file = queueCheckpointFiles(this.o.writes, this.o.runDir, step, r!.checkpointFile, r!.resumeFile);
-        const { train: tr, test: te } = r!;
+        const { train: tr, test: te } = s!;
         slot.fill({ kind: 'eval', step, epoch, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te?.loss, testAccuracy: te?.accuracy, checkpoint: checkpointFileName(step) });
-        this.o.onRecorded(r!);
+        this.o.onScored(step, s!);
         const ref = { step, file };
-        this.lastQueued = ref;
-        this.recorded++;
-        void Promise.all([this.o.writes.drain(), this.o.metrics.written()]).then(() => this.o.onWritten(ref), () => undefined);
+        this.lastScored = ref;
+        this.scored++;
+        void Promise.all([pending.stored, this.o.metrics.written()]).then(() => this.o.onWritten(ref), () => undefined);
       } catch (e) {
         this.fail(e);
         slot.drop();
       }
-      this.recordSeconds += (performance.now() - t0) / 1000;
+      this.scoreSeconds += (performance.now() - t0) / 1000;
     });
   }
 
-  /** Waits until every submitted checkpoint is taken (not yet on disk: drain the write queue for that). */
+  /** Waits until every submitted checkpoint is scored and its files are on disk; throws the first failure. */
   async drain(): Promise<void> {
     await this.chain;
+    await Promise.all([...this.storing]);
     if (this.failure) throw this.failure;
   }
 

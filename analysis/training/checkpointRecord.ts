@@ -33,6 +33,9 @@ export interface CheckpointRecord {
   snapshotStorage: ArrayBuffer[];
 }
 
+/** Where a checkpoint's two files go: checkpoints/step-N.safetensors, then state/resume.safetensors. */
+export interface CheckpointPaths { checkpoint: string; resume: string }
+
 /** The fixed samples scored at every checkpoint. `evalTest` 'probe': the probe set is the test evaluation. */
 export interface EvaluationSets {
   classes: number;

@@ -1,12 +1,15 @@
 import type { ResolvedLayer } from './network';
 import type { OptimizerSpec } from './config';
-import type { CheckpointRecord, CheckpointSnapshot, EvaluationSets } from './checkpointRecord';
+import type { CheckpointPaths, CheckpointSnapshot, EvaluationSets, Score } from './checkpointRecord';
 
 /**
  * Messages between the training thread and the checkpoint evaluator thread (evaluatorThread.ts).
  * The evaluator builds the same fused engine as the trainer (same layers, input shape, classes and
  * batch size, hence the same generated kernels and summation order), so its probabilities and scores
  * are bit-identical to an evaluation on the training thread.
+ *
+ * Per checkpoint the thread answers twice: 'scored' as soon as the scores are known (with the snapshot's
+ * storage, for reuse), then 'stored' once both files are on disk (it writes them itself, in order).
  */
 
 export interface EngineSpec {
@@ -19,10 +22,11 @@ export interface EngineSpec {
 
 export type ToEvaluator =
   | { type: 'init'; engine: EngineSpec; sets: EvaluationSets }
-  | { type: 'record'; id: number; snapshot: CheckpointSnapshot };
+  | { type: 'record'; id: number; snapshot: CheckpointSnapshot; paths: CheckpointPaths };
 
 export type FromEvaluator =
   | { type: 'ready' }
   | { type: 'initFailed'; message: string }
-  | { type: 'record'; id: number; record: CheckpointRecord }
-  | { type: 'recordFailed'; id: number; message: string };
+  | { type: 'scored'; id: number; train: Score; test?: Score; snapshotStorage: ArrayBuffer[] }
+  | { type: 'stored'; id: number }
+  | { type: 'failed'; id: number; message: string };

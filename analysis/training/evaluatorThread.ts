@@ -3,15 +3,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { SimdTrainer } from './simd/trainer';
-import { recordCheckpoint, type EvaluationSets } from './checkpointRecord';
+import { recordCheckpoint, type CheckpointRecord, type EvaluationSets } from './checkpointRecord';
+import { AtomicWriteQueue } from '../store/atomic';
 import type { FromEvaluator, ToEvaluator } from './evaluatorProtocol';
 
 /**
  * Entry of the checkpoint evaluator thread (bundled as dist/evaluator.js; from source it is required
  * through tsx). It owns a fused engine of its own: for each weight snapshot it loads the weights, runs the
- * probe and evaluation forward passes, encodes the checkpoint and resume-state files and posts them back
- * with the snapshot's storage for reuse (all transferred, not copied), so the training thread only pays
- * for copying the weights out.
+ * probe and evaluation forward passes, posts the scores back with the snapshot's storage (transferred,
+ * for reuse), then writes the checkpoint and resume-state files through its own ordered atomic write
+ * queue and says when they are on disk. The training thread only pays for copying the weights out: no
+ * file bytes, fsyncs or write callbacks reach it.
  */
 
 const port = parentPort;
@@ -21,8 +23,12 @@ lowerThreadPriority();
 
 let engine: SimdTrainer | undefined;
 let sets: EvaluationSets | undefined;
+const writes = new AtomicWriteQueue();
+/** The first failure: later checkpoints are refused (none is written after one that failed). */
+let broken: string | undefined;
 
 const post = (m: FromEvaluator, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+const messageOf = (e: unknown) => (e as Error).message ?? String(e);
 
 port.on('message', (m: ToEvaluator) => {
   if (m.type === 'init') {
@@ -32,19 +38,30 @@ port.on('message', (m: ToEvaluator) => {
       sets = m.sets;
       post({ type: 'ready' });
     } catch (err) {
-      post({ type: 'initFailed', message: (err as Error).message ?? String(err) });
+      post({ type: 'initFailed', message: messageOf(err) });
     }
     return;
   }
+  const { id, snapshot, paths } = m;
+  let record: CheckpointRecord;
   try {
+    if (broken) throw new Error(`an earlier checkpoint failed (${broken})`);
     if (!engine || !sets) throw new Error('the evaluator got a checkpoint before its engine was set up');
-    const snap = m.snapshot;
-    engine.importWeights(new Map(Object.entries(snap.weights).map(([name, t]) => [name, t.data])));
-    const record = recordCheckpoint((x, n) => engine!.logits(x, n), sets, snap);
-    post({ type: 'record', id: m.id, record }, [record.checkpointFile.buffer as ArrayBuffer, record.resumeFile.buffer as ArrayBuffer, ...record.snapshotStorage]);
+    engine.importWeights(new Map(Object.entries(snapshot.weights).map(([name, t]) => [name, t.data])));
+    record = recordCheckpoint((x, n) => engine!.logits(x, n), sets, snapshot);
   } catch (err) {
-    post({ type: 'recordFailed', id: m.id, message: (err as Error).message ?? String(err) });
+    broken ??= messageOf(err);
+    post({ type: 'failed', id, message: messageOf(err) });
+    return;
   }
+  const { train, test, snapshotStorage } = record;
+  post({ type: 'scored', id, train, ...(test ? { test } : {}), snapshotStorage }, snapshotStorage);
+  writes.enqueue(paths.checkpoint, record.checkpointFile);
+  writes.enqueue(paths.resume, record.resumeFile);
+  writes.drain().then(() => post({ type: 'stored', id }), (err) => {
+    broken ??= messageOf(err);
+    post({ type: 'failed', id, message: messageOf(err) });
+  });
 });
 
 /**

@@ -5,6 +5,7 @@ import { encodeSafetensors, type NamedTensor } from '../store/safetensors';
 import { checkpointPath, PROBE_FILE, RESUME_FILE, STATE_DIR } from '../store/runLayout';
 import type { Network } from './network';
 import type { PreparedData } from '../data/prepare';
+import type { CheckpointPaths } from './checkpointRecord';
 
 /**
  * Writing the bulky parts of a run. Weights are copied out of the backend (the cpu backend's data()
@@ -24,17 +25,19 @@ export async function snapshotWeights(net: Network): Promise<Record<string, Name
 
 /**
  * Queues a checkpoint's two files (written in the background, atomically), the checkpoint first: the
- * resume state (optimiser state at that step) never refers to a checkpoint that is not on disk. Returns
- * the checkpoint's path.
+ * resume state (optimiser state at that step) never refers to a checkpoint that is not on disk.
  */
-export function queueCheckpointFiles(queue: AtomicWriteQueue, runDir: string, step: number, checkpointFile: Uint8Array, resumeFile: Uint8Array): string {
-  const file = checkpointPath(runDir, step);
-  queue.enqueue(file, checkpointFile);
-  queue.enqueue(resumeStatePath(runDir), resumeFile);
-  return file;
+export function queueCheckpointFiles(queue: AtomicWriteQueue, paths: CheckpointPaths, checkpointFile: Uint8Array, resumeFile: Uint8Array): void {
+  queue.enqueue(paths.checkpoint, checkpointFile);
+  queue.enqueue(paths.resume, resumeFile);
 }
 
-/** The folders queueCheckpointFiles writes into (made once per session, not per checkpoint). */
+/** Where the checkpoint at `step` and its resume state go. */
+export function checkpointPaths(runDir: string, step: number): CheckpointPaths {
+  return { checkpoint: checkpointPath(runDir, step), resume: resumeStatePath(runDir) };
+}
+
+/** The folders checkpoint files go into (made once per session, not per checkpoint). */
 export function makeCheckpointFolders(runDir: string): void {
   fs.mkdirSync(path.dirname(checkpointPath(runDir, 0)), { recursive: true });
   fs.mkdirSync(path.dirname(resumeStatePath(runDir)), { recursive: true });

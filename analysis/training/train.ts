@@ -8,9 +8,9 @@ import { buildNetwork, resolveLayers, type Network } from './network';
 import { evaluate, gatherBatch, gatherBatchInto, meanAccuracy, meanCrossEntropy, predictProbabilities, scoreProbabilities } from './objective';
 import { Optimizer } from './optimizers';
 import { checkpointSteps, learningRate } from './schedules';
-import { resumeStatePath, snapshotWeights, writeProbeFile } from './recorder';
-import { recordFromScores, type CheckpointRecord, type CheckpointSnapshot, type EvaluationSets } from './checkpointRecord';
-import { InlineEvaluator, ThreadEvaluator, type CheckpointEvaluator } from './checkpointEvaluator';
+import { checkpointPaths, resumeStatePath, snapshotWeights, writeProbeFile } from './recorder';
+import { recordFromScores, type CheckpointSnapshot, type EvaluationSets } from './checkpointRecord';
+import { InlineEvaluator, storeInline, ThreadEvaluator, type CheckpointEvaluator, type PendingCheckpoint } from './checkpointEvaluator';
 import type { EngineSpec } from './evaluatorProtocol';
 import { CheckpointPipeline } from './checkpointPipeline';
 import { MetricsLog } from './metricsLog';
@@ -99,13 +99,19 @@ export interface CheckpointCost {
   snapshotSeconds: number;
   /** Waiting while MAX_PENDING_CHECKPOINTS were being evaluated. */
   backPressureSeconds: number;
-  /** Taking the records: queueing files, metrics, summary. */
+  /** Taking the scores: metrics, summary (and with the tfjs path or inline, queueing the files). */
   recordSeconds: number;
   /** Waiting for the step-0 checkpoint (evaluated, on disk) before training starts. */
   initialWaitSeconds: number;
   /** Waiting for the last evaluations and writes: at the end, on cancel or failure. */
   finalWaitSeconds: number;
 }
+
+/**
+ * run.json carries the latest checkpoint's scores (summary), rewritten at most this often while training
+ * (each write is an fsynced file: once per checkpoint was a third of the disk traffic of frequent ones).
+ */
+const SUMMARY_BEAT_MS = 1000;
 
 /** Checkpoints being evaluated at once before the training loop waits (each holds one weight snapshot). */
 const MAX_PENDING_CHECKPOINTS = 2;
@@ -192,6 +198,8 @@ class TrainingSession {
   private net?: Network;
   private optimizer?: Optimizer;
   private lastBeat = Date.now();
+  /** run.summary changed since run.json was last written. */
+  private summaryStale = false;
   private trainSeconds = 0;
   private readonly writes = new AtomicWriteQueue();
   private thread?: ThreadEvaluator;
@@ -245,7 +253,7 @@ class TrainingSession {
     } else {
       writeProbeFile(runDir, data);
     }
-    this.beat(true);
+    this.beat(0);
 
     // The fused wasm step keeps weights and optimiser slots in its own memory (the tf variables keep the
     // initial or restored values); checkpoints copy them out of it.
@@ -267,10 +275,11 @@ class TrainingSession {
     let written: CheckpointRef | undefined;
     let announced = -1;
     const pipeline = (this.pipeline = new CheckpointPipeline({
-      writes: this.writes, runDir, metrics, maxPending: MAX_PENDING_CHECKPOINTS,
-      onRecorded: (r) => {
-        run.summary = { step: r.step, trainLoss: r.train.loss, trainAccuracy: r.train.accuracy, testLoss: r.test?.loss, testAccuracy: r.test?.accuracy };
-        this.beat(true);
+      runDir, metrics, maxPending: MAX_PENDING_CHECKPOINTS,
+      onScored: (step, { train, test }) => {
+        run.summary = { step, trainLoss: train.loss, trainAccuracy: train.accuracy, testLoss: test?.loss, testAccuracy: test?.accuracy };
+        this.summaryStale = true;
+        this.beat(SUMMARY_BEAT_MS);
       },
       onWritten: (ref) => (written = !written || written.step < ref.step ? ref : written),
     }));
@@ -289,19 +298,20 @@ class TrainingSession {
       this.cost.backPressureSeconds += (c0 - w0) / 1000;
       const epoch = step / stepsPerEpoch;
       const metadata = { ...baseMeta, epoch: String(epoch) };
-      let record: Promise<CheckpointRecord>;
+      const paths = checkpointPaths(runDir, step);
+      let pending: PendingCheckpoint;
       if (simd) {
         const { weights, slots } = simd.exportInto(snapshots!.take());
-        record = evaluator!.record({ step, weights: named(weights), optimizerState: optimizer.namedState(slots), iterations: simd.iterations, metadata });
-        void record.then((r) => snapshots!.give(r.snapshotStorage), () => undefined);
+        pending = evaluator!.record({ step, weights: named(weights), optimizerState: optimizer.namedState(slots), iterations: simd.iterations, metadata }, paths);
+        void pending.scored.then((s) => snapshots!.give(s.snapshotStorage), () => undefined);
       } else {
         const snap: CheckpointSnapshot = { step, weights: await snapshotWeights(net), optimizerState: await optimizer.state(), iterations: optimizer.iterations, metadata };
         const probs = await predictProbabilities(tf, net, data.probe, data.classes, d);
         const tr = await evaluate(tf, net, data.evalTrain, data.classes, d);
         const te = data.evalTest === data.probe ? scoreProbabilities(probs, data.probe.y, data.classes) : data.evalTest.n > 0 ? await evaluate(tf, net, data.evalTest, data.classes, d) : undefined;
-        record = Promise.resolve(recordFromScores(snap, { dtype: 'F32', shape: [data.probe.n, data.classes], data: probs }, tr, te));
+        pending = storeInline(recordFromScores(snap, { dtype: 'F32', shape: [data.probe.n, data.classes], data: probs }, tr, te), paths, this.writes);
       }
-      pipeline.submit(step, epoch, record);
+      pipeline.submit(step, epoch, paths.checkpoint, pending);
       this.cost.snapshotSeconds += (performance.now() - c0) / 1000;
     };
     /** Waits until every checkpoint so far is on disk (then the latest is announced with the next report). */
@@ -313,7 +323,7 @@ class TrainingSession {
       } finally {
         this.cost[wait] += (performance.now() - w0) / 1000;
       }
-      if (pipeline.lastQueued && pipeline.lastQueued.step > announced) written = pipeline.lastQueued;
+      if (pipeline.lastScored && pipeline.lastScored.step > announced) written = pipeline.lastScored;
     };
     const announce = (): CheckpointRef | undefined => {
       const c = written && written.step > announced ? written : undefined;
@@ -416,7 +426,7 @@ class TrainingSession {
         windowLoss = windowAcc = windowSteps = 0;
       }
       if (ckptSet.has(k)) await saveCheckpoint(k);
-      else this.beat(false);
+      else this.beat(this.summaryStale ? SUMMARY_BEAT_MS : HEARTBEAT_INTERVAL_MS / 2);
       if (k === totalSteps) await settle('finalWaitSeconds');
       if ((written && written.step > announced) || k === totalSteps || now - lastProgress > PROGRESS_INTERVAL_MS) {
         const checkpoint = announce();
@@ -450,7 +460,7 @@ class TrainingSession {
         await thread.close();
       }
     }
-    return new InlineEvaluator((x, n) => simd.logits(x, n), sets);
+    return new InlineEvaluator((x, n) => simd.logits(x, n), sets, this.writes);
   }
 
   private checkpointSeconds(): number {
@@ -475,11 +485,12 @@ class TrainingSession {
     this.req.log(`run ${this.record.id}: resumed from step ${step}`);
   }
 
-  /** Refreshes the heartbeat in run.json (always when `force`, else at most every half interval). */
-  private beat(force: boolean): void {
+  /** Writes run.json (heartbeat, summary) if `minIntervalMs` have passed since it was last written. */
+  private beat(minIntervalMs: number): void {
     const now = Date.now();
-    if (!force && now - this.lastBeat < HEARTBEAT_INTERVAL_MS / 2) return;
+    if (now - this.lastBeat < minIntervalMs) return;
     this.lastBeat = now;
+    this.summaryStale = false;
     this.record.timings.heartbeatAt = new Date(now).toISOString();
     this.record.timings.trainSeconds = this.trainSeconds || undefined;
     this.writes.enqueue(path.join(this.runDir, RUN_JSON), JSON.stringify({ ...this.record, schemaVersion: RUN_SCHEMA_VERSION }, null, 2) + '\n');
@@ -490,7 +501,7 @@ class TrainingSession {
     let writeError: Error | undefined;
     const w0 = performance.now();
     try {
-      await this.pipeline?.drain(); // the checkpoints taken so far: evaluated, their files queued
+      await this.pipeline?.drain(); // the checkpoints taken so far: evaluated, their files on disk
     } catch (e) {
       writeError = e as Error;
     }
@@ -502,8 +513,8 @@ class TrainingSession {
       }
     }
     this.cost.finalWaitSeconds += (performance.now() - w0) / 1000;
-    this.cost.count = this.pipeline?.recorded ?? 0;
-    this.cost.recordSeconds = this.pipeline?.recordSeconds ?? 0;
+    this.cost.count = this.pipeline?.scored ?? 0;
+    this.cost.recordSeconds = this.pipeline?.scoreSeconds ?? 0;
     if (writeError && status !== 'failed') {
       status = 'failed';
       error = { message: writeError.message, step: this.step };

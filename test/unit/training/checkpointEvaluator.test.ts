@@ -9,6 +9,7 @@ import { parseTrainConfig, type TrainConfigInput } from '../../../analysis/train
 import { resolveLayers } from '../../../analysis/training/network';
 import { InlineEvaluator, liveEvaluatorThreads, ThreadEvaluator } from '../../../analysis/training/checkpointEvaluator';
 import { CheckpointPipeline } from '../../../analysis/training/checkpointPipeline';
+import { checkpointPaths } from '../../../analysis/training/recorder';
 import { MetricsLog } from '../../../analysis/training/metricsLog';
 import { SimdTrainer } from '../../../analysis/training/simd/trainer';
 import type { EvaluationSets } from '../../../analysis/training/checkpointRecord';
@@ -139,44 +140,52 @@ test('evaluator failures: a thread that cannot start says why; a bad snapshot fa
     engine.importWeights(weights);
     return { step, weights: Object.fromEntries(engine.params.map((p) => [p.name, { dtype: 'F32' as const, shape: p.shape, data: weights.get(p.name)! }])), optimizerState: Object.fromEntries(engine.params.map((p) => [`optimizer/${p.name}/m`, { dtype: 'F32' as const, shape: p.shape, data: slots.get(p.name)![0] }])), iterations: step, metadata: { runId: 'test' } };
   };
-  // The thread's record of a snapshot is the training thread's, byte for byte.
-  const inline = await new InlineEvaluator((x, n) => engine.logits(x, n), sets).record(snapshot(1, 0.37));
-  const fromThread = await thread.record(snapshot(1, 0.37));
-  assert.ok(Buffer.from(fromThread.checkpointFile).equals(Buffer.from(inline.checkpointFile)));
-  assert.ok(Buffer.from(fromThread.resumeFile).equals(Buffer.from(inline.resumeFile)));
-  assert.deepEqual([fromThread.train, fromThread.test], [inline.train, inline.test]);
+  // The thread's files and scores of a snapshot are the training thread's, byte for byte.
+  const writes = new AtomicWriteQueue();
+  const pathsFor = (name: string) => ({ checkpoint: path.join(dir, `${name}.safetensors`), resume: path.join(dir, `${name}-resume.safetensors`) });
+  const inline = new InlineEvaluator((x, n) => engine.logits(x, n), sets, writes).record(snapshot(1, 0.37), pathsFor('inline'));
+  const fromThread = thread.record(snapshot(1, 0.37), pathsFor('thread'));
+  const [si, st] = await Promise.all([inline.scored, fromThread.scored]);
+  await Promise.all([inline.stored, fromThread.stored]);
+  assert.deepEqual([st.train, st.test], [si.train, si.test]);
+  for (const f of ['', '-resume']) assert.ok(fs.readFileSync(path.join(dir, `thread${f}.safetensors`)).equals(fs.readFileSync(path.join(dir, `inline${f}.safetensors`))), `file${f}`);
+  assert.ok(st.snapshotStorage.every((b) => b.byteLength > 0), 'the snapshot storage comes back, usable');
 
   // Through the pipeline: a snapshot with a missing tensor fails; the next checkpoint is dropped, the
   // metrics recorded after the failed one still reach the file, and drain reports the first failure.
   const metrics = new MetricsLog(path.join(dir, 'metrics.jsonl'));
   const written: number[] = [];
-  const writes = new AtomicWriteQueue();
-  const pipeline = new CheckpointPipeline({ writes, runDir: dir, metrics, maxPending: 2, onRecorded: () => undefined, onWritten: (ref) => written.push(ref.step) });
-  pipeline.submit(2, 0.1, thread.record(snapshot(2, 0.5)));
+  const pipeline = new CheckpointPipeline({ runDir: dir, metrics, maxPending: 2, onScored: () => undefined, onWritten: (ref) => written.push(ref.step) });
+  const submit = (step: number, snap: ReturnType<typeof snapshot>) => {
+    const paths = checkpointPaths(dir, step);
+    pipeline.submit(step, step / 20, paths.checkpoint, thread.record(snap, paths));
+  };
+  submit(2, snapshot(2, 0.5));
   metrics.append({ kind: 'train', step: 3, epoch: 0.15, loss: 1, accuracy: 0.5, lr: 0.1 });
   const bad = snapshot(4, 0.7);
   delete bad.weights[engine.params[0].name];
-  pipeline.submit(4, 0.2, thread.record(bad));
+  submit(4, bad);
   metrics.append({ kind: 'train', step: 5, epoch: 0.25, loss: 1, accuracy: 0.5, lr: 0.1 });
-  pipeline.submit(6, 0.3, thread.record(snapshot(6, 0.9)));
+  submit(6, snapshot(6, 0.9));
   await assert.rejects(pipeline.drain(), /evaluator failed at a checkpoint: SIMD trainer: no weights of size \d+ for dense1\/kernel/);
   await assert.rejects(pipeline.ready(), /no weights/);
-  await Promise.all([writes.drain(), metrics.drain()]);
+  await metrics.drain();
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(written, [2], 'only the recorded checkpoint is reported written');
   const lines = readMetrics(dir).map((m) => `${m.kind}@${m.step}`);
   assert.deepEqual(lines, ['eval@2', 'train@3', 'train@5']);
-  assert.equal(pipeline.recorded, 1);
+  assert.equal(pipeline.scored, 1);
   assert.ok(fs.existsSync(path.join(dir, 'checkpoints', 'step-0000002.safetensors')));
   assert.ok(!fs.existsSync(path.join(dir, 'checkpoints', 'step-0000006.safetensors')));
   await thread.close();
-  await assert.rejects(thread.record(snapshot(8, 1)), /closed/);
+  await assert.rejects(thread.record(snapshot(8, 1), checkpointPaths(dir, 8)).scored, /closed/);
   assert.equal(liveEvaluatorThreads(), 0);
 });
 
 test('metrics keep their order when eval records come late; an idle evaluator thread never holds up process exit', async () => {
   const dir = tmp();
   const log = new MetricsLog(path.join(dir, 'metrics.jsonl'));
+  await log.drain(); // nothing to write: returns at once
   const rec = (kind: 'train' | 'eval', step: number) => (kind === 'train' ? { kind, step, epoch: step, loss: 1, accuracy: 0, lr: 1 } : { kind, step, epoch: step, trainLoss: 1, trainAccuracy: 0 });
   log.append(rec('train', 1));
   const s2 = log.reserve();
