@@ -5,3 +5,4 @@ export * from './knn';
 export * from './symmetricEigen';
 export * from './matmul';
 export * from './orthonormalize';
+export * from './columnRange';

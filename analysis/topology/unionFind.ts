@@ -24,6 +24,23 @@ export class UnionFind {
     return root;
   }
 
+  /**
+   * Label of every element's set, 0, 1, ... in order of each set's first element, and the number of
+   * sets (connected components, single-linkage clusters).
+   */
+  componentLabels(): { labelOf: Int32Array; count: number } {
+    const n = this.parent.length;
+    const labelOf = new Int32Array(n);
+    const labelOfRoot = new Int32Array(n).fill(-1);
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const r = this.find(i);
+      if (labelOfRoot[r] < 0) labelOfRoot[r] = count++;
+      labelOf[i] = labelOfRoot[r];
+    }
+    return { labelOf, count };
+  }
+
   /** Links the sets of two roots (callers pass roots from `find`); returns the new root. */
   linkRoots(a: number, b: number): number {
     if (a === b) return a;

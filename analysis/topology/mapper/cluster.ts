@@ -89,15 +89,7 @@ export function singleLinkage(points: Float64Array, m: number, dim: number, cut:
       if (ri !== rj && sp.within(i, j)) ri = uf.linkRoots(ri, rj);
     }
   }
-  const labels = new Int32Array(m).fill(-1);
-  const labelOfRoot = new Int32Array(m).fill(-1);
-  let next = 0;
-  for (let i = 0; i < m; i++) {
-    const r = uf.find(i);
-    if (labelOfRoot[r] < 0) labelOfRoot[r] = next++;
-    labels[i] = labelOfRoot[r];
-  }
-  return labels;
+  return uf.componentLabels().labelOf;
 }
 
 /** Runs the clusterer described by `spec`. */

@@ -16,6 +16,8 @@
  * A lens dimension with zero range (all values equal) is covered by a single interval holding every
  * point (both conventions would otherwise degenerate: empty intervals in 1.1, n identical ones later).
  */
+import { columnRange } from '../../linalg/columnRange';
+
 export type CoverKind = 'keplermapper-1.1' | 'kepler-mapper';
 
 export interface CoverSpec {
@@ -83,13 +85,7 @@ export function coverElements(lens: Float64Array, n: number, dims: number, spec:
   if (counts.length !== dims) throw new Error(`cover: ${counts.length} interval counts for a ${dims}-dimensional lens`);
   const perDim: Interval[][] = [];
   for (let j = 0; j < dims; j++) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const v = lens[i * dims + j];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
+    const { lo, hi } = columnRange(lens, n, dims, j);
     perDim.push(coverIntervals(lo, hi, counts[j], spec.overlap, spec.kind));
   }
   // Membership per dimension, then intersect along the product.

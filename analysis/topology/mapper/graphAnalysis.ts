@@ -32,14 +32,8 @@ export function analyzeGraph(nodeCount: number, edges: ReadonlyArray<{ source: n
     degree[e.target]++;
     uf.linkRoots(uf.find(e.source), uf.find(e.target));
   }
-  const idOfRoot = new Map<number, number>();
-  const componentOf: number[] = [];
-  for (let v = 0; v < nodeCount; v++) {
-    const r = uf.find(v);
-    if (!idOfRoot.has(r)) idOfRoot.set(r, idOfRoot.size);
-    componentOf.push(idOfRoot.get(r)!);
-  }
-  const components = idOfRoot.size;
+  const { labelOf, count: components } = uf.componentLabels();
+  const componentOf = Array.from(labelOf);
   const cycles = edges.length - nodeCount + components;
   const leaves: number[] = [];
   const branchPoints: number[] = [];
