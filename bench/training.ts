@@ -307,7 +307,7 @@ export async function run(args: string[]): Promise<object> {
     notes: [
       'wasm = the fused SIMD step (analysis/training/simd); wasm-tfjs-ops = the same backend through tfjs ops and autodiff (the path before it, still used for user model files).',
       'PyTorch links OpenBLAS (AVX2 + FMA, 256-bit: 32 flop/cycle); wasm SIMD is 128-bit without FMA (16 flop/cycle on this CPU), so dense layers cannot reach PyTorch on one thread; our GEMM runs at 22-30 GFLOP/s (XNNPACK in tfjs: 26 with cached weights, ~16 when it repacks them every step).',
-      'Checkpoint evaluation runs on the evaluator thread (analysis/training/checkpointEvaluator.ts), which needs a spare core: gabella-zero evaluates 2,000 samples (probe + eval train) per 21,000 trained (about 5% of a core next to training); quick evaluates 1,500 per 1,216 trained (about 60%). On a 2-core machine busy with other work the evaluator (nice 19) falls behind and the bounded queue makes training wait: trainingThreadMsPerCheckpoint counts those waits, and endToEnd figures show what the other threads cost the loop besides (noisy: the machine load changes between runs).',
+      'Checkpoint evaluation runs on the evaluator thread (analysis/training/checkpointEvaluator.ts), which needs a spare core: gabella-zero evaluates 2,000 samples (probe + eval train) per 21,000 trained (about 5% of a core next to training); quick evaluates 1,500 per 1,216 trained (about 60%). On a 2-core machine busy with other work the evaluator (nice 10) falls behind and the bounded queue makes training wait: trainingThreadMsPerCheckpoint counts those waits, and endToEnd figures show what the other threads cost the loop besides (noisy: the machine load changes between runs).',
     ],
   };
 }

@@ -16,6 +16,27 @@ import type { FromEvaluator, ToEvaluator } from './evaluatorProtocol';
  * file bytes, fsyncs or write callbacks reach it.
  */
 
+/**
+ * The evaluator is background work: it should use a spare core, not the training thread's.
+ * WHY: when the other cores were busy, waking this thread (a posted snapshot) made the kernel preempt the
+ * training thread in its favour, for 1-5 ms per checkpoint. Linux gives threads their own nice value
+ * (setpriority on the thread id, found through /proc/thread-self). At 10 the thread gets about a tenth of
+ * a core that a nice-0 thread also wants: the training thread keeps its core, yet the evaluator is not
+ * starved by other busy processes (gabella-zero's checkpoints need ~5% of a core; at 19 they fell behind
+ * and the bounded queue made training wait). Elsewhere this is skipped: the thread runs at normal priority.
+ */
+const EVALUATOR_NICE = 10;
+
+function lowerThreadPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    const tid = Number(path.basename(fs.readlinkSync('/proc/thread-self')));
+    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, EVALUATOR_NICE);
+  } catch {
+    // no /proc, or not allowed: normal priority
+  }
+}
+
 const port = parentPort;
 if (!port) throw new Error('evaluatorThread.ts runs as a worker thread (see checkpointEvaluator.ts)');
 
@@ -63,21 +84,3 @@ port.on('message', (m: ToEvaluator) => {
     post({ type: 'failed', id, message: messageOf(err) });
   });
 });
-
-/**
- * The evaluator is background work: it should use a spare core, never take the training thread's.
- * WHY: when the other cores are busy, waking this thread (a posted snapshot) made the kernel preempt the
- * training thread in favour of it, for milliseconds per checkpoint. Linux gives threads their own nice
- * value (setpriority on the thread id, found through /proc/thread-self); at 19 the training thread keeps
- * its core, and when the evaluator falls behind the bounded queue makes training wait (then its core is
- * free for the evaluator). Elsewhere this is skipped: the evaluator still runs, at normal priority.
- */
-function lowerThreadPriority(): void {
-  if (process.platform !== 'linux') return;
-  try {
-    const tid = Number(path.basename(fs.readlinkSync('/proc/thread-self')));
-    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, 19);
-  } catch {
-    // no /proc, or not allowed: normal priority
-  }
-}
