@@ -44,7 +44,9 @@ export abstract class RipsComplex {
   }
 
   /** Pushes every cofacet (within the threshold) of the simplex, coefficient-scaled, onto `heap`. */
-  abstract pushCoboundary(heap: EntryHeap, idx: number, rank: number, coef: number, dim: number, modulus: number): void;
+  pushCoboundary(heap: EntryHeap, idx: number, rank: number, coef: number, dim: number, modulus: number): void {
+    this.walkCoboundary(heap, idx, rank, coef, dim, modulus, null);
+  }
 
   /**
    * Like `pushCoboundary` with coefficient 1, but first looks for an emergent pair: when the first
@@ -52,13 +54,29 @@ export abstract class RipsComplex {
    * it is the column's pivot and nothing else is needed. Returns that cofacet's index (heap left empty,
    * its coefficient in `emergentCoef`), or -1 after pushing everything.
    */
-  abstract pushCoboundaryOrEmergent(
+  pushCoboundaryOrEmergent(
     heap: EntryHeap,
     idx: number,
     rank: number,
     dim: number,
     modulus: number,
     isEmergentPivot: (cofacet: number, rank: number) => boolean,
+  ): number {
+    return this.walkCoboundary(heap, idx, rank, 1, dim, modulus, isEmergentPivot);
+  }
+
+  /**
+   * Both pushes above: decodes the simplex and pushes its cofacets in decreasing index order; with
+   * `isEmergentPivot`, stops at the first same-rank cofacet if it is the emergent pivot.
+   */
+  protected abstract walkCoboundary(
+    heap: EntryHeap,
+    idx: number,
+    rank: number,
+    coef: number,
+    dim: number,
+    modulus: number,
+    isEmergentPivot: ((cofacet: number, rank: number) => boolean) | null,
   ): number;
 
   /** Appends the cofacets obtained by adding a vertex above the simplex's largest one (each once). */

@@ -39,28 +39,11 @@ export class DenseComplex extends RipsComplex {
     for (let i = 0; i <= dim; i++) this.rows[i] = this.verts[i] * this.n;
   }
 
-  pushCoboundary(heap: EntryHeap, idx: number, rank: number, coef: number, dim: number, modulus: number): void {
-    this.walkCoboundary(heap, idx, rank, coef, dim, modulus, null);
-  }
-
-  pushCoboundaryOrEmergent(
-    heap: EntryHeap,
-    idx: number,
-    rank: number,
-    dim: number,
-    modulus: number,
-    isEmergentPivot: (cofacet: number, rank: number) => boolean,
-  ): number {
-    return this.walkCoboundary(heap, idx, rank, 1, dim, modulus, isEmergentPivot);
-  }
-
   /**
-   * Both coboundary pushes: every vertex v not in the simplex, from the top, gives the cofacet adding v,
-   * whose rank is the largest of the simplex's rank and the ranks of v's edges to it. With
-   * `isEmergentPivot`, the first same-rank cofacet is checked as an emergent pivot (see
-   * `pushCoboundaryOrEmergent`).
+   * Every vertex v not in the simplex, from the top, gives the cofacet adding v, whose rank is the
+   * largest of the simplex's rank and the ranks of v's edges to it.
    */
-  private walkCoboundary(
+  protected walkCoboundary(
     heap: EntryHeap,
     idx: number,
     rank: number,

@@ -44,24 +44,8 @@ export class SparseComplex extends RipsComplex {
     }
   }
 
-  pushCoboundary(heap: EntryHeap, idx: number, rank: number, coef: number, dim: number, modulus: number): void {
-    this.decode(idx, dim);
-    this.walkCoboundary(heap, idx, rank, coef, dim, modulus, null);
-  }
-
-  pushCoboundaryOrEmergent(
-    heap: EntryHeap,
-    idx: number,
-    rank: number,
-    dim: number,
-    modulus: number,
-    isEmergentPivot: (cofacet: number, rank: number) => boolean,
-  ): number {
-    this.decode(idx, dim);
-    return this.walkCoboundary(heap, idx, rank, 1, dim, modulus, isEmergentPivot);
-  }
-
-  private walkCoboundary(
+  /** The common neighbours v of the simplex's vertices, from the top, give the cofacets adding v. */
+  protected walkCoboundary(
     heap: EntryHeap,
     idx: number,
     rank: number,
@@ -70,6 +54,7 @@ export class SparseComplex extends RipsComplex {
     modulus: number,
     isEmergentPivot: ((cofacet: number, rank: number) => boolean) | null,
   ): number {
+    this.decode(idx, dim);
     const { verts, it, lo, nbr, nrank } = this;
     const B = this.binom.rows;
     this.startLists(verts, dim + 1);
