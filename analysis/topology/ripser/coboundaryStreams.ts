@@ -18,32 +18,8 @@
 import type { BinomialTable } from './binomial';
 import type { DenseRanks } from './edgeFiltration';
 import { grown } from './grown';
+import type { RankSortedNeighbors } from './rankSortedNeighbors';
 import { EMERGENT_PIVOT, HAS_PIVOT, NO_PIVOT, type WorkingColumn } from './workingColumn';
-
-/** Neighbour lists sorted by edge rank: row w holds w's neighbours in increasing rank. */
-export interface RankSortedNeighbors {
-  byRankV: Int32Array;
-  byRankR: Int32Array;
-  degree: Int32Array;
-}
-
-export function rankSortedNeighbors(edges: DenseRanks): RankSortedNeighbors {
-  const { n, edgeCount, uOfRank, vOfRank } = edges;
-  const byRankV = new Int32Array(n * n);
-  const byRankR = new Int32Array(n * n);
-  const degree = new Int32Array(n);
-  for (let r = 0; r < edgeCount; r++) {
-    const u = uOfRank[r];
-    const v = vOfRank[r];
-    let p = u * n + degree[u]++;
-    byRankV[p] = v;
-    byRankR[p] = r;
-    p = v * n + degree[v]++;
-    byRankV[p] = u;
-    byRankR[p] = r;
-  }
-  return { byRankV, byRankR, degree };
-}
 
 /** Stream modes: phase 1 by scanning all vertices, phase 1 from a candidate list, phase 2. */
 const SCAN = 0;
