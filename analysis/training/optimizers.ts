@@ -82,16 +82,6 @@ export class Optimizer {
     return out;
   }
 
-  /** Loads slot values by parameter name (the inverse of slotArrays). */
-  setSlotArrays(values: Map<string, Float32Array[]>): void {
-    for (const p of this.params) {
-      const vars = this.slots.get(p.name);
-      const vals = values.get(p.name);
-      if (!vars || !vals) continue;
-      vars.forEach((v, i) => this.tf.tidy(() => v.assign(this.tf.tensor(vals[i], p.shape))));
-    }
-  }
-
   /** Slot tensors named `optimizer/<param>/<slot>`, copied out of the backend. */
   async state(): Promise<Record<string, NamedTensor>> {
     const values = new Map<string, Float32Array[]>();

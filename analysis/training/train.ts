@@ -70,8 +70,8 @@ export interface TrainRequest {
    */
   fusedWasmStep?: boolean;
   /**
-   * Where the fused step's checkpoints are evaluated (probe predictions, scores, file encoding): on a
-   * worker thread (default; inline when none can start, with the reason in the log) or 'inline' on the
+   * Where the fused step's checkpoints are evaluated and written (probe predictions, scores, files): on
+   * a worker thread (default; inline when none can start, with the reason in the log) or 'inline' on the
    * training thread. Both give the same bytes.
    */
   checkpointEvaluator?: 'thread' | 'inline';
@@ -95,11 +95,11 @@ export interface CheckpointCost {
   evaluator: 'thread' | 'inline' | 'tfjs';
   /** Checkpoints recorded. */
   count: number;
-  /** Copying the weights out and handing them over (inline and tfjs: the evaluation too). */
+  /** Copying the weights out and handing them over (inline and tfjs: the evaluation and encoding too). */
   snapshotSeconds: number;
   /** Waiting while MAX_PENDING_CHECKPOINTS were being evaluated. */
   backPressureSeconds: number;
-  /** Taking the scores: metrics, summary (and with the tfjs path or inline, queueing the files). */
+  /** Taking the scores as they come: metrics, summary. */
   recordSeconds: number;
   /** Waiting for the step-0 checkpoint (evaluated, on disk) before training starts. */
   initialWaitSeconds: number;
