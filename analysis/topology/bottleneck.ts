@@ -112,24 +112,23 @@ export function bottleneckFinite(A: Pt[], B: Pt[]): number {
  * numbers of essential bars differ (no finite matching exists).
  */
 export function bottleneckDistance(a: readonly PersistenceBar[], b: readonly PersistenceBar[], dim: number): number {
-  const finA: Pt[] = [];
-  const finB: Pt[] = [];
-  const essA: number[] = [];
-  const essB: number[] = [];
-  for (const x of a) {
-    if (x.dim !== dim || !(x.death > x.birth)) continue;
-    if (x.death === Infinity) essA.push(x.birth);
-    else finA.push({ b: x.birth, d: x.death });
-  }
-  for (const x of b) {
-    if (x.dim !== dim || !(x.death > x.birth)) continue;
-    if (x.death === Infinity) essB.push(x.birth);
-    else finB.push({ b: x.birth, d: x.death });
-  }
-  if (essA.length !== essB.length) return Infinity;
-  essA.sort((x, y) => x - y);
-  essB.sort((x, y) => x - y);
+  const A = splitBars(a, dim);
+  const B = splitBars(b, dim);
+  if (A.essentialBirths.length !== B.essentialBirths.length) return Infinity;
   let ess = 0;
-  for (let i = 0; i < essA.length; i++) ess = Math.max(ess, Math.abs(essA[i] - essB[i]));
-  return Math.max(ess, bottleneckFinite(finA, finB));
+  for (let i = 0; i < A.essentialBirths.length; i++) ess = Math.max(ess, Math.abs(A.essentialBirths[i] - B.essentialBirths[i]));
+  return Math.max(ess, bottleneckFinite(A.finite, B.finite));
+}
+
+/** The non-empty bars of `dim`: finite ones as points, essential ones by birth (sorted ascending). */
+function splitBars(bars: readonly PersistenceBar[], dim: number): { finite: Pt[]; essentialBirths: number[] } {
+  const finite: Pt[] = [];
+  const essentialBirths: number[] = [];
+  for (const x of bars) {
+    if (x.dim !== dim || !(x.death > x.birth)) continue;
+    if (x.death === Infinity) essentialBirths.push(x.birth);
+    else finite.push({ b: x.birth, d: x.death });
+  }
+  essentialBirths.sort((x, y) => x - y);
+  return { finite, essentialBirths };
 }

@@ -4,8 +4,7 @@
  *
  * Bars read from foreign forms carry no representative: their `birthSimplex`/`deathSimplex` are `[]`.
  */
-import type { PersistenceBar } from './diagram';
-import { compareBars } from './diagram';
+import { compareBars, sortBars, type PersistenceBar } from './diagram';
 
 /** `{"dim0": [[birth, death|null], ...], "dim1": ...}` as in ../shared/golden/*.ripser.json. */
 export type RipserJson = Record<string, Array<[number, number | null]>>;
@@ -18,8 +17,7 @@ export type RipserJson = Record<string, Array<[number, number | null]>>;
 export function toRipserJson(bars: readonly PersistenceBar[], maxDim: number): RipserJson {
   const out: RipserJson = {};
   for (let d = 0; d <= maxDim; d++) out[`dim${d}`] = [];
-  const sorted = [...bars].sort(compareBars);
-  for (const b of sorted) {
+  for (const b of sortBars(bars)) {
     if (!(b.death > b.birth)) continue;
     const key = `dim${b.dim}`;
     (out[key] ??= []).push([b.birth, b.death === Infinity ? null : b.death]);
@@ -50,7 +48,7 @@ function bar(dim: number, birth: number, death: number): PersistenceBar {
 export function toRipserPyDgms(bars: readonly PersistenceBar[], maxDim: number): number[][][] {
   const dgms: number[][][] = [];
   for (let d = 0; d <= maxDim; d++) dgms.push([]);
-  for (const b of [...bars].sort(compareBars)) {
+  for (const b of sortBars(bars)) {
     if (b.dim > maxDim || !(b.death > b.birth)) continue;
     dgms[b.dim].push([b.birth, b.death]);
   }
