@@ -2,13 +2,10 @@
  * Seeded point clouds on known shapes, shared by the topology tests and `bench/topology.ts` so the two
  * measure and check the same inputs. Every cloud is row-major `n x d` and depends only on its arguments.
  */
+import type { PointCloud } from '../../../analysis/cli/commands/inputFormats';
 import { gaussianArray, gaussianSource, mulberry32 } from '../../../analysis/linalg/random';
 
-export interface PointCloud {
-  data: Float64Array;
-  n: number;
-  d: number;
-}
+export type { PointCloud };
 
 /** Uniform in the unit cube [0, 1)^d. */
 export function uniformCloud(n: number, d: number, seed: number): PointCloud {
