@@ -37,18 +37,8 @@ export function symmetricEigen(matrix: Float64Array, m: number): { values: Float
           a[k * m + p] = c * akp - s * akq;
           a[k * m + q] = s * akp + c * akq;
         }
-        for (let k = 0; k < m; k++) {
-          const apk = a[p * m + k];
-          const aqk = a[q * m + k];
-          a[p * m + k] = c * apk - s * aqk;
-          a[q * m + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < m; k++) {
-          const vpk = v[p * m + k];
-          const vqk = v[q * m + k];
-          v[p * m + k] = c * vpk - s * vqk;
-          v[q * m + k] = s * vpk + c * vqk;
-        }
+        rotateRows(a, m, p, q, c, s);
+        rotateRows(v, m, p, q, c, s);
       }
     }
   }
@@ -60,4 +50,14 @@ export function symmetricEigen(matrix: Float64Array, m: number): { values: Float
     vectors.set(v.subarray(src * m, src * m + m), dst * m);
   });
   return { values, vectors };
+}
+
+/** Rows p and q of the m x m matrix X become c row_p - s row_q and s row_p + c row_q (a Givens rotation). */
+function rotateRows(X: Float64Array, m: number, p: number, q: number, c: number, s: number): void {
+  for (let k = 0; k < m; k++) {
+    const xp = X[p * m + k];
+    const xq = X[q * m + k];
+    X[p * m + k] = c * xp - s * xq;
+    X[q * m + k] = s * xp + c * xq;
+  }
 }
