@@ -71,6 +71,8 @@ async function measureThroughput(root: string, v: Variant, model: Model): Promis
 
 interface OverheadSample {
   perCheckpointMs: number;
+  /** Of perCheckpointMs: waiting for the evaluator (MAX_PENDING_CHECKPOINTS out). */
+  backPressureMs: number;
   stepMs: number;
   endToEndPercent: number;
   inLoopPercent: number;
@@ -107,7 +109,7 @@ async function overheadSample(root: string, presetId: string, spacing: number, i
     fs.rmSync(r.runDir, { recursive: true, force: true });
     const c = r.checkpointCost!;
     const perCheckpoint = (c.snapshotSeconds + c.backPressureSeconds + c.recordSeconds) / c.count;
-    return { loop, n, perCheckpoint, finalWait: c.finalWaitSeconds, bytes, evaluator: c.evaluator };
+    return { loop, n, perCheckpoint, backPressure: c.backPressureSeconds / c.count, finalWait: c.finalWaitSeconds, bytes, evaluator: c.evaluator };
   };
   const a = await train(spacing);
   const b = await train(10 ** 9);
@@ -115,6 +117,7 @@ async function overheadSample(root: string, presetId: string, spacing: number, i
   const perExtra = (x: number) => (100 * x) / ((a.n - b.n) * spacing * stepSeconds);
   return {
     perCheckpointMs: a.perCheckpoint * 1000,
+    backPressureMs: a.backPressure * 1000,
     stepMs: stepSeconds * 1000,
     endToEndPercent: perExtra(a.loop - b.loop),
     inLoopPercent: perExtra(a.loop - a.finalWait - (b.loop - b.finalWait)),
@@ -141,6 +144,9 @@ async function measureCheckpointOverhead(root: string, presetId: string, presetT
     evaluator: samples[0].evaluator,
     trainingThreadMsPerCheckpoint: round(perCheckpointMs, 3),
     trainingThreadMsRange: range((s) => s.perCheckpointMs, 3),
+    ofWhichWaitingForEvaluatorMs: med((s) => s.backPressureMs, 3),
+    withoutWaitsMs: med((s) => s.perCheckpointMs - s.backPressureMs, 3),
+    withoutWaitsPercent: round((100 * median(samples.map((s) => s.perCheckpointMs - s.backPressureMs))) / (spacing * stepMs), 2),
     stepMs: round(stepMs, 3),
     checkpointFileKB: round(samples[0].bytes / 1024, 0),
     overheadPercent: round((100 * perCheckpointMs) / (spacing * stepMs), 2),
