@@ -49,13 +49,24 @@ for (const [what, over] of [
     const root = tmp();
     const c = config(over);
     let threadsDuringRun = 0;
-    const threaded = await trainRun(request(c, root, { onProgress: () => (threadsDuringRun = Math.max(threadsDuringRun, liveEvaluatorThreads())) }));
+    const announced: number[] = [];
+    const threaded = await trainRun(request(c, root, {
+      onProgress: (p) => {
+        threadsDuringRun = Math.max(threadsDuringRun, liveEvaluatorThreads());
+        if (!p.checkpoint) return;
+        // Announced only once on disk: the file complete, its eval record in metrics.jsonl.
+        announced.push(p.checkpoint.step);
+        assert.equal(readSafetensorsFile(p.checkpoint.file).metadata.step, String(p.checkpoint.step));
+        assert.ok(evalLines(p.runDir).some((l) => JSON.parse(l).step === p.checkpoint!.step), `eval record of step ${p.checkpoint.step}`);
+      },
+    }));
     const inline = await trainRun(request(c, root, { checkpointEvaluator: 'inline' }));
     assert.equal(threaded.status, 'completed', threaded.error?.message);
     assert.equal(inline.status, 'completed', inline.error?.message);
     assert.equal(threaded.checkpointCost!.evaluator, 'thread');
     assert.equal(inline.checkpointCost!.evaluator, 'inline');
     assert.equal(threadsDuringRun, 1);
+    assert.deepEqual([announced[0], announced.at(-1)], [0, c.steps]);
     const [a, b] = [readRun(threaded.runDir), readRun(inline.runDir)];
     assert.ok(a.checkpoints.length >= 8);
     assert.deepEqual(a.checkpoints.map((x) => x.step), b.checkpoints.map((x) => x.step));
