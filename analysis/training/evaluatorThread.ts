@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { SimdTrainer } from './simd/trainer';
-import { recordCheckpoint, type CheckpointRecord, type EvaluationSets } from './checkpointRecord';
+import { recordCheckpoint, type CheckpointPaths, type CheckpointRecord, type EvaluationSets } from './checkpointRecord';
 import { writeFileAtomic } from '../store/atomic';
 import type { FromEvaluator, ToEvaluator } from './evaluatorProtocol';
 
@@ -14,10 +14,10 @@ import type { FromEvaluator, ToEvaluator } from './evaluatorProtocol';
  * for reuse), then writes the checkpoint and resume-state files and says when they are on disk. The
  * training thread only pays for copying the weights out: no file bytes, fsyncs or write callbacks reach it.
  *
- * The files are written synchronously (about 1 ms each here, mostly fsync): this thread has nothing else
- * to do meanwhile, the files land in order, and the bounded queue of checkpoints bounds the disk backlog
- * too. (Asynchronous writes took one event-loop turn per step of each atomic write, and the turns only
- * came between evaluations: with checkpoints every few steps no file reached the disk until the end.)
+ * The files are written synchronously (about 1 ms each here, mostly fsync), in order, when no checkpoint
+ * is waiting to be evaluated; the bounded queue of checkpoints bounds the disk backlog too. (Asynchronous
+ * writes took one event-loop turn per step of each atomic write, and the turns only came between
+ * evaluations: with checkpoints every few steps no file reached the disk until the end.)
  */
 
 /**
@@ -54,7 +54,33 @@ let broken: string | undefined;
 const post = (m: FromEvaluator, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 const messageOf = (e: unknown) => (e as Error).message ?? String(e);
 
-port.on('message', (m: ToEvaluator) => {
+/** Evaluated checkpoints whose files are still to be written, oldest first. */
+const unwritten: { id: number; paths: CheckpointPaths; record: CheckpointRecord }[] = [];
+/** Messages taken off the port, not yet handled. */
+const inbox: ToEvaluator[] = [];
+/** Evaluations may run ahead of the writes by this many checkpoints. */
+const MAX_UNWRITTEN = 2;
+
+/**
+ * Evaluations first, files after: a checkpoint waiting to be evaluated may be holding up the training
+ * thread (its queue is bounded), a file only its announcement. After each piece of work, messages that
+ * arrived meanwhile are taken (receiveMessageOnPort) and evaluated before the next file is written,
+ * unless MAX_UNWRITTEN checkpoints already wait for their files (with checkpoints every few steps the
+ * evaluator is never idle, and files must still reach the disk as training goes).
+ */
+port.on('message', (first: ToEvaluator) => {
+  inbox.push(first);
+  for (;;) {
+    const next = receiveMessageOnPort(port);
+    if (next) inbox.push(next.message as ToEvaluator);
+    if (inbox.length > 0 && unwritten.length < MAX_UNWRITTEN) handle(inbox.shift()!);
+    else if (unwritten.length > 0) write(unwritten.shift()!);
+    else if (inbox.length > 0) handle(inbox.shift()!);
+    else return;
+  }
+});
+
+function handle(m: ToEvaluator): void {
   if (m.type === 'init') {
     try {
       const e = m.engine;
@@ -80,8 +106,13 @@ port.on('message', (m: ToEvaluator) => {
   }
   const { train, test, snapshotStorage } = record;
   post({ type: 'scored', id, train, ...(test ? { test } : {}), snapshotStorage }, snapshotStorage);
+  unwritten.push({ id, paths, record });
+}
+
+function write({ id, paths, record }: (typeof unwritten)[number]): void {
   for (const [file, bytes] of [[paths.checkpoint, record.checkpointFile], [paths.resume, record.resumeFile]] as const) {
     try {
+      if (broken) throw new Error(`an earlier checkpoint failed (${broken})`);
       writeFileAtomic(file, bytes);
     } catch (err) {
       const message = `${file}: write failed (${messageOf(err)})`;
@@ -91,4 +122,4 @@ port.on('message', (m: ToEvaluator) => {
     }
   }
   post({ type: 'stored', id });
-});
+}
