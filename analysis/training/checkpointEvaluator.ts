@@ -154,6 +154,26 @@ export class ThreadEvaluator implements CheckpointEvaluator {
     return { scored, stored };
   }
 
+  /**
+   * Writes a checkpoint recorded on the training thread (after the ones before it, in order): what the
+   * training thread does instead of waiting when this thread is behind. The file bytes are transferred.
+   */
+  store(record: CheckpointRecord, paths: CheckpointPaths): PendingCheckpoint {
+    const { train, test, snapshotStorage } = record;
+    const scored = Promise.resolve<Scored>({ train, ...(test ? { test } : {}), snapshotStorage });
+    if (this.failure || !this.worker) {
+      const failed = Promise.reject(this.failure);
+      failed.catch(() => undefined);
+      return { scored: failed, stored: failed };
+    }
+    const id = this.nextId++;
+    const stored = new Promise<void>((resolve, reject) => this.stored.set(id, this.held({ resolve, reject })));
+    stored.catch(() => undefined);
+    const { checkpointFile, resumeFile } = record;
+    this.post({ type: 'write', id, paths, checkpointFile, resumeFile }, [checkpointFile.buffer as ArrayBuffer, resumeFile.buffer as ArrayBuffer]);
+    return { scored, stored };
+  }
+
   close(): Promise<void> {
     this.fail(new Error('the checkpoint evaluator was closed'));
     void this.worker?.terminate();

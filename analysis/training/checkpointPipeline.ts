@@ -11,7 +11,7 @@ import type { MetricsLog } from './metricsLog';
  * checkpoint is reported once its files and its eval record are on disk.
  *
  * Back-pressure: at most `maxPending` checkpoints are evaluated at a time; `ready` waits for the oldest
- * when that many are out, so a slow evaluator slows training instead of piling up snapshots.
+ * when that many are out (`full`), so a slow evaluator slows training instead of piling up snapshots.
  * The first failure (an evaluation or a write) is kept: later checkpoints are dropped, and `ready` and
  * `drain` throw it.
  */
@@ -41,9 +41,14 @@ export class CheckpointPipeline {
     makeCheckpointFolders(o.runDir);
   }
 
-  /** Resolves when another checkpoint may be submitted; throws an earlier failure. */
-  async ready(): Promise<void> {
-    while (this.inFlight.length >= this.o.maxPending) await this.inFlight[0];
+  /** Whether maxPending checkpoints are being evaluated (`ready` would wait). */
+  get full(): boolean {
+    return this.inFlight.length >= this.o.maxPending;
+  }
+
+  /** Resolves when another checkpoint may be submitted (at once with `now`); throws an earlier failure. */
+  async ready(now = false): Promise<void> {
+    while (!now && this.full) await this.inFlight[0];
     if (this.failure) throw this.failure;
   }
 

@@ -9,7 +9,8 @@ import type { CheckpointPaths, CheckpointSnapshot, EvaluationSets, Score } from 
  * are bit-identical to an evaluation on the training thread.
  *
  * Per checkpoint the thread answers twice: 'scored' as soon as the scores are known (with the snapshot's
- * storage, for reuse), then 'stored' once both files are on disk (it writes them itself, in order).
+ * storage, for reuse), then 'stored' once both files are on disk (it writes them itself, in order; also
+ * those of checkpoints the training thread evaluated, so that one writer keeps the files in step order).
  */
 
 export interface EngineSpec {
@@ -22,7 +23,9 @@ export interface EngineSpec {
 
 export type ToEvaluator =
   | { type: 'init'; engine: EngineSpec; sets: EvaluationSets }
-  | { type: 'record'; id: number; snapshot: CheckpointSnapshot; paths: CheckpointPaths };
+  | { type: 'record'; id: number; snapshot: CheckpointSnapshot; paths: CheckpointPaths }
+  /** A checkpoint the training thread evaluated itself (the thread was behind): only its files to write. */
+  | { type: 'write'; id: number; paths: CheckpointPaths; checkpointFile: Uint8Array; resumeFile: Uint8Array };
 
 export type FromEvaluator =
   | { type: 'ready' }

@@ -1,6 +1,3 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { SimdTrainer } from './simd/trainer';
 import { recordCheckpoint, type CheckpointPaths, type CheckpointRecord, type EvaluationSets } from './checkpointRecord';
@@ -20,42 +17,22 @@ import type { FromEvaluator, ToEvaluator } from './evaluatorProtocol';
  * evaluations: with checkpoints every few steps no file reached the disk until the end.)
  */
 
-/**
- * The evaluator is background work: it should use a spare core, not the training thread's.
- * WHY: when the other cores were busy, waking this thread (a posted snapshot) made the kernel preempt the
- * training thread in its favour, for 1-5 ms per checkpoint. Linux gives threads their own nice value
- * (setpriority on the thread id, found through /proc/thread-self). At 10 the thread gets about a tenth of
- * a core that a nice-0 thread also wants: the training thread keeps its core, yet the evaluator is not
- * starved by other busy processes (gabella-zero's checkpoints need ~5% of a core; at 19 they fell behind
- * and the bounded queue made training wait). Elsewhere this is skipped: the thread runs at normal priority.
- */
-const EVALUATOR_NICE = 10;
-
-function lowerThreadPriority(): void {
-  if (process.platform !== 'linux') return;
-  try {
-    const tid = Number(path.basename(fs.readlinkSync('/proc/thread-self')));
-    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, EVALUATOR_NICE);
-  } catch {
-    // no /proc, or not allowed: normal priority
-  }
-}
-
 const port = parentPort;
 if (!port) throw new Error('evaluatorThread.ts runs as a worker thread (see checkpointEvaluator.ts)');
 
-lowerThreadPriority();
-
 let engine: SimdTrainer | undefined;
 let sets: EvaluationSets | undefined;
-/** The first failure: later checkpoints are refused (none is written after one that failed). */
-let broken: string | undefined;
+/**
+ * The first failure: checkpoints after it are refused (no file lands after one that failed); those before
+ * it are still written (evaluations run ahead of the writes).
+ */
+let broken: { id: number; message: string } | undefined;
 
 const post = (m: FromEvaluator, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 const messageOf = (e: unknown) => (e as Error).message ?? String(e);
 
 /** Evaluated checkpoints whose files are still to be written, oldest first. */
-const unwritten: { id: number; paths: CheckpointPaths; record: CheckpointRecord }[] = [];
+const unwritten: { id: number; paths: CheckpointPaths; files: Pick<CheckpointRecord, 'checkpointFile' | 'resumeFile'> }[] = [];
 /** Messages taken off the port, not yet handled. */
 const inbox: ToEvaluator[] = [];
 /** Evaluations may run ahead of the writes by this many checkpoints. */
@@ -92,31 +69,35 @@ function handle(m: ToEvaluator): void {
     }
     return;
   }
+  if (m.type === 'write') {
+    unwritten.push({ id: m.id, paths: m.paths, files: m });
+    return;
+  }
   const { id, snapshot, paths } = m;
   let record: CheckpointRecord;
   try {
-    if (broken) throw new Error(`an earlier checkpoint failed (${broken})`);
+    if (broken) throw new Error(`an earlier checkpoint failed (${broken.message})`);
     if (!engine || !sets) throw new Error('the evaluator got a checkpoint before its engine was set up');
     engine.importWeights(new Map(Object.entries(snapshot.weights).map(([name, t]) => [name, t.data])));
     record = recordCheckpoint((x, n) => engine!.logits(x, n), sets, snapshot);
   } catch (err) {
-    broken ??= messageOf(err);
+    broken ??= { id, message: messageOf(err) };
     post({ type: 'failed', id, message: messageOf(err) });
     return;
   }
   const { train, test, snapshotStorage } = record;
   post({ type: 'scored', id, train, ...(test ? { test } : {}), snapshotStorage }, snapshotStorage);
-  unwritten.push({ id, paths, record });
+  unwritten.push({ id, paths, files: record });
 }
 
-function write({ id, paths, record }: (typeof unwritten)[number]): void {
-  for (const [file, bytes] of [[paths.checkpoint, record.checkpointFile], [paths.resume, record.resumeFile]] as const) {
+function write({ id, paths, files }: (typeof unwritten)[number]): void {
+  for (const [file, bytes] of [[paths.checkpoint, files.checkpointFile], [paths.resume, files.resumeFile]] as const) {
     try {
-      if (broken) throw new Error(`an earlier checkpoint failed (${broken})`);
+      if (broken && broken.id < id) throw new Error(`an earlier checkpoint failed (${broken.message})`);
       writeFileAtomic(file, bytes);
     } catch (err) {
       const message = `${file}: write failed (${messageOf(err)})`;
-      broken ??= message;
+      broken ??= { id, message };
       post({ type: 'failed', id, message });
       return;
     }

@@ -9,7 +9,7 @@ import { evaluate, gatherBatch, gatherBatchInto, meanAccuracy, meanCrossEntropy,
 import { Optimizer } from './optimizers';
 import { checkpointSteps, learningRate } from './schedules';
 import { checkpointPaths, resumeStatePath, snapshotWeights, writeProbeFile } from './recorder';
-import { recordFromScores, type CheckpointSnapshot, type EvaluationSets } from './checkpointRecord';
+import { recordCheckpoint, recordFromScores, type CheckpointSnapshot, type EvaluationSets } from './checkpointRecord';
 import { InlineEvaluator, storeInline, ThreadEvaluator, type CheckpointEvaluator, type PendingCheckpoint } from './checkpointEvaluator';
 import type { EngineSpec } from './evaluatorProtocol';
 import { CheckpointPipeline } from './checkpointPipeline';
@@ -95,9 +95,11 @@ export interface CheckpointCost {
   evaluator: 'thread' | 'inline' | 'tfjs';
   /** Checkpoints recorded. */
   count: number;
-  /** Copying the weights out and handing them over (inline and tfjs: the evaluation and encoding too). */
+  /** Of those, evaluated by the training thread itself because the evaluator thread was behind. */
+  evaluatedHere: number;
+  /** Copying the weights out and handing them over (inline, tfjs and evaluatedHere: the evaluation and encoding too). */
   snapshotSeconds: number;
-  /** Waiting while MAX_PENDING_CHECKPOINTS were being evaluated. */
+  /** Waiting for a free place among MAX_PENDING_CHECKPOINTS (brief, inline and tfjs paths: the fused step evaluates instead). */
   backPressureSeconds: number;
   /** Taking the scores as they come: metrics, summary. */
   recordSeconds: number;
@@ -113,7 +115,10 @@ export interface CheckpointCost {
  */
 const SUMMARY_BEAT_MS = 1000;
 
-/** Checkpoints being evaluated at once before the training loop waits (each holds one weight snapshot). */
+/**
+ * Checkpoints out on the evaluator thread at once (each holds one weight snapshot); with that many out,
+ * the training thread evaluates the next one itself instead of waiting.
+ */
 const MAX_PENDING_CHECKPOINTS = 2;
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -205,7 +210,7 @@ class TrainingSession {
   private thread?: ThreadEvaluator;
   private pipeline?: CheckpointPipeline;
   private metrics?: MetricsLog;
-  readonly cost: CheckpointCost = { evaluator: 'tfjs', count: 0, snapshotSeconds: 0, backPressureSeconds: 0, recordSeconds: 0, initialWaitSeconds: 0, finalWaitSeconds: 0 };
+  readonly cost: CheckpointCost = { evaluator: 'tfjs', count: 0, evaluatedHere: 0, snapshotSeconds: 0, backPressureSeconds: 0, recordSeconds: 0, initialWaitSeconds: 0, finalWaitSeconds: 0 };
 
   constructor(
     private readonly tf: Tf,
@@ -292,8 +297,12 @@ class TrainingSession {
      * backend this thread owns).
      */
     const saveCheckpoint = async (step: number): Promise<void> => {
+      // The evaluator thread is behind (no spare core): rather than wait, evaluate here with the trainer's
+      // engine, which holds these very weights (inline mode's cost; waiting cost more); the thread still
+      // writes the files, after the earlier ones.
+      const here = evaluator instanceof ThreadEvaluator && pipeline.full;
       const w0 = performance.now();
-      await pipeline.ready();
+      await pipeline.ready(here);
       const c0 = performance.now();
       this.cost.backPressureSeconds += (c0 - w0) / 1000;
       const epoch = step / stepsPerEpoch;
@@ -302,7 +311,13 @@ class TrainingSession {
       let pending: PendingCheckpoint;
       if (simd) {
         const { weights, slots } = simd.exportInto(snapshots!.take());
-        pending = evaluator!.record({ step, weights: named(weights), optimizerState: optimizer.namedState(slots), iterations: simd.iterations, metadata }, paths);
+        const snapshot: CheckpointSnapshot = { step, weights: named(weights), optimizerState: optimizer.namedState(slots), iterations: simd.iterations, metadata };
+        if (here) {
+          pending = (evaluator as ThreadEvaluator).store(recordCheckpoint((x, n) => simd.logits(x, n), sets, snapshot), paths);
+          this.cost.evaluatedHere++;
+        } else {
+          pending = evaluator!.record(snapshot, paths);
+        }
         void pending.scored.then((s) => snapshots!.give(s.snapshotStorage), () => undefined);
       } else {
         const snap: CheckpointSnapshot = { step, weights: await snapshotWeights(net), optimizerState: await optimizer.state(), iterations: optimizer.iterations, metadata };

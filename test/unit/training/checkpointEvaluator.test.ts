@@ -12,7 +12,7 @@ import { CheckpointPipeline } from '../../../analysis/training/checkpointPipelin
 import { checkpointPaths } from '../../../analysis/training/recorder';
 import { MetricsLog } from '../../../analysis/training/metricsLog';
 import { SimdTrainer } from '../../../analysis/training/simd/trainer';
-import type { EvaluationSets } from '../../../analysis/training/checkpointRecord';
+import { recordCheckpoint, type EvaluationSets } from '../../../analysis/training/checkpointRecord';
 import { AtomicWriteQueue } from '../../../analysis/store/atomic';
 import { readMetrics, readRun, readSafetensorsFile } from '../../../analysis/store/runStore';
 import { Rng } from '../../../analysis/data/random';
@@ -129,7 +129,7 @@ function engineAndSets() {
   return { spec: { layers, inputShape: [28, 28, 1], classes: 10, optimizer: c.optimizer, batchSize: 8 }, sets };
 }
 
-test('evaluator failures: a thread that cannot start says why; a bad snapshot fails its checkpoint, keeps later metrics', async () => {
+test('evaluator thread: start-up failures say why; its files equal inline ones, in order; a bad snapshot fails its checkpoint, keeps later metrics', async () => {
   const { spec, sets } = engineAndSets();
   const missing = ThreadEvaluator.spawn('/nonexistent/evaluator.js');
   await assert.rejects(missing.init(spec, sets), /could not start: \/nonexistent\/evaluator\.js is missing/);
@@ -161,6 +161,17 @@ test('evaluator failures: a thread that cannot start says why; a bad snapshot fa
   assert.deepEqual([st.train, st.test], [si.train, si.test]);
   for (const f of ['', '-resume']) assert.ok(fs.readFileSync(path.join(dir, `thread${f}.safetensors`)).equals(fs.readFileSync(path.join(dir, `inline${f}.safetensors`))), `file${f}`);
   assert.ok(st.snapshotStorage.every((b) => b.byteLength > 0), 'the snapshot storage comes back, usable');
+  // A checkpoint the training thread evaluated itself (the thread behind): the thread only writes it, after
+  // the one before it.
+  const before = thread.record(snapshot(2, 0.41), pathsFor('before'));
+  const own = thread.store(recordCheckpoint((x, n) => engine.logits(x, n), sets, snapshot(3, 0.37)), pathsFor('stored'));
+  const order: string[] = [];
+  await Promise.all([before.stored.then(() => order.push('before')), own.stored.then(() => order.push('stored'))]);
+  assert.deepEqual(order, ['before', 'stored']);
+  assert.deepEqual((await own.scored).train, st.train);
+  const { metadata, tensors } = readSafetensorsFile(path.join(dir, 'stored.safetensors'));
+  assert.equal(metadata.step, '3');
+  assert.deepEqual(tensors['probe/probs'], readSafetensorsFile(path.join(dir, 'thread.safetensors')).tensors['probe/probs']);
 
   // Through the pipeline: a snapshot with a missing tensor fails; the next checkpoint is dropped, the
   // metrics recorded after the failed one still reach the file, and drain reports the first failure.
