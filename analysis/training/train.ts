@@ -454,7 +454,7 @@ class TrainingSession {
       }
     }
     this.trainSeconds += (performance.now() - loopStart) / 1000;
-    req.log(`run ${run.id}: completed ${totalSteps} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s (checkpoints: ${this.checkpointSeconds().toFixed(2)} s of the training thread, evaluated ${this.cost.evaluator === 'thread' ? 'on a worker thread' : 'in line'})`);
+    req.log(`run ${run.id}: completed ${totalSteps} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s (checkpoints: ${this.checkpointSeconds().toFixed(2)} s of the training thread, evaluated ${this.cost.evaluator === 'thread' ? `on a worker thread${this.cost.evaluatedHere ? `, ${this.cost.evaluatedHere} by the training thread while it was behind` : ''}` : 'in line'})`);
     await this.finish('completed');
     return { runId: run.id, runDir, status: run.status, summary: run.summary, error: run.error, checkpointCost: this.cost };
   }
