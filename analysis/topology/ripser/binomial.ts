@@ -52,11 +52,3 @@ export class BinomialTable {
     }
   }
 }
-
-/**
- * Index of edge {u, v}, u > v: C(u, 2) + C(v, 1). It is also the edge's position in the condensed
- * lower-triangular distance matrix, which is why edges need no binomial table.
- */
-export function edgeIndex(u: number, v: number): number {
-  return (u * (u - 1)) / 2 + v;
-}

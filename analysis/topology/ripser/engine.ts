@@ -16,7 +16,7 @@
 import { checkCancelled } from '../cancel';
 import type { PersistenceBar } from '../diagram';
 import { UnionFind } from '../unionFind';
-import { edgeIndex, type BinomialTable } from './binomial';
+import type { BinomialTable } from './binomial';
 import { StreamColumn } from './coboundaryStreams';
 import type { RipsComplex } from './complex';
 import { DenseComplex } from './denseComplex';
@@ -49,6 +49,15 @@ const MAX_STREAM_POINTS = 4096;
 
 /** Columns between two cancellation/progress checks. */
 const CHECK_EVERY = 1024;
+
+/**
+ * Index of edge {u, v}, u > v: C(u, 2) + C(v, 1), which is also its position in the condensed distance
+ * matrix. Kept local: the H0 pass calls it once per edge, and under the tsx/CommonJS loader every use
+ * of a function imported from another module goes through an export getter.
+ */
+function edgeIndex(u: number, v: number): number {
+  return (u * (u - 1)) / 2 + v;
+}
 
 /**
  * Multiplicative inverses mod p of 1..p-1 (for scaling a column to cancel a pivot), by the recurrence
