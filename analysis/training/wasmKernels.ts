@@ -223,25 +223,23 @@ export function registerWasmConvGradKernels(tf: Tf): void {
   registered = true;
   registerMatMulTransposeFix(tf);
   registerMaxPoolGrad(tf);
-  if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
+  // Conv2DBackpropFilter is missing on wasm and Conv2DBackpropInput is a slow loop: replace both.
+  replaceConvGradient(tf, 'Conv2DBackpropFilter', (inputs, a) => backpropFilter(tf, inputs.x as Tensor, inputs.dy as Tensor, a));
+  replaceConvGradient(tf, 'Conv2DBackpropInput', (inputs, a) => backpropInput(tf, inputs.dy as Tensor, inputs.filter as Tensor, a));
+}
+
+/** Registers `compute` as the wasm kernel `name` (replacing tfjs's own), with the attribute checks both
+ *  conv gradients share. Returning the Tensor itself (not a bare TensorInfo) lets the engine adopt it
+ *  without a second owner. */
+function replaceConvGradient(tf: Tf, name: 'Conv2DBackpropFilter' | 'Conv2DBackpropInput', compute: (inputs: Record<string, unknown>, a: ConvAttrs) => Tensor): void {
+  if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   tf.registerKernel({
-    kernelName: 'Conv2DBackpropFilter',
+    kernelName: name,
     backendName: 'wasm',
     kernelFunc: ({ inputs, attrs }) => {
       const a = attrs as unknown as ConvAttrs;
-      checkAttrs(a, 'Conv2DBackpropFilter');
-      // Returning the Tensor itself (not a bare TensorInfo) lets the engine adopt it without a second owner.
-      return backpropFilter(tf, inputs.x as Tensor, inputs.dy as Tensor, a);
-    },
-  });
-  if (tf.getKernel('Conv2DBackpropInput', 'wasm')) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Conv2DBackpropInput',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs }) => {
-      const a = attrs as unknown as ConvAttrs;
-      checkAttrs(a, 'Conv2DBackpropInput');
-      return backpropInput(tf, inputs.dy as Tensor, inputs.filter as Tensor, a);
+      checkAttrs(a, name);
+      return compute(inputs as Record<string, unknown>, a);
     },
   });
 }
