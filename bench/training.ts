@@ -25,7 +25,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { trainRun } from '../analysis/training/train';
-import { parseTrainConfig, type TrainConfigInput } from '../analysis/training/config';
+import { parseTrainConfig, type TrainConfigInput } from '../analysis/spec/trainConfig';
 import { getPreset } from '../analysis/training/presets';
 import { readRun } from '../analysis/store/runStore';
 import { checkpointSteps } from '../analysis/training/schedules';

@@ -3,7 +3,7 @@ import { loadIdxFolder } from './idxFolder';
 import { loadFashionMnist, loadMnist } from './mnist';
 import { makeToyDataset } from './toy';
 import type { RawDataset } from './dataset';
-import type { DatasetSpec } from '../training/config';
+import type { DatasetSpec } from '../spec/trainConfig';
 
 /**
  * Loads the data set a config names. File-backed sets are cached per process (keyed by kind and folder):

@@ -1,6 +1,6 @@
 import { deriveSeed, Rng } from './random';
 import type { RawDataset, RawSplit } from './dataset';
-import type { TOY_SHAPES } from '../training/config';
+import type { TOY_SHAPES } from '../spec/trainConfig';
 
 /**
  * Seeded 2-D classification sets for the decision-region study (SPEC D). Each generator draws class

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TrainConfigSchema, type TrainConfig } from '../training/config';
+import { TrainConfigSchema, type TrainConfig } from '../spec/trainConfig';
 
 /**
  * run.json: the one small file that says what a run is and how it ended. Everything bulky lives beside it

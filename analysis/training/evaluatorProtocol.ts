@@ -1,5 +1,5 @@
 import type { ResolvedLayer } from './network';
-import type { OptimizerSpec } from './config';
+import type { OptimizerSpec } from '../spec/trainConfig';
 import type { CheckpointPaths, CheckpointSnapshot, EvaluationSets, Score } from './checkpointRecord';
 
 /**

@@ -1,5 +1,5 @@
 import { deriveSeed, Rng } from '../data/random';
-import type { InitSpec } from './config';
+import type { InitSpec } from '../spec/trainConfig';
 
 /**
  * Initial weight values, generated in JavaScript from a seeded stream per tensor (seed, layer, role) so

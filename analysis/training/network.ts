@@ -1,6 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { initialValues } from './init';
-import type { InitSpec, ModelSpec } from './config';
+import type { InitSpec, ModelSpec } from '../spec/trainConfig';
 import type { Tf, Tensor, Variable } from './tf';
 
 /**

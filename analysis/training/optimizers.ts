@@ -1,4 +1,4 @@
-import type { OptimizerSpec } from './config';
+import type { OptimizerSpec } from '../spec/trainConfig';
 import type { NamedTensor } from '../store/safetensors';
 import type { Param } from './network';
 import type { Tf, Tensor, Variable } from './tf';

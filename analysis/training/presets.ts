@@ -1,4 +1,4 @@
-import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from './config';
+import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from '../spec/trainConfig';
 
 /**
  * Named run configs offered by "Train & Analyze" and `topolens train --preset`. Each says where its

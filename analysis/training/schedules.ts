@@ -1,4 +1,4 @@
-import type { CheckpointSchedule, LrSchedule } from './config';
+import type { CheckpointSchedule, LrSchedule } from '../spec/trainConfig';
 
 /** Learning rate at update `step` (1-based) of `totalSteps`: a pure function, so a resumed run matches. */
 export function learningRate(base: number, schedule: LrSchedule, step: number, totalSteps: number): number {

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from './backend';
-import { configWarnings, parseTrainConfig, type TrainConfig } from './config';
+import { configWarnings, parseTrainConfig, type TrainConfig } from '../spec/trainConfig';
 import { buildNetwork, resolveLayers, type Network } from './network';
 import { evaluate, gatherBatch, gatherBatchInto, meanAccuracy, meanCrossEntropy, predictProbabilities, scoreProbabilities } from './objective';
 import { Optimizer } from './optimizers';

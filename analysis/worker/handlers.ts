@@ -11,7 +11,7 @@ import {
 } from './protocol';
 import { trainRun } from '../training/train';
 import { getPreset } from '../training/presets';
-import { parseTrainConfig, type TrainConfig } from '../training/config';
+import { parseTrainConfig, type TrainConfig } from '../spec/trainConfig';
 import { loadModelModule } from '../training/userModel';
 import { listRuns, readRunJson } from '../store/runStore';
 import { RUN_JSON } from '../store/runLayout';

@@ -9,7 +9,7 @@ import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { randomUUID } from 'node:crypto';
 import { CancelRunRequest, RunStartedNotification, TrainProgressType, TrainRequest, type TrainParams } from '../../analysis/worker/protocol';
 import { PRESETS, getPreset, type Preset } from '../../analysis/training/presets';
-import { configWarnings, parseTrainConfig } from '../../analysis/training/config';
+import { configWarnings, parseTrainConfig } from '../../analysis/spec/trainConfig';
 import { markRunStatus, readRun } from '../../analysis/store/runStore';
 import type { TrainProgress, TrainResult } from '../../analysis/training/train';
 import { backendPreference, defaultPreset, runsRoot, tfjsNodePath } from '../config';

@@ -15,7 +15,7 @@ import { registerHandlers } from '../../analysis/worker/handlers';
 import {
   AnalyzeWeightBarcodeRequest, AnalyzeWeightBarcodeSeriesRequest, ListRunsRequest, RunStartedNotification, TrainProgressType, TrainRequest, type RunStarted, type TrainParams,
 } from '../../analysis/worker/protocol';
-import type { TrainConfigInput } from '../../analysis/training/config';
+import type { TrainConfigInput } from '../../analysis/spec/trainConfig';
 import type { TrainProgress } from '../../analysis/training/train';
 import { readCheckpoint } from '../../analysis/store/runStore';
 import { denseKernels, neuronCloud } from '../../analysis/analyses/neuronClouds';

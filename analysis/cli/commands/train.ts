@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { trainRun, type TrainResult } from '../../training/train';
 import { getPreset, getStudy, PRESETS, STUDIES, studyRunConfig } from '../../training/presets';
-import { configWarnings, parseTrainConfig, type TrainConfig } from '../../training/config';
+import { configWarnings, parseTrainConfig, type TrainConfig } from '../../spec/trainConfig';
 import { parseBackendOption, progressPrinter } from './shared';
 
 interface TrainOptions {

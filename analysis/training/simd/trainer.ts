@@ -2,7 +2,7 @@ import { buildModule, newMemory, type FnBuilder, type Kernel, type WasmMemory } 
 import { gemm, packB, packedSize, type GemmSpec, type PackSpec } from './gemm';
 import { activationGrad, columnSum, Const, CONST_FLOATS, cropImage, im2col, maxPool, optimizerUpdate, padImage, type ConvGeometry, type PoolGeometry } from './kernels';
 import type { ResolvedLayer } from '../network';
-import type { OptimizerSpec } from '../config';
+import type { OptimizerSpec } from '../../spec/trainConfig';
 
 /**
  * The fused training step of the wasm backend for built-in networks (dense, conv2d, max-pool layers,

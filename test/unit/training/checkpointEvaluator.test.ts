@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { trainRun, type TrainRequest } from '../../../analysis/training/train';
-import { parseTrainConfig, type TrainConfigInput } from '../../../analysis/training/config';
+import { parseTrainConfig, type TrainConfigInput } from '../../../analysis/spec/trainConfig';
 import { resolveLayers } from '../../../analysis/training/network';
 import { InlineEvaluator, liveEvaluatorThreads, ThreadEvaluator } from '../../../analysis/training/checkpointEvaluator';
 import { CheckpointPipeline } from '../../../analysis/training/checkpointPipeline';

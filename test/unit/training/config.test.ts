@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { configWarnings, parseTrainConfig } from '../../../analysis/training/config';
+import { configWarnings, parseTrainConfig } from '../../../analysis/spec/trainConfig';
 import { checkpointSteps, learningRate } from '../../../analysis/training/schedules';
 import { getPreset, PRESETS, STUDIES, studyRunConfig } from '../../../analysis/training/presets';
 

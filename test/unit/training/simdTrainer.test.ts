@@ -11,7 +11,7 @@ import { SimdTrainer } from '../../../analysis/training/simd/trainer';
 import { buildNetwork, resolveLayers } from '../../../analysis/training/network';
 import { Optimizer } from '../../../analysis/training/optimizers';
 import { meanCrossEntropy } from '../../../analysis/training/objective';
-import { parseTrainConfig, type TrainConfigInput } from '../../../analysis/training/config';
+import { parseTrainConfig, type TrainConfigInput } from '../../../analysis/spec/trainConfig';
 import { trainRun } from '../../../analysis/training/train';
 import { readCheckpoint, readMetrics, readRun } from '../../../analysis/store/runStore';
 import { Rng } from '../../../analysis/data/random';

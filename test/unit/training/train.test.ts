@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { trainRun, type TrainProgress, type TrainRequest } from '../../../analysis/training/train';
-import { parseTrainConfig, type TrainConfigInput } from '../../../analysis/training/config';
+import { parseTrainConfig, type TrainConfigInput } from '../../../analysis/spec/trainConfig';
 import { listRuns, readCheckpoint, readMetrics, readRun, readSafetensorsFile } from '../../../analysis/store/runStore';
 import { encodeIdx } from '../../../analysis/data/idx';
 

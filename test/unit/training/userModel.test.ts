@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadModelModule } from '../../../analysis/training/userModel';
 import { trainRun } from '../../../analysis/training/train';
-import { parseTrainConfig } from '../../../analysis/training/config';
+import { parseTrainConfig } from '../../../analysis/spec/trainConfig';
 import { readCheckpoint, readRun } from '../../../analysis/store/runStore';
 
 const MODEL_TS = `

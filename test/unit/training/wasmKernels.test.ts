@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../analysis/training/backend';
 import { Rng } from '../../../analysis/data/random';
 import { trainRun } from '../../../analysis/training/train';
-import { parseTrainConfig } from '../../../analysis/training/config';
+import { parseTrainConfig } from '../../../analysis/spec/trainConfig';
 import { readCheckpoint, readRun } from '../../../analysis/store/runStore';
 
 type Shape4 = [number, number, number, number];
