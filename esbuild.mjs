@@ -79,6 +79,8 @@ const configs = [
   // The checkpoint evaluator thread that training in worker.js and cli.js starts (a worker_threads entry
   // needs a file of its own, beside them: analysis/training/checkpointEvaluator.ts finds it there).
   nodeConfig('analysis/training/evaluatorThread.ts', 'evaluator.js'),
+  // Analysis threads of worker.js (analysis/worker/runner/analysisRunner.ts finds it beside the bundle).
+  nodeConfig('analysis/worker/runner/analysisThread.ts', 'analysisThread.js'),
   ...webviewConfigs(),
 ].filter((c) => fs.existsSync(c.entryPoints[0]));
 

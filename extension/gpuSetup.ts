@@ -3,7 +3,7 @@
  * happen on the extension host) and shows the report as a Markdown document with the next step to take.
  */
 import * as vscode from 'vscode';
-import { GpuCheckRequest } from '../analysis/worker/protocol';
+import { GpuCheckRequest } from '../analysis/worker/protocol/system';
 import type { WorkerClient } from './worker/workerClient';
 
 export async function showGpuSetup(worker: WorkerClient, tfjsNodePath: string | undefined): Promise<void> {

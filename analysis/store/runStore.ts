@@ -3,8 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomic';
 import { decodeSafetensors, type NamedTensor } from './safetensors';
-import { parseRunJson, RUN_SCHEMA_VERSION, type RunJson, type RunStatus } from './runFormat';
+import { parseRunJson, RUN_SCHEMA_VERSION, type RunJson, type RunStatus } from '../spec/runFormat';
 import { parseMetrics, type MetricRecord } from './metrics';
+import type { CheckpointRef, RunEntry } from '../worker/protocol/runs';
 import { CHECKPOINTS_DIR, METRICS_JSONL, parseCheckpointFileName, RUN_FOLDER_ENTRIES, RUN_JSON } from './runLayout';
 
 /**
@@ -13,20 +14,7 @@ import { CHECKPOINTS_DIR, METRICS_JSONL, parseCheckpointFileName, RUN_FOLDER_ENT
  * run that says 'running' while its writer is gone is reported as 'interrupted'.
  */
 
-export interface CheckpointRef {
-  step: number;
-  /** Absolute path of the checkpoint's safetensors file. */
-  file: string;
-}
-
-export interface RunEntry {
-  id: string;
-  dir: string;
-  run?: RunJson;
-  /** Why the run could not be read (names the file), when it could not. */
-  problem?: string;
-  checkpoints: CheckpointRef[];
-}
+export type { CheckpointRef, RunEntry } from '../worker/protocol/runs';
 
 /** A writer refreshes its heartbeat at least this often (see trainRun); twice that means it is gone. */
 export const HEARTBEAT_INTERVAL_MS = 60_000;

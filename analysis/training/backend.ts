@@ -16,7 +16,9 @@ import type { Tf } from './tf';
  * `npm install @tensorflow/tfjs-node-gpu` (or the package folder itself); failing that, from wherever Node
  * resolves them (a source checkout).
  */
-export type BackendPreference = 'auto' | 'gpu' | 'native' | 'wasm' | 'cpu';
+import type { BackendPreference } from '../worker/protocol/training';
+
+export type { BackendPreference };
 export const BACKEND_PREFERENCES: BackendPreference[] = ['auto', 'gpu', 'native', 'wasm', 'cpu'];
 
 type Candidate = 'gpu' | 'native' | 'wasm' | 'cpu';

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { execFile } from 'node:child_process';
 import { GPU_HELP } from './backend';
+import type { GpuCheckItem, GpuCheckReport } from '../worker/protocol/system';
 
 /**
  * "TopoLens: Set Up GPU Backend": checks, one by one, everything tfjs-node-gpu needs and says exactly what
@@ -11,22 +12,6 @@ import { GPU_HELP } from './backend';
  *
  * tfjs-node-gpu 4.x links libtensorflow 2.9 built for CUDA 11.2 and cuDNN 8.1 (Linux/Windows x64 only).
  */
-export interface GpuCheckItem {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
-
-export interface GpuCheckReport {
-  /** True when the GPU backend is usable: every check passed. */
-  ok: boolean;
-  platform: string;
-  tfjsNodePath?: string;
-  checks: GpuCheckItem[];
-  /** What to do next, most important first. */
-  hints: string[];
-}
-
 const PKG = '@tensorflow/tfjs-node-gpu';
 const CUDA_LIBS_LINUX = ['libcudart.so.11.0', 'libcublas.so.11', 'libcublasLt.so.11', 'libcufft.so.10', 'libcurand.so.10', 'libcusolver.so.11', 'libcusparse.so.11', 'libcudnn.so.8'];
 const CUDA_LIBS_WINDOWS = ['cudart64_110.dll', 'cublas64_11.dll', 'cufft64_10.dll', 'curand64_10.dll', 'cusolver64_11.dll', 'cusparse64_11.dll', 'cudnn64_8.dll'];

@@ -18,12 +18,13 @@ import { BufferPool } from './bufferPool';
 import { buildUserNetwork, loadModelModule } from './userModel';
 import type { Tf } from './tf';
 import type { NamedTensor } from '../store/safetensors';
+import type { CheckpointCost, TrainProgress, TrainResult } from '../worker/protocol/training';
 import { SimdTrainer } from './simd/trainer';
 import { loadDataset } from '../data/load';
 import { prepareData, type PreparedData } from '../data/prepare';
 import { deriveSeed, permutation } from '../data/random';
 import { sampleSize } from '../data/dataset';
-import { RUN_SCHEMA_VERSION, type RunJson, type RunStatus } from '../store/runFormat';
+import { RUN_SCHEMA_VERSION, type RunJson, type RunStatus } from '../spec/runFormat';
 import { parseMetrics } from '../store/metrics';
 import { HEARTBEAT_INTERVAL_MS, isWriterAlive, listCheckpoints, readRunJson, readSafetensorsFile, writeRunJson, type CheckpointRef } from '../store/runStore';
 import { AtomicWriteQueue, writeFileAtomic } from '../store/atomic';
@@ -41,20 +42,6 @@ import { checkpointFileName, makeRunId, METRICS_JSONL, RUN_JSON } from '../store
  * the config, so a resumed run replays exactly what an uninterrupted one would have done.
  */
 
-export interface TrainProgress {
-  runId: string;
-  runDir: string;
-  step: number;
-  totalSteps: number;
-  /** Fractional epochs completed: step / stepsPerEpoch. */
-  epoch: number;
-  loss: number;
-  accuracy?: number;
-  samplesPerSec: number;
-  etaSeconds?: number;
-  checkpoint?: CheckpointRef;
-}
-
 export interface TrainRequest {
   config: TrainConfig;
   runsRoot: string;
@@ -63,6 +50,8 @@ export interface TrainRequest {
   tfjsNodePath?: string;
   /** Continue this run from its latest checkpoint (its stored config is used; `config` is ignored). */
   resumeRunDir?: string;
+  /** The study this run is a member of: recorded in run.json (study.json itself is the study store's). */
+  study?: { id: string; member: string };
   isCancelled: () => boolean;
   /**
    * On the wasm backend, train built-in networks with the fused SIMD step (simd/trainer.ts) instead of
@@ -78,35 +67,6 @@ export interface TrainRequest {
   onProgress: (p: TrainProgress) => void;
   onRunCreated?: (runId: string, runDir: string) => void;
   log: (msg: string) => void;
-}
-
-export interface TrainResult {
-  runId: string;
-  runDir: string;
-  status: RunStatus;
-  summary?: RunJson['summary'];
-  error?: RunJson['error'];
-  checkpointCost?: CheckpointCost;
-}
-
-/** What this session's checkpoints cost the training thread, in seconds, and where they were evaluated. */
-export interface CheckpointCost {
-  /** 'thread'/'inline': the fused wasm step's evaluator; 'tfjs': tfjs forward passes on the training thread. */
-  evaluator: 'thread' | 'inline' | 'tfjs';
-  /** Checkpoints recorded. */
-  count: number;
-  /** Of those, evaluated by the training thread itself because the evaluator thread was behind. */
-  evaluatedHere: number;
-  /** Copying the weights out and handing them over (inline, tfjs and evaluatedHere: the evaluation and encoding too). */
-  snapshotSeconds: number;
-  /** Waiting for a free place among MAX_PENDING_CHECKPOINTS (brief, inline and tfjs paths: the fused step evaluates instead). */
-  backPressureSeconds: number;
-  /** Taking the scores as they come: metrics, summary. */
-  recordSeconds: number;
-  /** Waiting for the step-0 checkpoint (evaluated, on disk) before training starts. */
-  initialWaitSeconds: number;
-  /** Waiting for the last evaluations and writes: at the end, on cancel or failure. */
-  finalWaitSeconds: number;
 }
 
 /**
@@ -156,6 +116,7 @@ function createRun(req: TrainRequest, backend: string): { runDir: string; run: R
     schemaVersion: RUN_SCHEMA_VERSION, id, name, createdAt: now.toISOString(), status: 'running', backend, config: req.config,
     pid: process.pid, host: os.hostname(), timings: { startedAt: now.toISOString(), heartbeatAt: now.toISOString() },
     ...(warnings.length ? { warnings } : {}),
+    ...(req.study ? { study: { id: req.study.id, member: req.study.member } } : {}),
   };
   writeRunJson(runDir, run);
   for (const w of warnings) req.log(`warning: ${w}`);

@@ -1,31 +1,38 @@
 /**
  * Request handlers of the analysis worker. Kept apart from the transport (main.ts) so protocol tests can
- * run them over an in-memory connection.
+ * run them over an in-memory connection. Trainings run on this thread, one at a time; every analysis
+ * request (`topolens/analysis/<name>`) goes to the analysis runner's threads, so neither blocks the other
+ * and a cancel is answered at once.
  */
 import { ResponseError, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  AnalyzeWeightBarcodeRequest, AnalyzeWeightBarcodeSeriesRequest, CancelRunRequest, GpuCheckRequest, InfoRequest, ListRunsRequest, LogNotification, RunStartedNotification,
-  TrainProgressType, TrainRequest, WorkerErrorCode, type TrainParams, type WorkerLog,
-} from './protocol';
+import { GpuCheckRequest, InfoRequest, LogNotification, WorkerErrorCode, type WorkerLog } from './protocol/system';
+import { CancelRunRequest, RunStartedNotification, TrainProgressType, TrainRequest, type TrainParams } from './protocol/training';
+import { ListRunsRequest } from './protocol/runs';
+import { AnalysisProgressType, analysisNameOf, type AnalysisParams } from './protocol/analysis';
+import { AnalysisCancelledError, AnalysisRunner } from './runner/analysisRunner';
 import { trainRun } from '../training/train';
 import { getPreset } from '../training/presets';
 import { parseTrainConfig, type TrainConfig } from '../spec/trainConfig';
 import { loadModelModule } from '../training/userModel';
 import { listRuns, readRunJson } from '../store/runStore';
 import { RUN_JSON } from '../store/runLayout';
-import { computeWeightBarcode } from '../analyses/weightBarcode';
-import { computeWeightBarcodeSeries } from '../analyses/weightBarcodeSeries';
-import { CancelledError } from '../topology/rips';
+import { CancelledError } from '../topology/cancel';
 import { checkGpuSetup } from '../training/gpuCheck';
 
-export function registerHandlers(connection: MessageConnection): void {
+export interface HandlerOptions {
+  /** The analysis runner; a fresh one with the default thread count when omitted. */
+  runner?: AnalysisRunner;
+}
+
+export function registerHandlers(connection: MessageConnection, options: HandlerOptions = {}): AnalysisRunner {
   const log = (level: WorkerLog['level'], message: string) => void connection.sendNotification(LogNotification, { level, message });
+  const runner = options.runner ?? new AnalysisRunner();
   /** runId -> cancel flag setter, for the tree's "Stop" action. */
   const running = new Map<string, () => void>();
 
-  connection.onRequest(InfoRequest, () => ({ pid: process.pid, node: process.version, backends: ['auto', 'gpu', 'native', 'wasm', 'cpu'], cpus: os.cpus().length }));
+  connection.onRequest(InfoRequest, () => ({ pid: process.pid, node: process.version, backends: ['auto', 'gpu', 'native', 'wasm', 'cpu'], cpus: os.cpus().length, analysisThreads: runner.threadCount }));
 
   connection.onRequest(GpuCheckRequest, (p) => checkGpuSetup(p.tfjsNodePath));
 
@@ -62,6 +69,7 @@ export function registerHandlers(connection: MessageConnection): void {
         backend: p.backend,
         tfjsNodePath: p.tfjsNodePath,
         resumeRunDir: p.resumeRunDir,
+        study: p.study,
         isCancelled: () => cancelled || token.isCancellationRequested,
         onRunCreated: (id, runDir) => {
           runId = id;
@@ -79,21 +87,23 @@ export function registerHandlers(connection: MessageConnection): void {
     }
   });
 
-  connection.onRequest(AnalyzeWeightBarcodeRequest, (p, token: CancellationToken) => {
+  // Every `topolens/analysis/<name>` request: the runner finds the analysis (or says it does not exist).
+  connection.onRequest(async (method: string, params: unknown, token: CancellationToken) => {
+    const name = analysisNameOf(method);
+    if (name === undefined) throw new ResponseError(-32601, `unhandled method ${method}`);
+    const workDoneToken = (params as AnalysisParams | undefined)?.workDoneToken;
     try {
-      return computeWeightBarcode({ ...p, isCancelled: () => token.isCancellationRequested });
+      return await runner.run(name, params, {
+        token,
+        onProgress: workDoneToken === undefined ? undefined
+          : (fraction, message) => void connection.sendProgress(AnalysisProgressType, workDoneToken, { analysis: name, fraction, message }),
+        onLog: (message) => log('info', `${name}: ${message}`),
+      });
     } catch (e) {
       throw asResponseError(e);
     }
   });
-
-  connection.onRequest(AnalyzeWeightBarcodeSeriesRequest, (p, token: CancellationToken) => {
-    try {
-      return computeWeightBarcodeSeries({ ...p, isCancelled: () => token.isCancellationRequested });
-    } catch (e) {
-      throw asResponseError(e);
-    }
-  });
+  return runner;
 }
 
 /**
@@ -129,7 +139,7 @@ async function resolveConfig(p: TrainParams): Promise<TrainConfig> {
 /** Errors thrown by analysis code carry user-facing messages (file + problem); keep them intact. */
 function asResponseError(e: unknown): ResponseError<void> {
   if (e instanceof ResponseError) return e;
-  if (e instanceof CancelledError) return new ResponseError(WorkerErrorCode.Cancelled, 'cancelled');
+  if (e instanceof CancelledError || e instanceof AnalysisCancelledError) return new ResponseError(WorkerErrorCode.Cancelled, 'cancelled');
   const message = e instanceof Error ? e.message : String(e);
   return new ResponseError(WorkerErrorCode.BadInput, message);
 }

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc';
-import { AnalyzeWeightBarcodeRequest, AnalyzeWeightBarcodeSeriesRequest } from '../../analysis/worker/protocol';
+import { WeightBarcodeRequest, WeightBarcodeSeriesRequest } from '../../analysis/worker/protocol/weightBarcode';
 import { PANEL_IDS, type WeightBarcodeHostMessage, type WeightBarcodeState, type WeightBarcodeViewMessage } from '../../webviews/protocol/messages';
 import { PanelHost } from './panel';
 import type { WorkerClient } from '../worker/workerClient';
@@ -79,13 +79,13 @@ export class WeightBarcodePanel extends PanelHost<WeightBarcodeHostMessage, Weig
     this.post({ type: 'loading', text: `Computing barcode${state.step !== undefined ? ` at step ${state.step}` : ''}…` });
     try {
       const barcode = await this.services.worker.connection().sendRequest(
-        AnalyzeWeightBarcodeRequest, { runDir: state.runDir, step: state.step, layer: state.layer, maxDim: 1 }, cts.token);
+        WeightBarcodeRequest, { runDirs: [state.runDir], step: state.step, layer: state.layer, maxDim: 1 }, cts.token);
       if (cts.token.isCancellationRequested) return;
       this.panel.title = `Weight Barcode — ${barcode.runName} @ step ${barcode.step}`;
       this.post({ type: 'barcode', barcode, state });
       // The evolution over all checkpoints follows; each step is cached, so this is cheap after the first time.
       const series = await this.services.worker.connection().sendRequest(
-        AnalyzeWeightBarcodeSeriesRequest, { runDir: state.runDir, layer: barcode.layer, maxDim: 1 }, cts.token);
+        WeightBarcodeSeriesRequest, { runDirs: [state.runDir], layer: barcode.layer, maxDim: 1 }, cts.token);
       if (!cts.token.isCancellationRequested) this.post({ type: 'series', series });
     } catch (e) {
       if (cts.token.isCancellationRequested) return;

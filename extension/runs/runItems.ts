@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import type { CheckpointRef, RunEntry } from '../../analysis/store/runStore';
-import type { RunStatus } from '../../analysis/store/runFormat';
+import type { RunStatus } from '../../analysis/spec/runFormat';
 
 /** Loss and accuracy measured at a checkpoint (the `eval` record of metrics.jsonl at that step). */
 export interface CheckpointMetrics { trainLoss: number; trainAccuracy: number; testLoss?: number; testAccuracy?: number }

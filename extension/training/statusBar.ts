@@ -1,6 +1,6 @@
 /** The status-bar item that shows a training's step, loss and throughput while it runs. */
 import * as vscode from 'vscode';
-import type { TrainProgress } from '../../analysis/training/train';
+import type { TrainProgress } from '../../analysis/worker/protocol/training';
 
 export class TrainingStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('topolens.training', vscode.StatusBarAlignment.Left, 50);

@@ -8,7 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createMessageConnection, type MessageConnection } from 'vscode-jsonrpc';
 import { IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
-import { LogNotification } from '../../analysis/worker/protocol';
+import { LogNotification } from '../../analysis/worker/protocol/system';
 import { log } from '../log';
 
 export interface WorkerExit { code: number | null; signal: NodeJS.Signals | null; expected: boolean }

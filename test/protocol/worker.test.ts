@@ -12,11 +12,11 @@ import { PassThrough } from 'node:stream';
 import { CancellationTokenSource, createMessageConnection, type MessageConnection } from 'vscode-jsonrpc';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { registerHandlers } from '../../analysis/worker/handlers';
-import {
-  AnalyzeWeightBarcodeRequest, AnalyzeWeightBarcodeSeriesRequest, ListRunsRequest, RunStartedNotification, TrainProgressType, TrainRequest, type RunStarted, type TrainParams,
-} from '../../analysis/worker/protocol';
+import { RunStartedNotification, TrainProgressType, TrainRequest, type RunStarted, type TrainParams } from '../../analysis/worker/protocol/training';
+import { ListRunsRequest } from '../../analysis/worker/protocol/runs';
+import { WeightBarcodeRequest, WeightBarcodeSeriesRequest } from '../../analysis/worker/protocol/weightBarcode';
 import type { TrainConfigInput } from '../../analysis/spec/trainConfig';
-import type { TrainProgress } from '../../analysis/training/train';
+import type { TrainProgress } from '../../analysis/worker/protocol/training';
 import { readCheckpoint } from '../../analysis/store/runStore';
 import { denseKernels, neuronCloud } from '../../analysis/analyses/neuronClouds';
 
@@ -26,7 +26,7 @@ async function withWorker(body: (client: MessageConnection, root: string) => Pro
   const down = new PassThrough();
   const server = createMessageConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
   const client = createMessageConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
-  registerHandlers(server);
+  const runner = registerHandlers(server);
   server.listen();
   client.listen();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-proto-'));
@@ -35,6 +35,7 @@ async function withWorker(body: (client: MessageConnection, root: string) => Pro
   } finally {
     client.dispose();
     server.dispose();
+    await runner.dispose();
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
@@ -93,7 +94,7 @@ test('train reports the run, progress and checkpoints, then the barcode matches 
   assert.equal(runs.length, 1);
   assert.deepEqual(runs[0].checkpoints.map((c) => c.step), [0, 20, 40]);
 
-  const barcode = await client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir, layer: 'dense1' });
+  const barcode = await client.sendRequest(WeightBarcodeRequest, { runDirs: [result.runDir], layer: 'dense1' });
   assert.equal(barcode.step, 40);
   assert.deepEqual(barcode.steps, [0, 20, 40]);
   assert.deepEqual(barcode.layers.map((l) => l.name), ['dense1', 'dense2']);
@@ -108,12 +109,14 @@ test('train reports the run, progress and checkpoints, then the barcode matches 
   for (const b of h0.filter((x) => x.death !== null)) assert.equal(b.deathSimplex.length, 2, 'an H0 bar is killed by an edge');
 
   // the default layer is the final one, and a second request is served from the cache
-  const last = await client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir });
+  const last = await client.sendRequest(WeightBarcodeRequest, { runDirs: [result.runDir] });
   assert.equal(last.layer, 'dense2');
-  assert.ok(fs.existsSync(path.join(result.runDir, 'analysis', 'weight-barcode', 'dense2', 'step-0000040.json')));
+  assert.equal(fs.readdirSync(path.join(result.runDir, 'analysis', 'weightBarcode')).length, 2, 'one cache file per (layer, step)');
+  const again = await client.sendRequest(WeightBarcodeRequest, { runDirs: [result.runDir], step: 40 });
+  assert.equal(again.computeMs, last.computeMs, 'the repeated request is the cached result');
 
   // the series summarises every checkpoint with the same numbers as the per-step barcodes
-  const series = await client.sendRequest(AnalyzeWeightBarcodeSeriesRequest, { runDir: result.runDir, layer: 'dense1' });
+  const series = await client.sendRequest(WeightBarcodeSeriesRequest, { runDirs: [result.runDir], layer: 'dense1' });
   assert.deepEqual(series.points.map((p) => p.step), [0, 20, 40]);
   const at40 = series.points[2].perDim[0];
   const finite = h0.filter((b) => b.death !== null).map((b) => (b.death as number) - b.birth);
@@ -150,9 +153,9 @@ test('a corrupt run is listed with a message naming its file, beside the good on
   assert.ok(bad?.problem?.includes(path.join(broken, 'run.json')), `problem names the file: ${bad?.problem}`);
   assert.equal(runs.find((r) => r.dir === result.runDir)?.run?.status, 'completed');
 
-  await assert.rejects(client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir, layer: 'nope' }), /no layer 'nope'.*dense1, dense2/);
-  await assert.rejects(client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: result.runDir, step: 3 }), /no checkpoint at step 3/);
-  await assert.rejects(client.sendRequest(AnalyzeWeightBarcodeRequest, { runDir: broken }), /run\.json/);
+  await assert.rejects(client.sendRequest(WeightBarcodeRequest, { runDirs: [result.runDir], layer: 'nope' }), /no layer 'nope'.*dense1, dense2/);
+  await assert.rejects(client.sendRequest(WeightBarcodeRequest, { runDirs: [result.runDir], step: 3 }), /no checkpoint at step 3/);
+  await assert.rejects(client.sendRequest(WeightBarcodeRequest, { runDirs: [broken] }), /run\.json/);
   await assert.rejects(client.sendRequest(TrainRequest, { ...trainParams(root, 4, 2, 'tok-4'), config: { batchSize: -1 }, configSource: '/w/bad.json' }), /\/w\/bad\.json: invalid training config/);
   // an untrusted workspace never gets its model file executed, whichever way it is named
   const modelFile = path.join(root, 'evil.js');

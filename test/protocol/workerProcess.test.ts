@@ -8,7 +8,7 @@ import { fork, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createMessageConnection } from 'vscode-jsonrpc';
 import { IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
-import { InfoRequest } from '../../analysis/worker/protocol';
+import { InfoRequest } from '../../analysis/worker/protocol/system';
 import { isPidAlive } from '../../analysis/store/runStore';
 
 const WORKER = path.join(__dirname, '..', '..', 'analysis', 'worker', 'main.ts');

@@ -5,7 +5,7 @@
  * for the tooltip; colours come from the theme at draw time.
  */
 import * as d3 from 'd3';
-import type { WireBar } from '../../analysis/analyses/types';
+import type { WireBar } from '../../analysis/worker/protocol/weightBarcode';
 import { dimensionColor, themeColor } from '../shared/theme';
 import { formatNumber } from '../shared/dom';
 

@@ -4,7 +4,7 @@
  * at the top. Same rows and hover contract as the barcode chart, so the panel can switch between them.
  */
 import * as d3 from 'd3';
-import type { WireBar } from '../../analysis/analyses/types';
+import type { WireBar } from '../../analysis/worker/protocol/weightBarcode';
 import { themeColor } from '../shared/theme';
 import { formatNumber } from '../shared/dom';
 import { markBars, orderBars, type BarcodeRow, type Hover } from './barcode';

@@ -4,7 +4,7 @@
  * a dashed line), a shared step axis, a marker at the shown checkpoint; clicking picks the nearest step.
  */
 import * as d3 from 'd3';
-import type { BarcodeSeries } from '../../analysis/analyses/types';
+import type { BarcodeSeries } from '../../analysis/worker/protocol/weightBarcode';
 import { dimensionColor, themeColor } from '../shared/theme';
 import { formatNumber } from '../shared/dom';
 

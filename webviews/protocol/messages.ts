@@ -2,7 +2,7 @@
  * Messages between the extension host and the webview panels, shared by both sides. Every panel speaks
  * the common envelope (ready / export / loading / error) plus its own typed messages.
  */
-import type { BarcodeSeries, WeightBarcode } from '../../analysis/analyses/types';
+import type { BarcodeSeries, WeightBarcode } from '../../analysis/worker/protocol/weightBarcode';
 
 // ---- common to every panel ------------------------------------------------------------------------
 /** Posted by the webview once its script listens; the host queues everything until then. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { trainRun } from '../../training/train';
 import { getPreset } from '../../training/presets';
-import { computeWeightBarcode, summarizeBarcode } from '../../analyses/weightBarcode';
+import { computeWeightBarcode, summarizeBarcode } from '../../analyses/weightBarcode/barcode';
 import { parseBackendOption, progressPrinter } from './shared';
 
 export function registerDemoCommand(program: Command): void {
@@ -40,7 +40,7 @@ export function registerDemoCommand(program: Command): void {
       console.log(`run folder: ${result.runDir}`);
       if (s) console.log(`final step ${s.step}: train loss ${s.trainLoss.toFixed(4)}, train accuracy ${(100 * s.trainAccuracy).toFixed(1)}%` +
         (s.testAccuracy !== undefined ? `, test accuracy ${(100 * s.testAccuracy).toFixed(1)}%` : ''));
-      const barcode = computeWeightBarcode({ runDir: result.runDir });
+      const barcode = computeWeightBarcode({ runDirs: [result.runDir] });
       console.log(summarizeBarcode(barcode));
       console.log(`open it in VS Code: "TopoLens: Train & Analyze", or click the run in the Training Runs view (runs folder ${runsRoot})`);
     });

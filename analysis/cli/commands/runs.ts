@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { listRuns } from '../../store/runStore';
-import { computeWeightBarcode, summarizeBarcode } from '../../analyses/weightBarcode';
+import { computeWeightBarcode, summarizeBarcode } from '../../analyses/weightBarcode/barcode';
 
 export function registerRunsCommands(program: Command): void {
   program
@@ -28,7 +28,7 @@ export function registerRunsCommands(program: Command): void {
     .option('--layer <name>', 'layer name (default: final layer)')
     .option('--json', 'print the full result as JSON')
     .action((runDir: string, opts: { step?: number; layer?: string; json?: boolean }) => {
-      const b = computeWeightBarcode({ runDir: path.resolve(runDir), step: opts.step, layer: opts.layer });
+      const b = computeWeightBarcode({ runDirs: [path.resolve(runDir)], step: opts.step, layer: opts.layer });
       console.log(opts.json ? JSON.stringify(b, null, 2) : summarizeBarcode(b));
     });
 }

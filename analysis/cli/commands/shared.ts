@@ -1,6 +1,6 @@
 /** Small pieces shared by the CLI commands: option parsing and a one-line progress display. */
 import type { BackendPreference } from '../../training/backend';
-import type { TrainProgress } from '../../training/train';
+import type { TrainProgress } from '../../worker/protocol/training';
 
 const BACKENDS: BackendPreference[] = ['auto', 'gpu', 'native', 'wasm', 'cpu'];
 

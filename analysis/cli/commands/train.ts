@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { trainRun, type TrainResult } from '../../training/train';
+import { trainRun } from '../../training/train';
+import type { TrainResult } from '../../worker/protocol/training';
 import { getPreset, getStudy, PRESETS, STUDIES, studyRunConfig } from '../../training/presets';
 import { configWarnings, parseTrainConfig, type TrainConfig } from '../../spec/trainConfig';
 import { parseBackendOption, progressPrinter } from './shared';

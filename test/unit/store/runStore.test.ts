@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { writeFileAtomic } from '../../../analysis/store/atomic';
 import { deleteRun, listRuns, markRunStatus, readCheckpoint, readMetrics, readRun, writeRunJson } from '../../../analysis/store/runStore';
-import { RUN_SCHEMA_VERSION, type RunJson } from '../../../analysis/store/runFormat';
+import { RUN_SCHEMA_VERSION, type RunJson } from '../../../analysis/spec/runFormat';
 import { encodeSafetensors } from '../../../analysis/store/safetensors';
 import { checkpointFileName, makeRunId } from '../../../analysis/store/runLayout';
 import { getPreset } from '../../../analysis/training/presets';

@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import * as d3 from 'd3';
-import type { BarcodeSeries, WeightBarcode, WireBar } from '../../../analysis/analyses/types';
+import type { BarcodeSeries, WeightBarcode, WireBar } from '../../../analysis/worker/protocol/weightBarcode';
 import type { WeightBarcodeHostMessage, WeightBarcodeState, WeightBarcodeViewMessage } from '../../protocol/messages';
 import { connectToHost } from '../../shared/host';
 import { onThemeChange, themeColor } from '../../shared/theme';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TrainConfigSchema, type TrainConfig } from '../spec/trainConfig';
+import { TrainConfigSchema, type TrainConfig } from './trainConfig';
 
 /**
  * run.json: the one small file that says what a run is and how it ended. Everything bulky lives beside it
@@ -61,6 +61,8 @@ export const RunJsonSchema = z.object({
   warnings: z.array(z.string()).optional(),
   /** Steps at which training was resumed (each resume continues from the checkpoint at that step). */
   resumedAt: z.array(z.number()).optional(),
+  /** The study this run belongs to: its id (folder studies/<id>/ beside the runs) and this run's member name. */
+  study: z.object({ id: z.string(), member: z.string() }).optional(),
 });
 
 export type RunShape = z.infer<typeof RunShapeSchema>;
@@ -80,6 +82,7 @@ export interface RunJson {
   shape?: RunShape;
   warnings?: string[];
   resumedAt?: number[];
+  study?: { id: string; member: string };
 }
 
 /** Parses run.json text; every problem is an Error naming `file`. */

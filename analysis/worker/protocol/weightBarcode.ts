@@ -1,7 +1,8 @@
 /**
- * Result types of the analyses as they cross process and webview boundaries (plain JSON: no typed
- * arrays, no Infinity). Type-only and import-free, so webviews can share them without pulling in Node.
+ * Weight Barcode: H0/H1 persistence of one layer's neuron weight vectors at a checkpoint, and its summary
+ * across training. Result types are plain JSON (no typed arrays, no Infinity) so webviews share them.
  */
+import { analysisRequest, type AnalysisParams } from './analysis';
 
 /** A persistence bar on the wire: essential bars have `death: null`. */
 export interface WireBar { dim: number; birth: number; death: number | null; birthSimplex: number[]; deathSimplex: number[] }
@@ -31,3 +32,16 @@ export interface WeightBarcode {
 export interface BarcodeSummary { step: number; perDim: { dim: number; bars: number; total: number; longest: number }[] }
 
 export interface BarcodeSeries { runDir: string; layer: string; maxDim: number; points: BarcodeSummary[] }
+
+export interface WeightBarcodeParams extends AnalysisParams {
+  /** Checkpoint step; the last checkpoint when omitted. */
+  step?: number;
+  /** Layer name (e.g. `dense3`); the final layer when omitted. */
+  layer?: string;
+  maxDim?: number;
+}
+
+export interface WeightBarcodeSeriesParams extends AnalysisParams { layer?: string; maxDim?: number }
+
+export const WeightBarcodeRequest = analysisRequest<WeightBarcodeParams, WeightBarcode>('weightBarcode');
+export const WeightBarcodeSeriesRequest = analysisRequest<WeightBarcodeSeriesParams, BarcodeSeries>('weightBarcodeSeries');

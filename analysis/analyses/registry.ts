@@ -1,0 +1,20 @@
+/**
+ * Every analysis the worker can run, by request name (`topolens/analysis/<name>`). Adding an analysis:
+ * its folder here, its protocol file in worker/protocol/, and one line in this list.
+ */
+import type { AnalysisDefinition } from './definition';
+import { weightBarcodeAnalysis, weightBarcodeSeriesAnalysis } from './weightBarcode/analyses';
+import { runCurvesAnalysis } from './runCurves/analysis';
+
+// Each definition is typed by its own params; the registry only needs the common shape.
+type AnyAnalysis = AnalysisDefinition<never, unknown>;
+
+export const ANALYSES: readonly AnyAnalysis[] = [
+  weightBarcodeAnalysis,
+  weightBarcodeSeriesAnalysis,
+  runCurvesAnalysis,
+];
+
+export function findAnalysis(name: string): AnyAnalysis | undefined {
+  return ANALYSES.find((a) => a.name === name);
+}
