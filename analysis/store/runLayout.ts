@@ -18,6 +18,14 @@ export const STATE_DIR = 'state';
 export const RESUME_FILE = 'resume.safetensors';
 export const ANALYSIS_DIR = 'analysis';
 
+/**
+ * Studies live beside the runs, in a folder no run id can take (run ids start with a timestamp):
+ *   <runsRoot>/studies/<studyId>/study.json
+ * Study ids are made like run ids (makeRunId), so they sort by creation time too.
+ */
+export const STUDIES_DIR = 'studies';
+export const STUDY_JSON = 'study.json';
+
 /** Everything that may live in a run folder; deleteRun refuses folders holding anything else. */
 export const RUN_FOLDER_ENTRIES = new Set([RUN_JSON, METRICS_JSONL, PROBE_FILE, CHECKPOINTS_DIR, STATE_DIR, ANALYSIS_DIR]);
 

@@ -6,7 +6,7 @@ import { decodeSafetensors, type NamedTensor } from './safetensors';
 import { parseRunJson, RUN_SCHEMA_VERSION, type RunJson, type RunStatus } from '../spec/runFormat';
 import { parseMetrics, type MetricRecord } from './metrics';
 import type { CheckpointRef, RunEntry } from '../worker/protocol/runs';
-import { CHECKPOINTS_DIR, METRICS_JSONL, parseCheckpointFileName, RUN_FOLDER_ENTRIES, RUN_JSON } from './runLayout';
+import { CHECKPOINTS_DIR, METRICS_JSONL, parseCheckpointFileName, RUN_FOLDER_ENTRIES, RUN_JSON, STUDIES_DIR } from './runLayout';
 
 /**
  * Reading and maintaining run folders. Readers never trust a folder: a run that cannot be read becomes an
@@ -23,7 +23,8 @@ const STALE_AFTER_MS = 5 * HEARTBEAT_INTERVAL_MS;
 export function listRuns(root: string): RunEntry[] {
   let names: string[];
   try {
-    names = fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+    // studies/ holds study records, not a run (studyStore.ts reads it).
+    names = fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.') && d.name !== STUDIES_DIR).map((d) => d.name);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new Error(`${root}: cannot list the runs folder (${(e as Error).message})`);

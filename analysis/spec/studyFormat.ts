@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { TrainConfigSchema, type TrainConfig } from './trainConfig';
+
+/**
+ * study.json: what a study (several runs analysed together) is meant to be, at
+ * `<runsRoot>/studies/<id>/study.json`. It is written when the study is created and on explicit user edits,
+ * never by a member's training: membership lives in each member's own run.json (`study: { id, member }`), so
+ * members trained on different machines into one shared folder never write the same file. The planned
+ * members carry the config each one trains, so an interrupted study can continue with the missing ones.
+ * The schema is versioned; a reader meeting a newer version refuses with a message naming the file.
+ */
+
+export const STUDY_SCHEMA_VERSION = 1;
+
+export const StudyMemberPlanSchema = z.object({
+  /** Unique within the study; recorded as `study.member` in the member's run.json. */
+  name: z.string().min(1),
+  config: TrainConfigSchema,
+});
+
+export const StudyJsonSchema = z.object({
+  schemaVersion: z.number().int(),
+  id: z.string().min(1),
+  name: z.string(),
+  createdAt: z.string(),
+  /** The preset study it was created from (analysis/training/presets.ts STUDIES), if any. */
+  presetStudyId: z.string().optional(),
+  description: z.string().optional(),
+  members: z.array(StudyMemberPlanSchema).superRefine((members, ctx) => {
+    const seen = new Set<string>();
+    members.forEach((m, i) => {
+      if (seen.has(m.name)) ctx.addIssue({ code: 'custom', message: `member name "${m.name}" appears twice`, path: [i, 'name'] });
+      seen.add(m.name);
+    });
+  }),
+  /** Panel ids the study is meant for (opened by Train & Analyze), e.g. 'weightBarcode'. */
+  panels: z.array(z.string()).optional(),
+});
+
+export interface StudyMemberPlan {
+  name: string;
+  config: TrainConfig;
+}
+
+export interface StudyJson {
+  schemaVersion: number;
+  id: string;
+  name: string;
+  createdAt: string;
+  presetStudyId?: string;
+  description?: string;
+  members: StudyMemberPlan[];
+  panels?: string[];
+}
+
+/** Parses study.json text; every problem is an Error naming `file`. */
+export function parseStudyJson(text: string, file: string): StudyJson {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message}); the file may be truncated or corrupt`);
+  }
+  const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === 'number' && version > STUDY_SCHEMA_VERSION) {
+    throw new Error(`${file}: written by a newer TopoLens (study schema ${version}, this version reads up to ${STUDY_SCHEMA_VERSION}); update TopoLens to open this study`);
+  }
+  const r = StudyJsonSchema.safeParse(raw);
+  if (!r.success) {
+    const first = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`${file}: not a valid TopoLens study.json (${first})`);
+  }
+  return r.data as StudyJson;
+}
