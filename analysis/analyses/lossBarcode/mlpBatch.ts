@@ -1,0 +1,270 @@
+/**
+ * Many copies of one MLP evaluated in one pass: the points of a path are networks of the same architecture
+ * with different weights, all fed the same minibatch. Built on the training engine's generated
+ * WebAssembly-SIMD kernels (training/simd: packB, gemm, activation gradients) over one memory.
+ *
+ * WHY batched: the first layer dominates an MNIST MLP (784 inputs). Its products for all P points share
+ * the input X, so they are one product X [B, D] x [W_1 | ... | W_P] [D, P*O] (the packed panels of the P
+ * kernels laid end to end are exactly the packed concatenation when O is a multiple of 8), which streams X
+ * once instead of P times. Later layers and all gradients are per point (block-diagonal), over activations
+ * stored [B, P*O] with point p in columns p*O..p*O+O-1, so that element-wise kernels run once over all points.
+ *
+ * Parameter vector layout (a path point): for each dense layer in order, its kernel [in, out] row-major,
+ * then its bias [out] when the layer has one: the checkpoint tensors `<layer>/kernel`, `<layer>/bias`
+ * flattened in model order. Loss: mean softmax cross-entropy over the batch, as training's objective.
+ */
+import { buildModule, newMemory, type FnBuilder, type Kernel, type WasmMemory } from '../../training/simd/assembler';
+import { gemm, packB, packedSize, type GemmSpec, type PackSpec } from '../../training/simd/gemm';
+import { activationGrad } from '../../training/simd/kernels';
+
+export type MlpActivation = 'relu' | 'sigmoid' | 'tanh' | 'linear';
+
+export interface DenseSpec {
+  name: string;
+  inUnits: number;
+  units: number;
+  bias: boolean;
+  activation: MlpActivation;
+}
+
+interface Buf { off: number; n: number }
+
+interface LayerMem {
+  spec: DenseSpec;
+  /** Offset of this layer's kernel and bias in the parameter vector. */
+  wAt: number;
+  bAt: number;
+  W: Buf; // [P][I*O]
+  b: Buf; // [P][O]
+  dW: Buf; // [P][I*O]
+  db: Buf; // [P][O]
+  H: Buf; // [B][P*O]
+  dH: Buf; // [B][P*O]
+}
+
+export function parameterCount(layers: readonly DenseSpec[]): number {
+  return layers.reduce((a, l) => a + l.inUnits * l.units + (l.bias ? l.units : 0), 0);
+}
+
+export class MlpBatch {
+  readonly dim: number;
+  private readonly mem: WasmMemory;
+  private readonly f32: Float32Array;
+  private readonly L: LayerMem[] = [];
+  private readonly X: Buf;
+  private readonly pack: Buf;
+  private readonly kernels = new Map<string, Record<string, Kernel>>();
+  private readonly D: number;
+  private readonly classes: number;
+
+  constructor(layers: readonly DenseSpec[], readonly maxPoints: number, readonly maxBatch: number) {
+    if (layers.length === 0) throw new Error('MLP batch: no layers');
+    for (let l = 1; l < layers.length; l++) {
+      if (layers[l].inUnits !== layers[l - 1].units) throw new Error(`MLP batch: layer ${layers[l].name} takes ${layers[l].inUnits} inputs but ${layers[l - 1].name} gives ${layers[l - 1].units}`);
+    }
+    this.D = layers[0].inUnits;
+    this.classes = layers[layers.length - 1].units;
+    this.dim = parameterCount(layers);
+    const P = maxPoints;
+    const B = maxBatch;
+    let top = 64;
+    const alloc = (n: number): Buf => {
+      const b = { off: top, n };
+      top += Math.ceil((n * 4 + 16) / 64) * 64; // 16 bytes of slack (vector over-reads), 64-byte aligned
+      return b;
+    };
+    this.X = alloc(B * this.D);
+    let packMax = 0;
+    let at = 0;
+    for (const spec of layers) {
+      const I = spec.inUnits;
+      const O = spec.units;
+      const wAt = at;
+      at += I * O;
+      const bAt = at;
+      if (spec.bias) at += O;
+      this.L.push({ spec, wAt, bAt, W: alloc(P * I * O), b: alloc(P * O), dW: alloc(P * I * O), db: alloc(P * O), H: alloc(B * P * O), dH: alloc(B * P * O) });
+      packMax = Math.max(packMax, P * packedSize(I, O), packedSize(B, O), packedSize(O, I));
+    }
+    this.pack = alloc(packMax);
+    this.mem = newMemory(top);
+    this.f32 = new Float32Array(this.mem.buffer);
+  }
+
+  private view(b: Buf, from = 0, n = b.n - from): Float32Array {
+    return this.f32.subarray(b.off / 4 + from, b.off / 4 + from + n);
+  }
+
+  /** Kernels for P points and batch B, compiled once per (P, B). */
+  private kernelsFor(P: number, B: number): Record<string, Kernel> {
+    const key = `${P}x${B}`;
+    const hit = this.kernels.get(key);
+    if (hit) return hit;
+    const fns: { name: string; fn: FnBuilder }[] = [];
+    const seen = new Map<string, string>();
+    const add = (kind: string, spec: object, make: () => FnBuilder) => {
+      const k = kind + JSON.stringify(spec);
+      if (!seen.has(k)) {
+        seen.set(k, `f${seen.size}`);
+        fns.push({ name: `f${seen.size - 1}`, fn: make() });
+      }
+      return seen.get(k)!;
+    };
+    const pk = (s: PackSpec) => add('pack', s, () => packB(s));
+    const gm = (s: GemmSpec) => add('gemm', s, () => gemm(s));
+    const names: Record<string, string> = {};
+    this.L.forEach((Lm, l) => {
+      const { inUnits: I, units: O, activation, bias } = Lm.spec;
+      const relu = activation === 'relu';
+      const inStride = l === 0 ? this.D * 4 : P * I * 4; // row stride of this layer's input activations
+      names[`${l}.packW`] = pk({ K: I, N: O, sbk: O * 4, sbj: 4 });
+      if (l === 0 && O % 8 === 0) names[`${l}.fwdAll`] = gm({ M: B, N: P * O, K: I, sai: inStride, sak: 4, ldc: P * O * 4, bias, relu });
+      else names[`${l}.fwd`] = gm({ M: B, N: O, K: I, sai: inStride, sak: 4, ldc: P * O * 4, bias, relu });
+      names[`${l}.packDz`] = pk({ K: B, N: O, sbk: P * O * 4, sbj: 4 });
+      names[`${l}.dW`] = gm({ M: I, N: O, K: B, sai: 4, sak: inStride, ldc: O * 4 });
+      if (l > 0) {
+        names[`${l}.packWT`] = pk({ K: O, N: I, sbk: 4, sbj: O * 4 });
+        names[`${l}.dx`] = gm({ M: B, N: I, K: O, sai: P * O * 4, sak: 4, ldc: P * I * 4 });
+      }
+      if (activation !== 'linear') names[`${l}.act`] = add('act', { activation }, () => activationGrad(activation));
+    });
+    const built = buildModule(fns, this.mem);
+    const k: Record<string, Kernel> = {};
+    for (const [alias, name] of Object.entries(names)) k[alias] = built[name];
+    this.kernels.set(key, k);
+    return k;
+  }
+
+  private loadPoints(points: readonly Float64Array[]): void {
+    const P = points.length;
+    if (P < 1 || P > this.maxPoints) throw new Error(`MLP batch: ${P} points (1..${this.maxPoints})`);
+    for (const Lm of this.L) {
+      const { inUnits: I, units: O, bias } = Lm.spec;
+      points.forEach((theta, p) => {
+        if (theta.length !== this.dim) throw new Error(`MLP batch: a point of dimension ${theta.length}, the network has ${this.dim} parameters`);
+        this.view(Lm.W, p * I * O, I * O).set(theta.subarray(Lm.wAt, Lm.wAt + I * O));
+        if (bias) this.view(Lm.b, p * O, O).set(theta.subarray(Lm.bAt, Lm.bAt + O));
+      });
+    }
+  }
+
+  private forward(k: Record<string, Kernel>, P: number, B: number): void {
+    this.L.forEach((Lm, l) => {
+      const { inUnits: I, units: O, activation } = Lm.spec;
+      const input = l === 0 ? this.X.off : this.L[l - 1].H.off;
+      if (k[`${l}.fwdAll`]) {
+        for (let p = 0; p < P; p++) k[`${l}.packW`](Lm.W.off + p * I * O * 4, this.pack.off + p * packedSize(I, O) * 4);
+        k[`${l}.fwdAll`](input, this.pack.off, Lm.H.off, Lm.b.off);
+      } else {
+        for (let p = 0; p < P; p++) {
+          k[`${l}.packW`](Lm.W.off + p * I * O * 4, this.pack.off);
+          k[`${l}.fwd`](input + (l === 0 ? 0 : p * I * 4), this.pack.off, Lm.H.off + p * O * 4, Lm.b.off + p * O * 4);
+        }
+      }
+      // Sigmoid and tanh in float64 like the training engine (ReLU is fused into the product).
+      if (activation === 'sigmoid' || activation === 'tanh') {
+        const v = this.view(Lm.H, 0, B * P * O);
+        if (activation === 'sigmoid') for (let i = 0; i < v.length; i++) v[i] = 1 / (1 + Math.exp(-v[i]));
+        else for (let i = 0; i < v.length; i++) v[i] = Math.tanh(v[i]);
+      }
+    });
+  }
+
+  /**
+   * Per point: sum over the first `m` rows of the batch of the cross-entropy, and the number of correct
+   * predictions; with `gradScale` it also writes d(loss)/d(logits) * gradScale into the last layer's dH.
+   */
+  private crossEntropy(P: number, m: number, y: Int32Array, yFrom: number, lossSum: Float64Array, correct: Float64Array, gradScale?: number): void {
+    const C = this.classes;
+    const last = this.L[this.L.length - 1];
+    const z = this.view(last.H);
+    const dz = this.view(last.dH);
+    const row = P * C;
+    for (let i = 0; i < m; i++) {
+      const label = y[yFrom + i];
+      for (let p = 0; p < P; p++) {
+        const o = i * row + p * C;
+        let best = 0;
+        for (let c = 1; c < C; c++) if (z[o + c] > z[o + best]) best = c;
+        if (best === label) correct[p]++;
+        const max = z[o + best];
+        let sum = 0;
+        for (let c = 0; c < C; c++) sum += Math.exp(z[o + c] - max);
+        const lse = max + Math.log(sum);
+        lossSum[p] += lse - z[o + label];
+        if (gradScale !== undefined) for (let c = 0; c < C; c++) dz[o + c] = (Math.exp(z[o + c] - lse) - (c === label ? 1 : 0)) * gradScale;
+      }
+    }
+  }
+
+  private backward(k: Record<string, Kernel>, P: number, B: number): void {
+    for (let l = this.L.length - 1; l >= 0; l--) {
+      const Lm = this.L[l];
+      const { inUnits: I, units: O, activation, bias } = Lm.spec;
+      if (activation !== 'linear') k[`${l}.act`](Lm.dH.off, Lm.H.off, B * P * O, 0);
+      if (bias) {
+        const dz = this.view(Lm.dH, 0, B * P * O);
+        const db = new Float64Array(P * O);
+        for (let r = 0; r < B; r++) for (let c = 0, o = r * P * O; c < P * O; c++) db[c] += dz[o + c];
+        this.view(Lm.db, 0, P * O).set(db);
+      }
+      const input = l === 0 ? this.X.off : this.L[l - 1].H.off;
+      for (let p = 0; p < P; p++) {
+        k[`${l}.packDz`](Lm.dH.off + p * O * 4, this.pack.off);
+        k[`${l}.dW`](input + (l === 0 ? 0 : p * I * 4), this.pack.off, Lm.dW.off + p * I * O * 4, 0);
+        if (l > 0) {
+          k[`${l}.packWT`](Lm.W.off + p * I * O * 4, this.pack.off);
+          k[`${l}.dx`](Lm.dH.off + p * O * 4, this.pack.off, this.L[l - 1].dH.off + p * I * 4, 0);
+        }
+      }
+    }
+  }
+
+  /**
+   * Mean loss of every point on the batch (x: n flattened samples, n = the batch size this engine was
+   * built for) and, into grads[p], its gradient with respect to the parameter vector.
+   */
+  lossAndGrad(points: readonly Float64Array[], x: Float32Array, y: Int32Array, grads: Float64Array[]): Float64Array {
+    const P = points.length;
+    const B = this.maxBatch;
+    if (x.length !== B * this.D || y.length !== B) throw new Error(`MLP batch: gradients need a batch of exactly ${B} samples`);
+    this.loadPoints(points);
+    const k = this.kernelsFor(P, B);
+    this.view(this.X).set(x);
+    this.forward(k, P, B);
+    const loss = new Float64Array(P);
+    this.crossEntropy(P, B, y, 0, loss, new Float64Array(P), 1 / B);
+    this.backward(k, P, B);
+    for (const Lm of this.L) {
+      const { inUnits: I, units: O, bias } = Lm.spec;
+      for (let p = 0; p < P; p++) {
+        grads[p].set(this.view(Lm.dW, p * I * O, I * O), Lm.wAt);
+        if (bias) grads[p].set(this.view(Lm.db, p * O, O), Lm.bAt);
+      }
+    }
+    for (let p = 0; p < P; p++) loss[p] /= B;
+    return loss;
+  }
+
+  /** Mean loss and error rate of every point over all n samples (in chunks of the batch size, zero-padded). */
+  evaluate(points: readonly Float64Array[], x: Float32Array, y: Int32Array): { loss: Float64Array; error: Float64Array } {
+    const P = points.length;
+    const B = this.maxBatch;
+    const n = y.length;
+    if (x.length !== n * this.D) throw new Error(`MLP batch: ${x.length} inputs for ${n} samples of ${this.D} features`);
+    if (n === 0) throw new Error('MLP batch: no samples to evaluate on');
+    this.loadPoints(points);
+    const k = this.kernelsFor(P, B);
+    const lossSum = new Float64Array(P);
+    const correct = new Float64Array(P);
+    const X = this.view(this.X);
+    for (let from = 0; from < n; from += B) {
+      const m = Math.min(B, n - from);
+      X.set(x.subarray(from * this.D, (from + m) * this.D));
+      if (m < B) X.fill(0, m * this.D);
+      this.forward(k, P, B);
+      this.crossEntropy(P, m, y, from, lossSum, correct);
+    }
+    return { loss: lossSum.map((s) => s / n), error: correct.map((c) => 1 - c / n) };
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Paths between two minima (SPEC B steps 2-3), the authors' string method without springs
+ * (gsotnikov/BarcodesDNN): start from the straight line with `points` points; at every iteration move each
+ * interior point against its minibatch gradient with the components along both neighbour tangents halved
+ * away, g_perp = g - 1/2 [(g.tau_L) tau_L + (g.tau_R) tau_R] (on a straight stretch: the component along the
+ * path removed, so points relax towards the valley floor without sliding into the minima); endpoints stay
+ * fixed; every `insertEvery` iterations a midpoint goes into each of the `insertCount` segments with the
+ * highest loss (the minibatch loss at the segment's midpoint), so resolution grows where the barrier is.
+ * All interior points move simultaneously (tangents from the positions before the move).
+ *
+ * The barrier is the maximum loss along the final polyline on the fixed evaluation set, with `interpolate`
+ * extra points inside every segment (a segment's chord can rise above both of its points). The straight
+ * line is evaluated at as many evenly spaced points, as the baseline.
+ *
+ * Defaults (our choice; the paper gives 10-19 points and "periodic" insertion): 13 points, 200 iterations,
+ * a midpoint pair every 40 iterations, at most 25 points, 3 interpolated points per segment.
+ */
+import type { PathObjective } from './pathObjective';
+import { evaluateMany } from './pathObjective';
+
+export interface PathOptions {
+  points: number;
+  iterations: number;
+  lr: number;
+  insertEvery: number;
+  insertCount: number;
+  maxPoints: number;
+  interpolate: number;
+}
+
+export const DEFAULT_PATH_OPTIONS: Omit<PathOptions, 'lr'> = { points: 13, iterations: 200, insertEvery: 40, insertCount: 2, maxPoints: 25, interpolate: 3 };
+
+export interface PathResult {
+  /** Final polyline, endpoints included. */
+  path: Float64Array[];
+  barrier: number;
+  straightBarrier: number;
+  /** Normalised arc length and loss of every evaluated point along the final path. */
+  t: Float64Array;
+  loss: Float64Array;
+  straightT: Float64Array;
+  straightLoss: Float64Array;
+}
+
+function validate(o: PathOptions): void {
+  const int = (name: keyof PathOptions, min: number) => {
+    if (!Number.isInteger(o[name]) || o[name] < min) throw new Error(`path optimisation: ${name} must be an integer >= ${min}, got ${o[name]}`);
+  };
+  int('points', 2);
+  int('iterations', 0);
+  int('insertEvery', 1);
+  int('insertCount', 0);
+  int('interpolate', 0);
+  if (o.maxPoints < o.points) throw new Error(`path optimisation: maxPoints (${o.maxPoints}) is below points (${o.points})`);
+  if (!(o.lr > 0) || !Number.isFinite(o.lr)) throw new Error(`path optimisation: lr must be a positive number, got ${o.lr}`);
+}
+
+export function straightLine(a: Float64Array, b: Float64Array, points: number): Float64Array[] {
+  return Array.from({ length: points }, (_, k) => lerp(a, b, k / (points - 1), new Float64Array(a.length)));
+}
+
+function lerp(a: Float64Array, b: Float64Array, s: number, out: Float64Array): Float64Array {
+  for (let i = 0; i < a.length; i++) out[i] = a[i] + s * (b[i] - a[i]);
+  return out;
+}
+
+/** Unit vector from a to b into `out`; zero when the points coincide. */
+function unitDirection(a: Float64Array, b: Float64Array, out: Float64Array): void {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    out[i] = b[i] - a[i];
+    s += out[i] * out[i];
+  }
+  const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+  for (let i = 0; i < a.length; i++) out[i] *= inv;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** One simultaneous move of every interior point; returns the interior points' minibatch losses. */
+function moveInterior(path: Float64Array[], objective: PathObjective, iteration: number, lr: number, grads: Float64Array[]): Float64Array {
+  const interior = path.slice(1, -1);
+  const losses = new Float64Array(interior.length);
+  const chunk = Math.max(1, objective.maxPoints);
+  for (let from = 0; from < interior.length; from += chunk) {
+    const part = interior.slice(from, from + chunk);
+    losses.set(objective.lossAndGrad(part, iteration, grads.slice(from, from + part.length)), from);
+  }
+  for (let k = 0; k < interior.length; k++) if (!Number.isFinite(losses[k])) throw new Error(`path optimisation: the loss became ${losses[k]} at iteration ${iteration} (lower lr)`);
+  const dim = objective.dim;
+  const tl = new Float64Array(dim);
+  const tr = new Float64Array(dim);
+  for (let k = 0; k < interior.length; k++) {
+    const g = grads[k];
+    unitDirection(path[k], path[k + 1], tl);
+    unitDirection(path[k + 1], path[k + 2], tr);
+    const gl = 0.5 * dot(g, tl);
+    const gr = 0.5 * dot(g, tr);
+    for (let i = 0; i < dim; i++) g[i] -= gl * tl[i] + gr * tr[i];
+  }
+  for (let k = 0; k < interior.length; k++) {
+    const p = interior[k];
+    const g = grads[k];
+    for (let i = 0; i < dim; i++) p[i] -= lr * g[i];
+  }
+  return losses;
+}
+
+/**
+ * Inserts midpoints into the `count` segments with the highest loss, a segment's loss being the minibatch
+ * loss at its midpoint: a long chord that cuts across a ridge is found even when both of its points sit low
+ * (points of a string without springs drift towards the minima and leave such chords behind).
+ */
+function insertMidpoints(path: Float64Array[], objective: PathObjective, iteration: number, count: number, maxPoints: number): void {
+  const room = Math.min(count, maxPoints - path.length);
+  if (room <= 0) return;
+  const mids = Array.from({ length: path.length - 1 }, (_, s) => lerp(path[s], path[s + 1], 0.5, new Float64Array(path[s].length)));
+  const midLoss = new Float64Array(mids.length);
+  const chunk = Math.max(1, objective.maxPoints);
+  const scratch = Array.from({ length: Math.min(chunk, mids.length) }, () => new Float64Array(objective.dim));
+  for (let from = 0; from < mids.length; from += chunk) {
+    const part = mids.slice(from, from + chunk);
+    midLoss.set(objective.lossAndGrad(part, iteration, scratch.slice(0, part.length)), from);
+  }
+  const segments = Array.from({ length: mids.length }, (_, s) => s).sort((a, b) => midLoss[b] - midLoss[a] || a - b);
+  const chosen = segments.slice(0, room).sort((a, b) => b - a); // from the end, so indices stay valid
+  for (const s of chosen) path.splice(s + 1, 0, mids[s]);
+}
+
+/** Loss along a polyline with `interpolate` extra points per segment, and each point's normalised arc length. */
+export function polylineProfile(path: readonly Float64Array[], interpolate: number, objective: PathObjective): { t: Float64Array; loss: Float64Array } {
+  const per = interpolate + 1;
+  const count = (path.length - 1) * per + 1;
+  const lengths = new Float64Array(path.length);
+  for (let s = 1; s < path.length; s++) {
+    let d = 0;
+    for (let i = 0; i < path[s].length; i++) d += (path[s][i] - path[s - 1][i]) ** 2;
+    lengths[s] = lengths[s - 1] + Math.sqrt(d);
+  }
+  const total = lengths[path.length - 1] || 1;
+  const t = new Float64Array(count);
+  const loss = evaluateMany(objective, count, (k, out) => {
+    const s = Math.min(Math.floor(k / per), path.length - 2);
+    const frac = (k - s * per) / per;
+    lerp(path[s], path[s + 1], frac, out);
+    t[k] = (lengths[s] + frac * (lengths[s + 1] - lengths[s])) / total;
+  });
+  return { t, loss };
+}
+
+function maxOf(v: Float64Array): number {
+  let m = -Infinity;
+  for (const x of v) m = x > m ? x : m;
+  return m;
+}
+
+/**
+ * Optimises the path from `a` to `b` and evaluates it. `onIteration` runs after every iteration (cancellation
+ * checks: it may throw).
+ */
+export function optimisePath(a: Float64Array, b: Float64Array, objective: PathObjective, options: PathOptions, onIteration?: (iteration: number) => void): PathResult {
+  validate(options);
+  if (a.length !== objective.dim || b.length !== objective.dim) throw new Error(`path optimisation: endpoints of dimension ${a.length}/${b.length}, the objective has ${objective.dim}`);
+  const path = straightLine(a, b, options.points);
+  const grads: Float64Array[] = [];
+  for (let it = 0; it < options.iterations; it++) {
+    while (grads.length < path.length - 2) grads.push(new Float64Array(objective.dim));
+    moveInterior(path, objective, it, options.lr, grads);
+    onIteration?.(it);
+    if ((it + 1) % options.insertEvery === 0 && it + 1 < options.iterations) insertMidpoints(path, objective, it, options.insertCount, options.maxPoints);
+  }
+  const { t, loss } = polylineProfile(path, options.interpolate, objective);
+  const straight = polylineProfile(straightLine(a, b, path.length), options.interpolate, objective);
+  return { path, barrier: maxOf(loss), straightBarrier: maxOf(straight.loss), t, loss, straightT: straight.t, straightLoss: straight.loss };
+}

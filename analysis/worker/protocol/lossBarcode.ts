@@ -1,0 +1,107 @@
+/**
+ * Loss Barcode and TO-score (SPEC B): minima of a study (its member runs), optimised paths between every
+ * pair, the barrier matrix, the minima barcode and the TO-score variants. Plain JSON only (numbers, arrays,
+ * `null` for an infinite death), so the webviews and the CLI share these types.
+ */
+import { analysisRequest, type AnalysisParams } from './analysis';
+
+/** Path optimisation settings (SPEC B step 2); every field has a default (our choice, documented in pathOptimizer.ts). */
+export interface PathSettings {
+  /** Points of the initial straight line, endpoints included (default 13). */
+  points?: number;
+  /** Gradient iterations on the interior points (default 200). */
+  iterations?: number;
+  /** Step size of the interior points' moves (default: the runs' SGD learning rate). */
+  lr?: number;
+  /** Minibatch size of the gradients (default: the runs' batch size). */
+  batchSize?: number;
+  /** Midpoints are inserted every this many iterations (default iterations / 5). */
+  insertEvery?: number;
+  /** Midpoints inserted each time, in the segments with the highest loss (default 2). */
+  insertCount?: number;
+  /** Upper bound on the number of points (default 25). */
+  maxPoints?: number;
+  /** Points evaluated inside each final segment for the barrier (default 3). */
+  interpolate?: number;
+  /** Evaluation subset size for barriers and minima losses: all of the run's evaluation train subset by default. */
+  evalSize?: number;
+  /** Seed of the minibatch order (default 0). */
+  seed?: number;
+}
+
+export interface LossBarcodeParams extends AnalysisParams, PathSettings {
+  /** Only `all` (every pair) for now; kept explicit so the CLI flag and the cache key say what was computed. */
+  pairs?: 'all';
+}
+
+export interface LossBarcodeMinimum {
+  runDir: string;
+  runId: string;
+  runName: string;
+  seeds: { init: number; shuffle: number };
+  /** Checkpoint step taken as the minimum (the run's last). */
+  step: number;
+  /** Loss at the minimum on the evaluation subset (the barcode's birth). */
+  loss: number;
+  /** Test error (1 - accuracy) on the run's evaluation test set; null without a test split. */
+  testError: number | null;
+  /** Loss of the run's step-0 checkpoint on the evaluation subset; null when the run has none. */
+  initLoss: number | null;
+}
+
+/** One optimised pair: barriers and the loss profile along the final path and along the straight line. */
+export interface PairPath {
+  i: number;
+  j: number;
+  barrier: number;
+  straightBarrier: number;
+  /** Polyline points after optimisation (endpoints included). */
+  points: number;
+  /** Profile along the optimised path: normalised arc length 0..1 and loss at each evaluated point. */
+  t: number[];
+  loss: number[];
+  /** Same number of evaluations along the straight line, evenly spaced. */
+  straightT: number[];
+  straightLoss: number[];
+  computeMs: number;
+}
+
+export interface ToScore {
+  /** Sum of the finite minima-segment lengths. */
+  sum: number;
+  /** Longest finite minima segment. */
+  max: number;
+  /** sum / (f at initialisation - global minimum); null when no run has a step-0 checkpoint. */
+  sumNormalized: number | null;
+  maxNormalized: number | null;
+  /** f at initialisation (mean over the minima's runs) used by the normalised variants. */
+  initLoss: number | null;
+  globalMin: number;
+}
+
+export interface RankCorrelation { spearman: number; pValue: number; n: number; permutations: number }
+
+export interface LossBarcodeResult {
+  version: number;
+  /** Architecture of every minimum, e.g. "mlp 784-16-10 relu". */
+  architecture: string;
+  minima: LossBarcodeMinimum[];
+  /** Symmetric, diagonal = the minimum's loss; null where a pair is not computed (yet). */
+  barriers: (number | null)[][];
+  straightBarriers: (number | null)[][];
+  /** [birth, death | null] per minimum, in the order of `minima`. */
+  bars: [number, number | null][];
+  /** The minimum each one merged into (elder rule) and through which pair's barrier; null for the global minimum. */
+  mergedInto: (number | null)[];
+  mergedVia: ([number, number] | null)[];
+  toScore: ToScore;
+  /** Segment length vs test error over the finite bars (null with fewer than 3 finite bars or no test errors). */
+  correlation: RankCorrelation | null;
+  pairs: PairPath[];
+  pairsDone: number;
+  pairsTotal: number;
+  settings: Required<Omit<PathSettings, 'evalSize'>> & { evalSize: number };
+  computeMs: number;
+}
+
+export const LossBarcodeRequest = analysisRequest<LossBarcodeParams, LossBarcodeResult>('lossBarcode');
