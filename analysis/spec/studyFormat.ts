@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { TrainConfigSchema, type TrainConfig } from './trainConfig';
+import type { TrainConfig } from './trainConfig';
 
 /**
  * study.json: what a study (several runs analysed together) is meant to be, at
@@ -7,35 +6,12 @@ import { TrainConfigSchema, type TrainConfig } from './trainConfig';
  * never by a member's training: membership lives in each member's own run.json (`study: { id, member }`), so
  * members trained on different machines into one shared folder never write the same file. The planned
  * members carry the config each one trains, so an interrupted study can continue with the missing ones.
- * The schema is versioned; a reader meeting a newer version refuses with a message naming the file.
+ * The schema is versioned; a reader meeting a newer version refuses with a message naming the file. The zod
+ * schema lives in studySchema.ts and is loaded on the first parse, not at import (the extension host reads
+ * studies for the runs tree and must not load zod at activation).
  */
 
 export const STUDY_SCHEMA_VERSION = 1;
-
-export const StudyMemberPlanSchema = z.object({
-  /** Unique within the study; recorded as `study.member` in the member's run.json. */
-  name: z.string().min(1),
-  config: TrainConfigSchema,
-});
-
-export const StudyJsonSchema = z.object({
-  schemaVersion: z.number().int(),
-  id: z.string().min(1),
-  name: z.string(),
-  createdAt: z.string(),
-  /** The preset study it was created from (analysis/training/presets.ts STUDIES), if any. */
-  presetStudyId: z.string().optional(),
-  description: z.string().optional(),
-  members: z.array(StudyMemberPlanSchema).superRefine((members, ctx) => {
-    const seen = new Set<string>();
-    members.forEach((m, i) => {
-      if (seen.has(m.name)) ctx.addIssue({ code: 'custom', message: `member name "${m.name}" appears twice`, path: [i, 'name'] });
-      seen.add(m.name);
-    });
-  }),
-  /** Panel ids the study is meant for (opened by Train & Analyze), e.g. 'weightBarcode'. */
-  panels: z.array(z.string()).optional(),
-});
 
 export interface StudyMemberPlan {
   name: string;
@@ -65,10 +41,16 @@ export function parseStudyJson(text: string, file: string): StudyJson {
   if (typeof version === 'number' && version > STUDY_SCHEMA_VERSION) {
     throw new Error(`${file}: written by a newer TopoLens (study schema ${version}, this version reads up to ${STUDY_SCHEMA_VERSION}); update TopoLens to open this study`);
   }
-  const r = StudyJsonSchema.safeParse(raw);
+  const r = loadStudySchema().StudyJsonSchema.safeParse(raw);
   if (!r.success) {
     const first = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new Error(`${file}: not a valid TopoLens study.json (${first})`);
   }
   return r.data as StudyJson;
+}
+
+/** The zod schema module, required on first use (bundled lazily by esbuild; see the file comment). */
+function loadStudySchema(): typeof import('./studySchema') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load is the point
+  return require('./studySchema') as typeof import('./studySchema');
 }
