@@ -1,0 +1,211 @@
+/**
+ * Run Dashboard (webview side): the run's header, its training curves (loss, accuracy, learning rate,
+ * samples/s) with a log-scale toggle and TensorBoard smoothing, the analyses that apply to it, and its
+ * config and timings. Clicking a curve links the step: every panel of the run shows the nearest checkpoint.
+ * The shell (webviews/shared/shell.ts) owns the frame, status line and PNG/SVG/CSV export.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import * as d3 from 'd3';
+import type { CurveSeries, RunCurves } from '../../../analysis/worker/protocol/runCurves';
+import type { AnalysisButton, DashboardRun, RunDashboardHostMessage, RunDashboardState, RunDashboardViewMessage } from './protocol';
+import { createShell } from '../../shared/shell';
+import { el } from '../../shared/dom';
+import { createTooltip } from '../../shared/tooltip';
+import { lineChart, seriesColor } from '../../charts/lineChart';
+import { nearestStep, smoothEma } from '../../charts/smoothing';
+import { describeConfig, describeTimings, formatPercent, type Row } from './describeRun';
+import { chartLayout, CHARTS, type ChartSpec } from './layout';
+
+let run: DashboardRun | undefined;
+let analyses: AnalysisButton[] = [];
+let curves: RunCurves | undefined;
+/** The checkpoint the linked panels show (highlighted on every chart). */
+let selectedStep: number | undefined;
+
+const svgNode = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+const shell = createShell<RunDashboardHostMessage, RunDashboardViewMessage, RunDashboardState>({
+  title: 'Run Dashboard',
+  explain: 'Curves come from metrics.jsonl (long runs are downsampled keeping each bucket\'s minimum and maximum, so spikes survive). ' +
+    'Smoothing is TensorBoard\'s debiased moving average, with the raw curve faint behind it; the learning rate is never smoothed. ' +
+    'Hover for the values at a step; click (or focus a chart, use the arrow keys and press Enter) to open the nearest checkpoint in every panel of this run.',
+  exports: {
+    name: () => `${run?.run?.name ?? 'run'}-curves`,
+    svg: () => (curves?.series.length ? svgNode : undefined),
+    csv: () => curves && {
+      header: ['series', 'label', 'step', 'value', 'smoothed'],
+      rows: curves.series.flatMap((s) => {
+        const smoothed = smoothedValues(s);
+        return s.steps.map((step, i) => [s.key, s.label, step, finiteOrNull(s.values[i]), finiteOrNull(smoothed[i])]);
+      }),
+    },
+  },
+  onMessage: receive,
+  onThemeChange: () => render(),
+});
+
+const saved = shell.state();
+let logScale = saved?.logScale ?? false;
+let smoothing = saved?.smoothing ?? 0.6;
+
+// ---- controls ----------------------------------------------------------------------------------------
+const logBox = el('vscode-checkbox', { id: 'log-scale', label: 'Log scale', title: 'Logarithmic y axis for the loss and learning-rate charts' }) as HTMLElement & { checked: boolean };
+logBox.checked = logScale;
+const slider = el('input', { id: 'smoothing', type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing' }) as HTMLInputElement;
+slider.value = String(smoothing);
+const smoothingLabel = el('span', { class: 'smoothing-value' }, smoothing.toFixed(2));
+shell.addControl('Scale', logBox);
+shell.addControl('Smoothing', el('span', { class: 'smoothing' }, slider, smoothingLabel));
+
+// ---- content -----------------------------------------------------------------------------------------
+const runStatus = el('span', { class: 'run-status' });
+shell.subtitle.append(runStatus);
+const analysesBox = el('section', { class: 'dashboard-analyses', 'aria-label': 'Analyses' });
+const chartBox = el('div', { class: 'chart dashboard-charts' });
+svgNode.classList.add('dashboard-curves');
+chartBox.append(svgNode);
+const emptyNote = el('p', { class: 'explain dashboard-empty', hidden: '' });
+const configList = el('dl', { class: 'dashboard-dl' });
+const copyButton = el('vscode-button', { id: 'copy-config', secondary: '', icon: 'copy', title: 'Copy the run config as JSON, accepted by "From a config file…" and `topolens train --config`' }, 'Copy as config file');
+const timingsList = el('dl', { class: 'dashboard-dl' });
+const details = el('div', { class: 'dashboard-details' },
+  el('section', { class: 'dashboard-config' }, el('h2', {}, 'Config'), configList, copyButton),
+  el('section', { class: 'dashboard-timings' }, el('h2', {}, 'Timings'), timingsList));
+shell.content.append(analysesBox, chartBox, emptyNote, details);
+const tooltip = createTooltip(document.body);
+
+function receive(message: RunDashboardHostMessage): void {
+  switch (message.type) {
+    case 'run':
+      run = message.run;
+      analyses = message.analyses;
+      if (run.problem) shell.status.error(run.problem);
+      renderRun();
+      render();
+      break;
+    case 'curves':
+      curves = message.curves;
+      shell.status.clear();
+      render();
+      break;
+    case 'linkedStep':
+      if (run && message.runDir !== run.runDir) return;
+      selectedStep = message.step;
+      persist();
+      render();
+      break;
+  }
+}
+
+function persist(): void {
+  const runDir = run?.runDir ?? shell.state()?.target.runDirs[0];
+  if (!runDir) return;
+  shell.saveState({ target: { runDirs: [runDir], step: selectedStep }, logScale, smoothing });
+}
+
+// ---- the run: header, analyses, config, timings -------------------------------------------------------
+function renderRun(): void {
+  const r = run?.run;
+  shell.title.textContent = r?.name ?? run?.runDir.split(/[\\/]/).pop() ?? 'Run Dashboard';
+  runStatus.replaceChildren(...(r ? [
+    el('span', { class: `run-badge status-${r.status}`, title: `run status: ${r.status}` }, r.status),
+    ` ${r.backend} · ${r.id}${r.study ? ` · study ${r.study.id}` : ''}`,
+  ] : [run?.problem ? 'unreadable run' : '']));
+
+  analysesBox.replaceChildren(...analyses.map((a) => {
+    const button = el('vscode-button', { 'data-panel': a.id, icon: a.icon, title: a.reason ? `${a.title}: ${a.reason}` : a.description }, a.title);
+    if (a.reason) {
+      button.setAttribute('disabled', '');
+      return el('span', { class: 'analysis disabled' }, button, el('span', { class: 'analysis-reason' }, a.reason));
+    }
+    button.addEventListener('click', () => {
+      if (run) shell.post({ type: 'openPanel', panel: a.id, target: { runDirs: [run.runDir], step: selectedStep } });
+    });
+    return el('span', { class: 'analysis' }, button);
+  }));
+
+  fillList(configList, r ? describeConfig(r) : []);
+  fillList(timingsList, r ? describeTimings(r) : []);
+  details.hidden = !r;
+  copyButton.toggleAttribute('disabled', !run?.configFileText);
+}
+
+function fillList(list: HTMLElement, rows: Row[]): void {
+  list.replaceChildren(...rows.flatMap((row) => [el('dt', {}, row.label), el('dd', {}, row.value)]));
+}
+
+copyButton.addEventListener('click', () => {
+  if (run?.configFileText) shell.post({ type: 'copy', text: run.configFileText, what: 'run config' });
+});
+
+// ---- the curves ----------------------------------------------------------------------------------------
+function smoothedValues(s: CurveSeries): number[] {
+  return smoothing > 0 && s.group !== 'lr' ? smoothEma(s.values, smoothing) : s.values;
+}
+
+function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+/** Same colour for the same kind of curve on every chart: running = 0, eval subset = 1, test = 2. */
+function colourOf(s: CurveSeries): string {
+  if (s.key.startsWith('evalTrain')) return seriesColor(1);
+  if (s.key.startsWith('test')) return seriesColor(2);
+  if (s.key === 'lr') return seriesColor(3);
+  return seriesColor(0);
+}
+
+function render(): void {
+  const c = curves;
+  const present = CHARTS.filter((spec) => c?.series.some((s) => s.group === spec.group));
+  emptyNote.hidden = !c || present.length > 0;
+  emptyNote.textContent = 'No metrics recorded yet: curves appear here as the run trains.';
+  const width = Math.max(320, chartBox.clientWidth || 720);
+  const layout = chartLayout(width, present.length);
+  const root = d3.select(svgNode).attr('width', width).attr('height', layout.height).attr('viewBox', `0 0 ${width} ${layout.height}`)
+    .attr('role', 'group').attr('aria-label', 'Training curves');
+  if (!c) return;
+  const lastStep = d3.max(c.series, (s) => s.steps[s.steps.length - 1]) ?? 0;
+  const xMax = Math.max(c.totalSteps ?? 0, lastStep, c.checkpointSteps[c.checkpointSteps.length - 1] ?? 0);
+  root.selectAll<SVGSVGElement, ChartSpec>('svg.line-chart').data(present, (spec) => spec.group).join(
+    (enter) => enter.append('svg'),
+  ).order().each(function (spec, i) {
+    const cell = layout.cells[i];
+    const chart = lineChart().width(cell.width).height(cell.height).title(spec.title).yLabel(spec.yLabel)
+      .yScale(logScale && spec.logAllowed ? 'log' : 'linear').smoothing(spec.group === 'lr' ? 0 : smoothing)
+      .checkpoints(c.checkpointSteps).selectedStep(selectedStep).xDomain([0, Math.max(1, xMax)]).tooltip(tooltip)
+      .onStep(linkStep);
+    if (spec.group === 'accuracy') chart.formatValue(formatPercent);
+    const series = c.series.filter((s) => s.group === spec.group).map((s) => ({ ...s, color: colourOf(s) }));
+    chart(d3.select(this as SVGSVGElement), series);
+    d3.select(this).attr('x', cell.x).attr('y', cell.y).attr('data-group', spec.group);
+  });
+}
+
+/** A picked step: highlight the nearest checkpoint at once, and let the host link every panel of the run. */
+function linkStep(step: number): void {
+  if (!run) return;
+  selectedStep = curves?.checkpointSteps.length ? nearestStep(curves.checkpointSteps, step) : step;
+  persist();
+  render();
+  shell.post({ type: 'linkStep', runDir: run.runDir, step });
+}
+
+logBox.addEventListener('change', () => {
+  logScale = logBox.checked;
+  persist();
+  render();
+});
+slider.addEventListener('input', () => {
+  smoothing = Number(slider.value);
+  smoothingLabel.textContent = smoothing.toFixed(2);
+  persist();
+  render();
+});
+
+selectedStep = saved?.target.step;
+let lastWidth = 0;
+new ResizeObserver(() => {
+  // Only a width change needs a redraw (the charts' own height changes would loop otherwise).
+  if (chartBox.clientWidth !== lastWidth) { lastWidth = chartBox.clientWidth; render(); }
+}).observe(chartBox);
