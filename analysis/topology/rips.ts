@@ -92,12 +92,17 @@ export function prepareRips(input: RipsInput, opts: RipsOptions = {}): PreparedR
  */
 export type RipsStorage = 'auto' | 'dense' | 'sparse';
 
-/** Runs the engine on prepared input. Exported so tests can force dense or sparse storage. */
+/**
+ * Runs the engine on prepared input. Exported so tests can force dense or sparse storage, the working
+ * column, and the wide (64-bit) path for the top dimension (`indexWidth: 'wide'`; by default it is
+ * used only when that dimension's simplex indices exceed 2^53).
+ */
 export function ripsFromPrepared(
   prep: PreparedRips,
   opts: Pick<RipsOptions, 'onProgress' | 'isCancelled'> = {},
   storage: RipsStorage = 'auto',
   workingColumn?: 'streams' | 'heap',
+  indexWidth: 'auto' | 'wide' = 'auto',
 ): PersistenceBar[] {
   const { dist, n, threshold, maxDim, modulus } = prep;
   if (n === 0) return [];
@@ -106,7 +111,7 @@ export function ripsFromPrepared(
   if (storage === 'auto') {
     useSparse = n > MAX_DENSE_POINTS || (!prep.thresholdIsEnclosingRadius && countEdgesWithin(dist, threshold) * 3 < dist.length);
   }
-  const binom = new BinomialTable(n, Math.min(maxDim, Math.max(n - 2, 0)) + 2);
+  const binom = new BinomialTable(n, Math.min(maxDim, Math.max(n - 2, 0)) + 2, indexWidth === 'wide');
   const complex: RipsComplex = useSparse
     ? new SparseComplex(sparseEdgeRanks(dist, n, threshold), binom, maxDim)
     : new DenseComplex(denseEdgeRanks(dist, n, threshold), binom, maxDim);

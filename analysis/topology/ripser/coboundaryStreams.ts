@@ -19,7 +19,7 @@ import type { BinomialTable } from './binomial';
 import type { DenseRanks } from './edgeFiltration';
 import { grown } from './grown';
 import type { RankSortedNeighbors } from './rankSortedNeighbors';
-import { EMERGENT_PIVOT, HAS_PIVOT, NO_PIVOT, type WorkingColumn } from './workingColumn';
+import { EMERGENT_PIVOT, HAS_PIVOT, NO_PIVOT, type EmergentTest, type WorkingColumn } from './workingColumn';
 
 /** Stream modes: phase 1 by scanning all vertices, phase 1 from a candidate list, phase 2. */
 const SCAN = 0;
@@ -62,6 +62,7 @@ export class StreamColumn implements WorkingColumn {
   pr = 0;
   px = 0;
   pc = 0;
+  readonly pxHi = -1;
 
   constructor(
     edges: DenseRanks,
@@ -98,7 +99,7 @@ export class StreamColumn implements WorkingColumn {
     this.cap = cap;
   }
 
-  start(x: number, r: number, dim: number, isEmergentPivot: (cofacet: number, rank: number) => boolean): number {
+  start(x: number, r: number, dim: number, isEmergentPivot: EmergentTest): number {
     this.dim = dim;
     this.count = 0;
     this.size = 0;
@@ -106,7 +107,7 @@ export class StreamColumn implements WorkingColumn {
     if (!this.addStream(x, r, 1)) return NO_PIVOT;
     // The single stream's head is the smallest cofacet: the emergent candidate when it has rank r.
     const head = this.heap[0];
-    if (this.hRank[head] === r && isEmergentPivot(this.hIdx[head], r)) {
+    if (this.hRank[head] === r && isEmergentPivot(-1, this.hIdx[head], r)) {
       this.getPivot();
       return EMERGENT_PIVOT;
     }

@@ -15,6 +15,8 @@ import type { BinomialTable } from './binomial';
 import type { RankedEdges } from './edgeFiltration';
 import type { EntryHeap } from './entryHeap';
 import type { SimplexList } from './simplexList';
+import type { WideEntryHeap } from './wideEntryHeap';
+import type { EmergentTest } from './workingColumn';
 
 export abstract class RipsComplex {
   /** Vertex scratch of the last simplex decoded by `decode`, largest first. */
@@ -60,10 +62,26 @@ export abstract class RipsComplex {
     rank: number,
     dim: number,
     modulus: number,
-    isEmergentPivot: (cofacet: number, rank: number) => boolean,
+    isEmergentPivot: EmergentTest,
   ): number {
     return this.walkCoboundary(heap, idx, rank, 1, dim, modulus, isEmergentPivot);
   }
+
+  /**
+   * The two pushes above for the top dimension of a wide binomial table (cofacet indices beyond 2^53):
+   * cofacets go onto `heap` as (top vertex, rest index) pairs; an emergent pivot is returned as its rest
+   * index with its top vertex in `emergentHi` (-1: none found, everything pushed).
+   */
+  pushCoboundaryWide(heap: WideEntryHeap, idx: number, rank: number, coef: number, dim: number, modulus: number): void {
+    this.walkCoboundaryWide(heap, idx, rank, coef, dim, modulus, null);
+  }
+
+  pushCoboundaryOrEmergentWide(heap: WideEntryHeap, idx: number, rank: number, dim: number, modulus: number, isEmergentPivot: EmergentTest): number {
+    return this.walkCoboundaryWide(heap, idx, rank, 1, dim, modulus, isEmergentPivot);
+  }
+
+  /** Top vertex of the emergent cofacet found by the last successful `pushCoboundaryOrEmergentWide`. */
+  emergentHi = -1;
 
   /**
    * Both pushes above: decodes the simplex and pushes its cofacets in decreasing index order; with
@@ -76,7 +94,18 @@ export abstract class RipsComplex {
     coef: number,
     dim: number,
     modulus: number,
-    isEmergentPivot: ((cofacet: number, rank: number) => boolean) | null,
+    isEmergentPivot: EmergentTest | null,
+  ): number;
+
+  /** `walkCoboundary` with cofacets as (top vertex, rest index) pairs; see `pushCoboundaryWide`. */
+  protected abstract walkCoboundaryWide(
+    heap: WideEntryHeap,
+    idx: number,
+    rank: number,
+    coef: number,
+    dim: number,
+    modulus: number,
+    isEmergentPivot: EmergentTest | null,
   ): number;
 
   /** Appends the cofacets obtained by adding a vertex above the simplex's largest one (each once). */
@@ -89,24 +118,35 @@ export abstract class RipsComplex {
   protected abstract highestVertexBelowRank(vs: Int32Array, count: number, rank: number, floor: number): number;
 
   /**
-   * Index of the simplex's apparent cofacet (the younger half of a zero-persistence apparent pair), or
-   * -1. That is its largest same-rank cofacet (its pivot), when the vertex added lies above every vertex
-   * off the longest edge, so that the simplex is in turn that cofacet's pivot facet.
+   * Whether the simplex has an apparent cofacet (is the older half of a zero-persistence apparent
+   * pair): its largest same-rank cofacet (its pivot) adds a vertex above every vertex off the longest
+   * edge, so that the simplex is in turn that cofacet's pivot facet. Only existence matters to the
+   * callers (the cofacet's index may be wide).
    */
-  zeroApparentCofacet(idx: number, rank: number, dim: number): number {
+  hasZeroApparentCofacet(idx: number, rank: number, dim: number): boolean {
     const vs = this.apparentVerts;
     this.binom.vertices(idx, dim, vs);
     const pos = offDiameterPosition(vs, dim, this.edges.uOfRank[rank], this.edges.vOfRank[rank]);
-    const v = this.highestVertexBelowRank(vs, dim + 1, rank, pos < 0 ? -1 : vs[pos]);
-    if (v < 0) return -1;
-    return cofacetIndex(this.binom.rows, vs, idx, dim, v);
+    return this.highestVertexBelowRank(vs, dim + 1, rank, pos < 0 ? -1 : vs[pos]) >= 0;
   }
 
   /** Index of the apparent facet of the simplex, or -1; its boundary coefficient sign in `facetSign`. */
   zeroApparentFacet(idx: number, rank: number, dim: number): number {
     if (dim < 2) return -1;
+    this.binom.vertices(idx, dim, this.apparentVerts);
+    return this.apparentFacetOfDecoded(rank, dim);
+  }
+
+  /** `zeroApparentFacet` of a wide simplex (top vertex `hi`, rest index `lo`); the facet is not wide. */
+  zeroApparentFacetWide(hi: number, lo: number, rank: number, dim: number): number {
+    if (dim < 2) return -1;
+    this.binom.verticesWide(hi, lo, dim, this.apparentVerts);
+    return this.apparentFacetOfDecoded(rank, dim);
+  }
+
+  /** The apparent-facet test on the simplex decoded into `apparentVerts`. */
+  private apparentFacetOfDecoded(rank: number, dim: number): number {
     const vs = this.apparentVerts;
-    this.binom.vertices(idx, dim, vs);
     // The pivot facet drops the largest vertex w off the longest edge; it is apparent if no vertex above
     // w could be added to the facet without lengthening it.
     const wPos = offDiameterPosition(vs, dim, this.edges.uOfRank[rank], this.edges.vOfRank[rank]);
@@ -129,17 +169,4 @@ function offDiameterPosition(verts: Int32Array, dim: number, a: number, b: numbe
     if (w !== a && w !== b) return i;
   }
   return -1;
-}
-
-/** Index of the simplex `verts[0..dim]` (descending, index `idx`) plus vertex v, not one of its vertices. */
-function cofacetIndex(B: Float64Array[], verts: Int32Array, idx: number, dim: number, v: number): number {
-  let idxBelow = idx;
-  let idxAbove = 0;
-  let k = dim + 1;
-  for (let pos = 0; pos <= dim && verts[pos] > v; pos++) {
-    idxBelow -= B[k][verts[pos]];
-    idxAbove += B[k + 1][verts[pos]];
-    k--;
-  }
-  return idxAbove + B[k + 1][v] + idxBelow;
 }

@@ -11,6 +11,8 @@ import { RipsComplex } from './complex';
 import type { DenseRanks } from './edgeFiltration';
 import type { EntryHeap } from './entryHeap';
 import type { SimplexList } from './simplexList';
+import type { WideEntryHeap } from './wideEntryHeap';
+import type { EmergentTest } from './workingColumn';
 
 export class DenseComplex extends RipsComplex {
   /** Row offsets `verts[i] * n` of the decoded simplex. */
@@ -50,7 +52,7 @@ export class DenseComplex extends RipsComplex {
     coef: number,
     dim: number,
     modulus: number,
-    isEmergentPivot: ((cofacet: number, rank: number) => boolean) | null,
+    isEmergentPivot: EmergentTest | null,
   ): number {
     this.decode(idx, dim);
     const { ranks, rows, verts } = this;
@@ -89,13 +91,67 @@ export class DenseComplex extends RipsComplex {
       const cofacet = idxAbove + B[k + 1][v] + idxBelow;
       if (checkEmergent && r === rank) {
         checkEmergent = false;
-        if (isEmergentPivot!(cofacet, r)) {
+        if (isEmergentPivot!(-1, cofacet, r)) {
           heap.clear();
           this.emergentCoef = k & 1 ? negCoef : coef;
           return cofacet;
         }
       }
       heap.push(r, cofacet, k & 1 ? negCoef : coef);
+    }
+    return -1;
+  }
+
+  /**
+   * `walkCoboundary` for wide cofacets: above the simplex's top vertex t the cofacet adding v is
+   * (v, idx); below it, (t, index of the rest plus v), the rest's index summed without t's binomial.
+   */
+  protected walkCoboundaryWide(
+    heap: WideEntryHeap,
+    idx: number,
+    rank: number,
+    coef: number,
+    dim: number,
+    modulus: number,
+    isEmergentPivot: EmergentTest | null,
+  ): number {
+    this.decode(idx, dim);
+    const { ranks, rows, verts } = this;
+    const E = this.edgeCount;
+    const B = this.binom.rows;
+    const top = verts[0];
+    let idxBelow = idx;
+    let idxAbove = 0;
+    let k = dim + 1;
+    let pos = 0;
+    let checkEmergent = isEmergentPivot !== null;
+    const negCoef = (modulus - coef) % modulus;
+    for (let v = this.n - 1; v >= 0; v--) {
+      if (pos <= dim && v === verts[pos]) {
+        idxBelow -= B[k][v];
+        if (pos > 0) idxAbove += B[k + 1][v];
+        k--;
+        pos++;
+        continue;
+      }
+      let r = rank;
+      for (let i = 0; i <= dim; i++) {
+        const t = ranks[rows[i] + v];
+        if (t > r) r = t;
+      }
+      if (r >= E) continue;
+      const hi = pos === 0 ? v : top;
+      const lo = pos === 0 ? idx : idxAbove + B[k + 1][v] + idxBelow;
+      if (checkEmergent && r === rank) {
+        checkEmergent = false;
+        if (isEmergentPivot!(hi, lo, r)) {
+          heap.clear();
+          this.emergentCoef = k & 1 ? negCoef : coef;
+          this.emergentHi = hi;
+          return lo;
+        }
+      }
+      heap.push(r, hi, lo, k & 1 ? negCoef : coef);
     }
     return -1;
   }

@@ -8,7 +8,10 @@
  *   kept;
  * - clearing: a d-simplex that was a pivot (a death) in dimension d-1 is never reduced;
  * - apparent pairs (a simplex and its cofacet sharing the longest edge, each the other's pivot) are
- *   skipped entirely, and "emergent" pairs are recognised before the coboundary is even built.
+ *   skipped entirely, and "emergent" pairs are recognised before the coboundary is even built;
+ * - when the binomial table is wide (the top dimension's cofacet indices exceed 2^53, see binomial.ts),
+ *   the last dimension's reduction holds its cofacets as (top vertex, rest) pairs: `WideHeapColumn`
+ *   and `WidePivotMap`, the same loop; every other dimension is unchanged.
  *
  * Each bar carries its representative: the simplex whose column gave the birth and the pivot simplex
  * that killed it (for H0: the younger component's oldest vertex and the merging edge).
@@ -23,10 +26,12 @@ import { DenseComplex } from './denseComplex';
 import { EntryHeap } from './entryHeap';
 import { HeapColumn } from './heapColumn';
 import { PivotMap } from './pivotMap';
+import { WideHeapColumn } from './wideHeapColumn';
+import { WidePivotMap } from './widePivotMap';
 import { rankSortedNeighbors, type RankSortedNeighbors } from './rankSortedNeighbors';
 import { ReductionMatrix } from './reductionMatrix';
 import { SimplexList } from './simplexList';
-import { EMERGENT_PIVOT, HAS_PIVOT, type WorkingColumn } from './workingColumn';
+import { EMERGENT_PIVOT, HAS_PIVOT, type EmergentTest, type WorkingColumn } from './workingColumn';
 
 export interface EngineOptions {
   maxDim: number;
@@ -101,7 +106,13 @@ export class RipserEngine {
     const working = dimMax > 0 ? this.workingColumn() : null;
     for (let dim = 1; dim <= dimMax; dim++) {
       this.checkCancelled();
-      const pivots = this.computePairs(columns, dim, working!);
+      if (dim === dimMax && this.binom.wide) {
+        // Only the top dimension's cofacets can be wide (binomial.ts); no clearing needs its pivots.
+        this.computePairs(columns, dim, new WideHeapColumn(this.complex, this.p), new WidePivotMap(columns.length));
+        break;
+      }
+      const pivots = new PivotMap(columns.length);
+      this.computePairs(columns, dim, working!, pivots);
       if (dim < dimMax) {
         if (simplices === null) simplices = this.allEdges();
         const next = this.assembleColumns(simplices, pivots, dim + 1, dim + 1 < dimMax);
@@ -130,8 +141,10 @@ export class RipserEngine {
     this.opts.onProgress?.({ dim, done, total });
   }
 
-  private verticesOf(idx: number, dim: number): number[] {
-    this.binom.vertices(idx, dim, this.scratch);
+  /** Vertices of simplex (hi, idx) ascending; hi is its top vertex when wide, else -1. */
+  private verticesOf(hi: number, idx: number, dim: number): number[] {
+    if (hi < 0) this.binom.vertices(idx, dim, this.scratch);
+    else this.binom.verticesWide(hi, idx, dim, this.scratch);
     const out: number[] = [];
     for (let i = dim; i >= 0; i--) out.push(this.scratch[i]);
     return out;
@@ -173,7 +186,7 @@ export class RipserEngine {
         oldest[uf.linkRoots(ru, rv)] = Math.min(a, b);
       } else if (wantColumns) {
         const idx = edgeIndex(u, v);
-        const apparent = dense && degree ? this.edgeHasApparentCofacet(dense, u, v, r, degree) : this.complex.zeroApparentCofacet(idx, r, 1) !== -1;
+        const apparent = dense && degree ? this.edgeHasApparentCofacet(dense, u, v, r, degree) : this.complex.hasZeroApparentCofacet(idx, r, 1);
         if (!apparent) cols.push(r, idx);
       }
       if (degree) {
@@ -236,17 +249,16 @@ export class RipserEngine {
   }
 
   /**
-   * Reduces the coboundary columns of dimension `dim` (newest first) with the working column given;
-   * returns the pivots (for clearing). Only V is stored: adding an earlier column re-adds the
-   * coboundaries of its simplices.
+   * Reduces the coboundary columns of dimension `dim` (newest first) with the working column given,
+   * filling `pivots` (for clearing). Only V is stored: adding an earlier column re-adds the
+   * coboundaries of its simplices. Wide working columns (pxHi >= 0) come with a `WidePivotMap`.
    */
-  private computePairs(cols: SimplexList, dim: number, working: WorkingColumn): PivotMap {
+  private computePairs(cols: SimplexList, dim: number, working: WorkingColumn, pivots: PivotMap | WidePivotMap): void {
     const { complex, red, p } = this;
     const count = cols.length;
-    const pivots = new PivotMap(count);
     const V = new ReductionMatrix(count);
-    const isEmergentPivot = (cofacet: number, rank: number): boolean =>
-      pivots.find(cofacet) === -1 && complex.zeroApparentFacet(cofacet, rank, dim + 1) === -1;
+    const isEmergentPivot: EmergentTest = (hi, cofacet, rank) =>
+      pivots.find(hi, cofacet) === -1 && this.apparentFacet(hi, cofacet, rank, dim + 1) === -1;
     for (let c = 0; c < count; c++) {
       if ((c & (CHECK_EVERY - 1)) === 0) {
         this.checkCancelled();
@@ -259,16 +271,16 @@ export class RipserEngine {
       const start = working.start(x, r, dim, isEmergentPivot);
       if (start === EMERGENT_PIVOT) {
         // A zero-length pair whose column needs no reduction (V's column stays empty).
-        pivots.set(working.px, c, working.pc);
+        pivots.set(working.pxHi, working.px, c, working.pc);
         continue;
       }
       let has = start === HAS_PIVOT;
       for (;;) {
         if (!has) {
-          this.bars.push({ dim, birth: this.length[r], death: Infinity, birthSimplex: this.verticesOf(x, dim), deathSimplex: [] });
+          this.bars.push({ dim, birth: this.length[r], death: Infinity, birthSimplex: this.verticesOf(-1, x, dim), deathSimplex: [] });
           break;
         }
-        const other = pivots.find(working.px);
+        const other = pivots.find(working.pxHi, working.px);
         if (other !== -1) {
           // Add the column that owns this pivot, scaled to cancel it: its simplex and its V entries.
           const factor = p === 2 ? 1 : p - ((working.pc * this.inverse[pivots.lastCoef()]) % p);
@@ -285,7 +297,7 @@ export class RipserEngine {
           has = working.getPivot();
           continue;
         }
-        const facet = complex.zeroApparentFacet(working.px, working.pr, dim + 1);
+        const facet = this.apparentFacet(working.pxHi, working.px, working.pr, dim + 1);
         if (facet !== -1) {
           // The pivot is the younger half of an apparent pair whose column was never reduced: add the
           // apparent facet's coboundary (that column's reduced form) to cancel it.
@@ -295,20 +307,27 @@ export class RipserEngine {
           has = working.getPivot();
           continue;
         }
-        this.recordPair(dim, r, x, working.pr, working.px);
-        pivots.set(working.px, c, working.pc);
+        this.recordPair(dim, r, x, working.pr, working.pxHi, working.px);
+        pivots.set(working.pxHi, working.px, c, working.pc);
         this.flushReductionColumn(V);
         break;
       }
     }
     this.progress(dim, count, count);
-    return pivots;
   }
 
-  /** A pair (birth simplex x of rank r, death simplex px of rank pr) becomes a bar unless it has zero length. */
-  private recordPair(dim: number, r: number, x: number, pr: number, px: number): void {
+  /** The complex's apparent facet of cofacet (hi, idx): wide when hi >= 0. */
+  private apparentFacet(hi: number, idx: number, rank: number, dim: number): number {
+    return hi < 0 ? this.complex.zeroApparentFacet(idx, rank, dim) : this.complex.zeroApparentFacetWide(hi, idx, rank, dim);
+  }
+
+  /**
+   * A pair (birth simplex x of rank r, death simplex (pxHi, px) of rank pr) becomes a bar unless it has
+   * zero length.
+   */
+  private recordPair(dim: number, r: number, x: number, pr: number, pxHi: number, px: number): void {
     if (this.length[pr] <= this.length[r]) return;
-    this.bars.push({ dim, birth: this.length[r], death: this.length[pr], birthSimplex: this.verticesOf(x, dim), deathSimplex: this.verticesOf(px, dim + 1) });
+    this.bars.push({ dim, birth: this.length[r], death: this.length[pr], birthSimplex: this.verticesOf(-1, x, dim), deathSimplex: this.verticesOf(pxHi, px, dim + 1) });
   }
 
   /**
@@ -334,7 +353,7 @@ export class RipserEngine {
         const x = cand.index[t];
         next?.push(r, x);
         if (pivots.has(x)) continue;
-        if (complex.zeroApparentCofacet(x, r, dim) !== -1 || complex.zeroApparentFacet(x, r, dim) !== -1) continue;
+        if (complex.hasZeroApparentCofacet(x, r, dim) || complex.zeroApparentFacet(x, r, dim) !== -1) continue;
         found.push(r, x);
       }
     }

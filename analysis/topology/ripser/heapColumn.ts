@@ -5,12 +5,13 @@
  */
 import type { RipsComplex } from './complex';
 import { EntryHeap } from './entryHeap';
-import { EMERGENT_PIVOT, HAS_PIVOT, NO_PIVOT, type WorkingColumn } from './workingColumn';
+import { EMERGENT_PIVOT, HAS_PIVOT, NO_PIVOT, type EmergentTest, type WorkingColumn } from './workingColumn';
 
 export class HeapColumn implements WorkingColumn {
   pr = 0;
   px = 0;
   pc = 0;
+  readonly pxHi = -1;
   private readonly heap = new EntryHeap(4096);
   private dim = 1;
 
@@ -19,7 +20,7 @@ export class HeapColumn implements WorkingColumn {
     private readonly modulus: number,
   ) {}
 
-  start(x: number, r: number, dim: number, isEmergentPivot: (cofacet: number, rank: number) => boolean): number {
+  start(x: number, r: number, dim: number, isEmergentPivot: EmergentTest): number {
     this.dim = dim;
     this.heap.clear();
     const emergent = this.complex.pushCoboundaryOrEmergent(this.heap, x, r, dim, this.modulus, isEmergentPivot);

@@ -1,7 +1,8 @@
 /**
  * Open-addressing hash map from a simplex index (a float64 integer < 2^53) to the reduction column whose
  * pivot it is, plus the pivot's coefficient. Ripser's `pivot_column_index`; a `Map<number, number>` would
- * box large keys and be several times slower.
+ * box large keys and be several times slower. `find` and `set` take the pivot as (hi, key) like
+ * `WidePivotMap`, so the reduction is written once for both; here hi is always -1 and ignored.
  */
 export class PivotMap {
   private keys: Float64Array;
@@ -31,7 +32,7 @@ export class PivotMap {
   }
 
   /** Column whose pivot is `key`, or -1. On success `lastCoef()` gives the pivot's coefficient. */
-  find(key: number): number {
+  find(_hi: number, key: number): number {
     const keys = this.keys;
     const mask = this.mask;
     let i = PivotMap.hash(key) & mask;
@@ -51,10 +52,10 @@ export class PivotMap {
   }
 
   has(key: number): boolean {
-    return this.find(key) !== -1;
+    return this.find(-1, key) !== -1;
   }
 
-  set(key: number, column: number, coef: number): void {
+  set(_hi: number, key: number, column: number, coef: number): void {
     if ((this.count + 1) * 2 > this.keys.length) this.rehash();
     const keys = this.keys;
     const mask = this.mask;
@@ -76,6 +77,6 @@ export class PivotMap {
     this.coefs = new Int32Array(cap);
     this.mask = cap - 1;
     this.count = 0;
-    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== -1) this.set(oldKeys[i], oldColumns[i], oldCoefs[i]);
+    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== -1) this.set(-1, oldKeys[i], oldColumns[i], oldCoefs[i]);
   }
 }

@@ -12,6 +12,8 @@ import { RipsComplex } from './complex';
 import type { SparseRanks } from './edgeFiltration';
 import type { EntryHeap } from './entryHeap';
 import type { SimplexList } from './simplexList';
+import type { WideEntryHeap } from './wideEntryHeap';
+import type { EmergentTest } from './workingColumn';
 
 export class SparseComplex extends RipsComplex {
   private readonly it: Int32Array;
@@ -52,7 +54,7 @@ export class SparseComplex extends RipsComplex {
     coef: number,
     dim: number,
     modulus: number,
-    isEmergentPivot: ((cofacet: number, rank: number) => boolean) | null,
+    isEmergentPivot: EmergentTest | null,
   ): number {
     this.decode(idx, dim);
     const { verts, it, lo, nbr, nrank } = this;
@@ -87,13 +89,70 @@ export class SparseComplex extends RipsComplex {
       const cofacet = idxAbove + B[k + 1][v] + idxBelow;
       if (checkEmergent && r === rank) {
         checkEmergent = false;
-        if (isEmergentPivot!(cofacet, r)) {
+        if (isEmergentPivot!(-1, cofacet, r)) {
           heap.clear();
           this.emergentCoef = k & 1 ? negCoef : coef;
           return cofacet;
         }
       }
       heap.push(r, cofacet, k & 1 ? negCoef : coef);
+    }
+    return -1;
+  }
+
+  /** `walkCoboundary` for wide cofacets (see DenseComplex.walkCoboundaryWide). */
+  protected walkCoboundaryWide(
+    heap: WideEntryHeap,
+    idx: number,
+    rank: number,
+    coef: number,
+    dim: number,
+    modulus: number,
+    isEmergentPivot: EmergentTest | null,
+  ): number {
+    this.decode(idx, dim);
+    const { verts, it, lo, nbr, nrank } = this;
+    const B = this.binom.rows;
+    this.startLists(verts, dim + 1);
+    const top = verts[0];
+    let idxBelow = idx;
+    let idxAbove = 0;
+    let k = dim + 1;
+    let pos = 0;
+    let checkEmergent = isEmergentPivot !== null;
+    const negCoef = (modulus - coef) % modulus;
+    const lo0 = lo[0];
+    outer: for (let p0 = it[0]; p0 >= lo0; p0--) {
+      const v = nbr[p0];
+      let r = nrank[p0];
+      if (r < rank) r = rank;
+      for (let i = 1; i <= dim; i++) {
+        let q = it[i];
+        const l = lo[i];
+        while (q >= l && nbr[q] > v) q--;
+        it[i] = q;
+        if (q < l) break outer;
+        if (nbr[q] !== v) continue outer;
+        if (nrank[q] > r) r = nrank[q];
+      }
+      while (pos <= dim && verts[pos] > v) {
+        idxBelow -= B[k][verts[pos]];
+        if (pos > 0) idxAbove += B[k + 1][verts[pos]];
+        k--;
+        pos++;
+      }
+      const hi = pos === 0 ? v : top;
+      const rest = pos === 0 ? idx : idxAbove + B[k + 1][v] + idxBelow;
+      if (checkEmergent && r === rank) {
+        checkEmergent = false;
+        if (isEmergentPivot!(hi, rest, r)) {
+          heap.clear();
+          this.emergentCoef = k & 1 ? negCoef : coef;
+          this.emergentHi = hi;
+          return rest;
+        }
+      }
+      heap.push(r, hi, rest, k & 1 ? negCoef : coef);
     }
     return -1;
   }

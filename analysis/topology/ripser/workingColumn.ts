@@ -3,8 +3,15 @@
  * simplices of one dimension, of which the reduction only ever needs the pivot — the entry with the
  * smallest (rank, -index) and a non-zero coefficient. Two implementations give identical pivots:
  * `HeapColumn` (Ripser's heap holding every cofacet; any storage) and `StreamColumn` (lazy sorted
- * coboundary streams; dense storage only, see coboundaryStreams.ts).
+ * coboundary streams; dense storage only, see coboundaryStreams.ts). `WideHeapColumn` is the heap for
+ * the top dimension of a wide binomial table, whose cofacets are (top vertex, rest index) pairs.
  */
+
+/**
+ * Whether a same-rank cofacet can be the pivot without reduction (not a pivot yet, no apparent facet).
+ * The cofacet is (hi, lo): its top vertex and rest index when wide, else hi = -1 and lo = its index.
+ */
+export type EmergentTest = (hi: number, lo: number, rank: number) => boolean;
 
 /** `start` found no pivot: the column's coboundary is zero. */
 export const NO_PIVOT = 0;
@@ -21,12 +28,13 @@ export interface WorkingColumn {
   readonly pr: number;
   readonly px: number;
   readonly pc: number;
+  /** Top vertex of the pivot when the column's cofacets are wide (`px` is then the rest index); else -1. */
+  readonly pxHi: number;
   /**
    * Empties the column and adds the coboundary of simplex `x` (rank `r`, dimension `dim`) with
-   * coefficient 1. `isEmergentPivot(cofacet, rank)` says whether a same-rank cofacet can be the pivot
-   * without reduction (not a pivot yet, no apparent facet).
+   * coefficient 1, unless the first same-rank cofacet passes `isEmergentPivot`.
    */
-  start(x: number, r: number, dim: number, isEmergentPivot: (cofacet: number, rank: number) => boolean): number;
+  start(x: number, r: number, dim: number, isEmergentPivot: EmergentTest): number;
   /** Adds coef * coboundary(simplex `x` of rank `r`), in the dimension given to `start`. */
   add(x: number, r: number, coef: number): void;
   /** Finds the pivot (summing equal entries); false if the column is zero. */
