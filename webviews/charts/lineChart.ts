@@ -46,6 +46,8 @@ const MARGIN = { top: 8, right: 18, bottom: 36, left: 58 };
 const DOTS_UP_TO = 60;
 /** Keyboard crosshair step per <svg>, so a redraw (live data) keeps it. */
 const keyboardCursor = new WeakMap<SVGSVGElement, number>();
+/** The pointer over each <svg>, so a redraw under a still mouse keeps the crosshair and tooltip. */
+const pointer = new WeakMap<SVGSVGElement, MouseEvent>();
 let clipIds = 0;
 
 interface Prepared {
@@ -225,12 +227,12 @@ export function lineChart() {
 
     const overlay = svg.append('rect').attr('class', 'pick-area').attr('x', left).attr('y', top)
       .attr('width', Math.max(0, right - left)).attr('height', Math.max(0, bottom - top + 6)).attr('fill', 'transparent').style('cursor', 'crosshair');
-    let hovered: number | undefined;
+    const hoverAt = (event: MouseEvent) => showAt(x.invert(d3.pointer(event, node)[0]), () => event);
     overlay
-      .on('mousemove', (event: MouseEvent) => { hovered = showAt(x.invert(d3.pointer(event, node)[0]), () => event); })
-      .on('mouseleave', () => { hovered = undefined; hide(); })
+      .on('mousemove', (event: MouseEvent) => { pointer.set(node, event); hoverAt(event); })
+      .on('mouseleave', () => { pointer.delete(node); hide(); })
       .on('click', (event: MouseEvent) => {
-        const s = showAt(x.invert(d3.pointer(event, node)[0]), () => event) ?? hovered;
+        const s = hoverAt(event);
         if (s !== undefined) pick(s);
       });
 
@@ -271,8 +273,11 @@ export function lineChart() {
       else if (selectedStep !== undefined) moveTo(selectedStep);
     });
     svg.on('blur', () => { keyboardCursor.delete(node); hide(); });
-    // A redraw while the keyboard crosshair is up (live curves) puts it back at its step.
-    if (document.activeElement === node && keyboardCursor.has(node)) moveTo(keyboardCursor.get(node) as number);
+    svg.on('mouseleave', () => { pointer.delete(node); hide(); });
+    // A redraw while the crosshair is up (live curves, smoothing slider) puts it back.
+    const still = pointer.get(node);
+    if (still) hoverAt(still);
+    else if (document.activeElement === node && keyboardCursor.has(node)) moveTo(keyboardCursor.get(node) as number);
   }
 
   chart.width = (w: number) => { width = w; return chart; };

@@ -89,7 +89,7 @@ function receive(message: RunDashboardHostMessage): void {
       render();
       break;
     case 'linkedStep':
-      if (run && message.runDir !== run.runDir) return;
+      if (message.runDir !== currentRunDir()) return;
       selectedStep = message.step;
       persist();
       render();
@@ -97,8 +97,13 @@ function receive(message: RunDashboardHostMessage): void {
   }
 }
 
+/** The run shown: from the run message, the curves, or (before either arrives) the saved state. */
+function currentRunDir(): string | undefined {
+  return run?.runDir ?? curves?.runDir ?? shell.state()?.target.runDirs[0];
+}
+
 function persist(): void {
-  const runDir = run?.runDir ?? shell.state()?.target.runDirs[0];
+  const runDir = currentRunDir();
   if (!runDir) return;
   shell.saveState({ target: { runDirs: [runDir], step: selectedStep }, logScale, smoothing });
 }
@@ -165,6 +170,7 @@ function render(): void {
   const root = d3.select(svgNode).attr('width', width).attr('height', layout.height).attr('viewBox', `0 0 ${width} ${layout.height}`)
     .attr('role', 'group').attr('aria-label', 'Training curves');
   if (!c) return;
+  if (layout.cells.length) requestResolution(layout.cells[0].width);
   const lastStep = d3.max(c.series, (s) => s.steps[s.steps.length - 1]) ?? 0;
   const xMax = Math.max(c.totalSteps ?? 0, lastStep, c.checkpointSteps[c.checkpointSteps.length - 1] ?? 0);
   root.selectAll<SVGSVGElement, ChartSpec>('svg.line-chart').data(present, (spec) => spec.group).join(
@@ -184,11 +190,25 @@ function render(): void {
 
 /** A picked step: highlight the nearest checkpoint at once, and let the host link every panel of the run. */
 function linkStep(step: number): void {
-  if (!run) return;
+  const runDir = currentRunDir();
+  if (!runDir) return;
   selectedStep = curves?.checkpointSteps.length ? nearestStep(curves.checkpointSteps, step) : step;
   persist();
   render();
-  shell.post({ type: 'linkStep', runDir: run.runDir, step });
+  shell.post({ type: 'linkStep', runDir, step });
+}
+
+/**
+ * Min-max downsampling keeps two points per bucket, so a plot w pixels wide shows everything with about 2w
+ * points. The host starts at 1,000; a wider plot asks for more (once per width), never fewer.
+ */
+let requestedPoints = 1000;
+function requestResolution(plotWidth: number): void {
+  const wanted = Math.min(4000, Math.ceil((2 * plotWidth) / 250) * 250);
+  const thinned = curves?.series.some((s) => s.rawCount > s.steps.length);
+  if (!thinned || wanted <= requestedPoints) return;
+  requestedPoints = wanted;
+  shell.post({ type: 'refresh', maxPoints: wanted });
 }
 
 logBox.addEventListener('change', () => {
