@@ -5,6 +5,7 @@
 import type { AnalysisDefinition } from './definition';
 import { weightBarcodeAnalysis, weightBarcodeSeriesAnalysis } from './weightBarcode/analyses';
 import { runCurvesAnalysis } from './runCurves/analysis';
+import { decisionGeometryAnalyses } from './decisionGeometry/analyses';
 
 // Each definition is typed by its own params; the registry only needs the common shape.
 type AnyAnalysis = AnalysisDefinition<never, unknown>;
@@ -13,6 +14,7 @@ export const ANALYSES: readonly AnyAnalysis[] = [
   weightBarcodeAnalysis,
   weightBarcodeSeriesAnalysis,
   runCurvesAnalysis,
+  ...decisionGeometryAnalyses,
 ];
 
 export function findAnalysis(name: string): AnyAnalysis | undefined {

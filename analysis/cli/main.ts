@@ -8,6 +8,7 @@ import { registerRunsCommands } from './commands/runs';
 import { registerTrainCommand } from './commands/train';
 import { registerPhCommand } from './commands/ph';
 import { registerMapperCommand } from './commands/mapper';
+import { registerGeometryCommands } from './commands/decisionGeometry';
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command('topolens')
@@ -20,6 +21,7 @@ async function main(argv: string[]): Promise<void> {
   registerRunsCommands(program);
   registerPhCommand(program);
   registerMapperCommand(program);
+  registerGeometryCommands(program);
   await program.parseAsync(argv);
 }
 

@@ -14,6 +14,8 @@ import { NetEvaluator } from './evaluator';
 
 export interface GradientSummary {
   samples: number;
+  /** Share of samples whose argmax is their label. */
+  accuracy: number;
   meanNorm: number;
   medianNorm: number;
   /** Share of the summed gradient norm carried by the 10 % of samples with the largest norm. */
@@ -41,10 +43,12 @@ export function sampleGradients(net: DenseNet, x: Float32Array | Float64Array, l
   const counts = hidden.map((l) => new Float64Array(l.outDim));
   const norms = new Float32Array(n);
   const confidence = new Float32Array(n);
+  let correct = 0;
   for (let s = 0; s < n; s++) {
     const xs = x.subarray(s * d, (s + 1) * d);
     const cls = ev.forward(xs);
     confidence[s] = ev.probs[cls];
+    if (cls === labels[s]) correct++;
     let xx = 0;
     for (let i = 0; i < d; i++) xx += xs[i] * xs[i];
     norms[s] = ev.gradientNorm(labels[s], xx);
@@ -56,10 +60,10 @@ export function sampleGradients(net: DenseNet, x: Float32Array | Float64Array, l
       for (let j = 0; j < l.outDim; j++) if (activationSlope(act, z[j]) > limit) cnt[j]++;
     });
   }
-  return { norms, confidence, summary: summarise(norms, confidence, c, counts.map((cnt) => Array.from(cnt, (v) => v / Math.max(1, n)))) };
+  return { norms, confidence, summary: { ...summarise(norms, confidence, c, counts.map((cnt) => Array.from(cnt, (v) => v / Math.max(1, n)))), accuracy: n ? correct / n : 0 } };
 }
 
-function summarise(norms: Float32Array, confidence: Float32Array, c: number, unitSlopeFractions: number[][]): GradientSummary {
+function summarise(norms: Float32Array, confidence: Float32Array, c: number, unitSlopeFractions: number[][]): Omit<GradientSummary, 'accuracy'> {
   const n = norms.length;
   const sorted = Float64Array.from(norms).sort();
   let total = 0;
