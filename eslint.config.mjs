@@ -6,6 +6,8 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'zlib', 'net', 'http', 'https'];
 const nodeImportBan = nodeBuiltins.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'webviews run in a browser: no Node modules.' }));
 
+const vscodeBan = { name: 'vscode', message: 'analysis/ is pure: it runs in the worker and the CLI, never the extension host.' };
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'out/**', 'test-results/**', '.e2e/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -20,7 +22,38 @@ export default tseslint.config(
     files: ['analysis/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'analysis/ is pure: it runs in the worker and the CLI, never the extension host.' }],
+        paths: [vscodeBan],
+      }],
+    },
+  },
+  {
+    // Lower layers never reach up into training (the run config schema lives in spec/).
+    files: ['analysis/{store,data,topology,linalg,spec}/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [vscodeBan],
+        patterns: [{ group: ['**/training', '**/training/**'], message: 'store/data/topology/linalg/spec sit below training/: move the shared piece down (e.g. to spec/).' }],
+      }],
+    },
+  },
+  {
+    // A protocol file declares wire types and request constants: it imports other protocol files, spec/ types
+    // and vscode-jsonrpc, never an implementation.
+    files: ['analysis/worker/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [vscodeBan],
+        patterns: [{ regex: '^(\\.\\./(?!\\.\\./spec/)|zod$)', message: 'protocol files import only protocol files, spec/ types and vscode-jsonrpc.' }],
+      }],
+    },
+  },
+  {
+    // Activation must stay fast: zod (~0.2 s to load) and the presets load on first use (dynamic import).
+    files: ['extension/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'zod', message: 'keep zod off the extension host\'s startup path: import() it where it is used.', allowTypeImports: true }],
+        patterns: [{ group: ['**/training/presets', '**/spec/trainConfig', '**/spec/runSchema', '**/spec/studySchema'], message: 'zod-backed modules load lazily on the extension host: use `import type` or `await import()`.', allowTypeImports: true }],
       }],
     },
   },

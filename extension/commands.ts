@@ -7,7 +7,9 @@ import { deleteRun, readRun } from '../analysis/store/runStore';
 import type { RunsNode } from './runs/runItems';
 import type { RunsTreeProvider } from './runs/runsTree';
 import type { TrainingController } from './training/trainingController';
-import { WeightBarcodePanel, type PanelServices } from './panels/weightBarcodePanel';
+import type { PanelManager } from './panels/panelManager';
+import type { RunEventBus } from './runs/runEvents';
+import type { WorkerClient } from './worker/workerClient';
 import { showGpuSetup } from './gpuSetup';
 import { log } from './log';
 import { revealPath } from './reveal';
@@ -16,20 +18,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export interface CommandContext {
-  services: PanelServices;
+  worker: WorkerClient;
   tree: RunsTreeProvider;
+  treeView: vscode.TreeView<RunsNode>;
   training: TrainingController;
+  panels: PanelManager;
+  bus: RunEventBus;
 }
 
 type Handler = (...args: never[]) => unknown;
 
-function runDirOf(node: RunsNode | undefined): string | undefined {
-  if (node) return node.entry.dir;
-  const shown = WeightBarcodePanel.current?.shownRunDir;
-  return shown;
-}
-
 export function createCommands(ctx: CommandContext): Record<string, Handler> {
+  /** The run a command acts on: the tree node it was invoked on, else the run the active panel shows. */
+  const runDirOf = (node: RunsNode | undefined): string | undefined => (node && 'entry' in node ? node.entry.dir : ctx.panels.shownRunDirs()[0]);
   return {
     'topolens.trainAndAnalyze': (presetId?: string) => ctx.training.trainAndAnalyze({ presetId: typeof presetId === 'string' ? presetId : undefined }),
     'topolens.trainModelFile': async (uri?: vscode.Uri) => {
@@ -38,13 +39,16 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
       if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('TopoLens: training a workspace model runs its code; trust this workspace first (Workspaces: Manage Workspace Trust).');
       return ctx.training.trainAndAnalyze({ modelFile: target });
     },
+    // Clicking a run opens its dashboard; clicking a checkpoint shows it in the weight barcode and links
+    // the step in every open view of that run.
     'topolens.openRun': (node?: RunsNode) => {
       const runDir = runDirOf(node);
-      if (runDir) WeightBarcodePanel.show(ctx.services, { runDir, step: undefined });
+      if (runDir) void ctx.panels.open('runDashboard', { runDirs: [runDir] });
     },
     'topolens.openCheckpoint': (node?: RunsNode) => {
       if (node?.kind !== 'checkpoint') return;
-      WeightBarcodePanel.show(ctx.services, { runDir: node.entry.dir, step: node.checkpoint.step });
+      void ctx.panels.open('weightBarcode', { runDirs: [node.entry.dir], step: node.checkpoint.step });
+      ctx.bus.fire({ kind: 'stepSelected', runDir: node.entry.dir, step: node.checkpoint.step, source: 'tree' });
     },
     'topolens.revealRunFolder': async (node?: RunsNode) => {
       const runDir = runDirOf(node);
@@ -65,7 +69,7 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
         `Delete run "${name}" and its ${entry.checkpoints.length} checkpoints?`, { modal: true, detail: `${runDir}\nThis cannot be undone.` }, confirm);
       if (pick !== confirm) return;
       deleteRun(runDir);
-      if (WeightBarcodePanel.current?.shownRunDir === runDir) WeightBarcodePanel.current.dispose();
+      ctx.bus.fire({ kind: 'deleted', runDir });
       ctx.tree.refresh(0);
       log().info(`deleted run ${runDir}`);
     },
@@ -74,7 +78,7 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
       if (!runDir) return;
       fs.rmSync(path.join(runDir, 'analysis'), { recursive: true, force: true });
       log().info(`cleared analysis caches of ${runDir}`);
-      WeightBarcodePanel.show(ctx.services, { runDir, step: node?.kind === 'checkpoint' ? node.checkpoint.step : undefined });
+      void ctx.panels.open('weightBarcode', { runDirs: [runDir], step: node?.kind === 'checkpoint' ? node.checkpoint.step : undefined });
     },
     'topolens.resumeTraining': (node?: RunsNode) => {
       const runDir = runDirOf(node);
@@ -90,7 +94,7 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     },
     'topolens.refreshRuns': () => ctx.tree.refresh(0),
     'topolens.showLog': () => log().show(),
-    'topolens.setUpGpu': () => showGpuSetup(ctx.services.worker, tfjsNodePath()),
+    'topolens.setUpGpu': () => showGpuSetup(ctx.worker, tfjsNodePath()),
   };
 }
 

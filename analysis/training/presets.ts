@@ -10,6 +10,8 @@ export interface Preset {
   description: string;
   source: string;
   config: TrainConfig;
+  /** Panels "Train & Analyze" opens for it (ids in extension/panels/registry.ts); the run dashboard always opens. */
+  panels?: string[];
 }
 
 /** A set of runs analysed together (barcode minima, manifold trajectories): a preset and per-run overrides. */
@@ -19,6 +21,8 @@ export interface Study {
   description: string;
   source: string;
   runs: { name: string; presetId: string; seeds?: Partial<TrainConfig['seeds']> }[];
+  /** Panels opened on the study when its members are trained (ids in extension/panels/registry.ts). */
+  panels?: string[];
 }
 
 const GABELLA_SOURCE = 'Gabella, "Topology of Learning in Artificial Neural Networks" (arXiv 1902.08160), code maximevictor/topo-learning';

@@ -4,10 +4,14 @@
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
+  // A panel's own styles (webviews/panels/<id>/style.css imported by its main.ts) come out of esbuild beside its bundle.
+  const hasCss = fs.existsSync(vscode.Uri.joinPath(extensionUri, 'dist', 'webviews', `${bundle}.css`).fsPath);
+  const panelCss = hasCss ? `\n<link rel="stylesheet" href="${asset('dist', 'webviews', `${bundle}.css`)}">` : '';
   const csp = [
     `default-src 'none'`,
     `script-src 'nonce-${nonce}'`,
@@ -23,7 +27,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bun
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="${asset('dist', 'codicons', 'codicon.css')}" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${asset('media', 'panel.css')}">
+<link rel="stylesheet" href="${asset('media', 'panel.css')}">${panelCss}
 <title>${escapeHtml(title)}</title>
 </head>
 <body>

@@ -8,20 +8,23 @@ import path from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { randomUUID } from 'node:crypto';
 import { CancelRunRequest, RunStartedNotification, TrainProgressType, TrainRequest, type TrainParams } from '../../analysis/worker/protocol/training';
-import { PRESETS, getPreset, type Preset } from '../../analysis/training/presets';
-import { configWarnings, parseTrainConfig } from '../../analysis/spec/trainConfig';
+import type { Preset } from '../../analysis/training/presets';
 import { markRunStatus, readRun } from '../../analysis/store/runStore';
 import type { TrainProgress, TrainResult } from '../../analysis/worker/protocol/training';
 import { backendPreference, defaultPreset, runsRoot, tfjsNodePath } from '../config';
 import { log } from '../log';
 import type { WorkerClient } from '../worker/workerClient';
 import type { RunsTreeProvider } from '../runs/runsTree';
-import { WeightBarcodePanel, type PanelServices } from '../panels/weightBarcodePanel';
+import type { PanelManager } from '../panels/panelManager';
+import type { RunEventBus } from '../runs/runEvents';
 import { TrainingStatusBar } from './statusBar';
 
 interface ActiveTraining { name: string; runId?: string; runDir?: string; cts: CancellationTokenSource; workerCrashed?: boolean }
 
 export interface TrainOptions { presetId?: string; modelFile?: vscode.Uri; configFile?: vscode.Uri; openPanels?: boolean }
+
+/** Panels a run opens when its preset names none: the dashboard and the weight barcode. */
+const DEFAULT_PANELS = ['runDashboard', 'weightBarcode'];
 
 /** Quick-pick entry that trains from a JSON run config instead of a preset. */
 const FROM_CONFIG_FILE = '$(json) From a config file…';
@@ -36,13 +39,17 @@ export class TrainingController implements vscode.Disposable {
     private readonly worker: WorkerClient,
     private readonly tree: RunsTreeProvider,
     private readonly treeView: vscode.TreeView<unknown>,
-    private readonly services: PanelServices,
+    private readonly panels: PanelManager,
+    private readonly bus: RunEventBus,
   ) {
     this.disposables.push(worker.onDidExit((exit) => {
       if (exit.expected || this.active.size === 0) return;
       for (const t of this.active) {
         t.workerCrashed = true;
-        if (t.runDir) markInterrupted(t.runDir, `the TopoLens worker stopped unexpectedly (code ${exit.code}, signal ${exit.signal})`);
+        if (t.runDir) {
+          markInterrupted(t.runDir, `the TopoLens worker stopped unexpectedly (code ${exit.code}, signal ${exit.signal})`);
+          this.bus.fire({ kind: 'finished', runDir: t.runDir, status: 'interrupted' });
+        }
         t.cts.cancel();
       }
       this.tree.refresh(0);
@@ -65,6 +72,9 @@ export class TrainingController implements vscode.Disposable {
       if (!configFile) return undefined;
       presetId = defaultPreset();
     }
+    // zod and the presets load here, on first use, never at activation.
+    const { getPreset } = await import('../../analysis/training/presets');
+    const { configWarnings, parseTrainConfig } = await import('../../analysis/spec/trainConfig');
     let preset: Preset;
     try {
       preset = getPreset(presetId);
@@ -108,11 +118,8 @@ export class TrainingController implements vscode.Disposable {
       tfjsNodePath: tfjsNodePath(),
       progressToken: randomUUID(),
     };
-    const result = await this.train(params, name, options.openPanels !== false);
-    if (result && result.status === 'completed' && options.openPanels !== false) {
-      WeightBarcodePanel.show(this.services, { runDir: result.runDir });
-    }
-    return result;
+    const panels = options.openPanels === false ? [] : (options.modelFile || configFile ? DEFAULT_PANELS : preset.panels ?? DEFAULT_PANELS);
+    return this.train(params, name, panels);
   }
 
   /** Continues an interrupted run from its last checkpoint (same config, same final state as an uninterrupted run on cpu). */
@@ -128,7 +135,7 @@ export class TrainingController implements vscode.Disposable {
       allowWorkspaceCode: vscode.workspace.isTrusted,
       progressToken: randomUUID(),
     };
-    return this.train(params, name, true);
+    return this.train(params, name, DEFAULT_PANELS);
   }
 
   /** Stops every running training (status bar click, tree "Stop"). */
@@ -149,6 +156,7 @@ export class TrainingController implements vscode.Disposable {
   }
 
   private async pickPreset(): Promise<string | undefined> {
+    const { PRESETS } = await import('../../analysis/training/presets');
     const fallback = defaultPreset();
     const items = PRESETS.map((p) => ({ label: p.id, description: p.label, detail: `${p.description} — source: ${p.source}`, picked: p.id === fallback }));
     items.sort((a, b) => Number(b.picked) - Number(a.picked));
@@ -165,7 +173,12 @@ export class TrainingController implements vscode.Disposable {
     return picked?.[0];
   }
 
-  private train(params: TrainParams, name: string, openPanels: boolean): Promise<TrainResult | undefined> {
+  /**
+   * Trains in the worker with a progress notification. `panels` open beside the editor as the run starts
+   * (the dashboard, without taking focus, so curves draw while it trains) and at its first checkpoint (the
+   * analysis panels); from then on they follow the run through the event bus.
+   */
+  private train(params: TrainParams, name: string, panels: string[]): Promise<TrainResult | undefined> {
     const connection = this.worker.connection();
     const training: ActiveTraining = { name, cts: new CancellationTokenSource() };
     this.active.add(training);
@@ -177,6 +190,8 @@ export class TrainingController implements vscode.Disposable {
         training.runId = started.runId;
         training.runDir = started.runDir;
         backend = started.backend ?? readRun(started.runDir).run?.backend;
+        this.bus.fire({ kind: 'started', runDir: started.runDir });
+        if (panels.includes('runDashboard')) void this.panels.open('runDashboard', { runDirs: [started.runDir] }, { preserveFocus: true });
         this.tree.refresh(0);
         setTimeout(() => {
           const node = this.tree.findRun(started.runDir);
@@ -201,18 +216,18 @@ export class TrainingController implements vscode.Disposable {
           this.statusBar.progress(name, p, backend);
           if (p.checkpoint) {
             this.tree.refresh();
-            // Live view: the first checkpoint opens the panel (without taking focus), which then follows
-            // the newest checkpoint until the user picks a step.
-            if (!openedLive && openPanels) {
+            this.bus.fire({ kind: 'checkpoint', runDir: p.runDir, step: p.checkpoint.step });
+            // Live view: the first checkpoint opens the analysis panels (without taking focus); they then
+            // follow the newest checkpoint until the user picks a step.
+            if (!openedLive) {
               openedLive = true;
-              WeightBarcodePanel.show(this.services, { runDir: p.runDir, step: undefined }, true);
-            } else {
-              WeightBarcodePanel.current?.onCheckpoint(p.runDir);
+              for (const id of panels) if (id !== 'runDashboard') void this.panels.open(id, { runDirs: [p.runDir] }, { preserveFocus: true });
             }
           }
         }));
         try {
           const result = await connection.sendRequest(TrainRequest, params, training.cts.token);
+          this.bus.fire({ kind: 'finished', runDir: result.runDir, status: result.status });
           this.reportResult(name, result);
           return result;
         } catch (e) {

@@ -51,7 +51,8 @@ function threadEntry(): string {
 function startThread(entry: string): Worker {
   if (!entry.endsWith('.ts')) return new Worker(entry, { name: 'topolens-analysis' });
   // Node starts no worker from a .ts file; from source, load it through tsx's CommonJS hook.
-  return new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(entry)});`, { eval: true, name: 'topolens-analysis' });
+  const tsx = 'tsx/cjs'; // a variable, so the bundler does not try to bundle tsx
+  return new Worker(`require(${JSON.stringify(require.resolve(tsx))}); require(${JSON.stringify(entry)});`, { eval: true, name: 'topolens-analysis' });
 }
 
 export function defaultThreadCount(): number {

@@ -2,7 +2,11 @@
  * Weight Barcode panel (webview side): header, controls (layer, checkpoint scrubber, dimensions),
  * the barcode chart with hover tooltips, a summary table and PNG/SVG/CSV export.
  */
-import '@vscode-elements/elements/dist/vscode-button/index.js';
+/**
+ * Weight Barcode panel (webview side): controls (layer, checkpoint scrubber, dimensions, view), the barcode
+ * or persistence diagram with hover tooltips, a summary table and the "across training" timeline. The
+ * shell (webviews/shared/shell.ts) owns the frame, status and exports.
+ */
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -10,10 +14,9 @@ import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import * as d3 from 'd3';
 import type { BarcodeSeries, WeightBarcode, WireBar } from '../../../analysis/worker/protocol/weightBarcode';
-import type { WeightBarcodeHostMessage, WeightBarcodeState, WeightBarcodeViewMessage } from '../../protocol/messages';
-import { connectToHost } from '../../shared/host';
-import { onThemeChange, themeColor } from '../../shared/theme';
-import { standaloneSvg, svgToPngBase64, toCsv } from '../../shared/export';
+import type { PanelTarget } from '../../protocol/common';
+import type { WeightBarcodeHostMessage, WeightBarcodeState, WeightBarcodeViewMessage } from './protocol';
+import { createShell } from '../../shared/shell';
 import { barcodeChart, type BarcodeRow } from '../../charts/barcode';
 import { persistenceTimeline } from '../../charts/persistenceTimeline';
 import { persistenceDiagram } from '../../charts/persistenceDiagram';
@@ -21,45 +24,50 @@ import { el, formatNumber } from '../../shared/dom';
 import { createTooltip } from '../../shared/tooltip';
 
 let current: WeightBarcode | undefined;
+/** What the host was asked to show (step undefined = follow the newest checkpoint): what a reload restores. */
+let target: PanelTarget | undefined;
 /** Summaries of every checkpoint of the shown run and layer (arrives after the barcode). */
 let series: BarcodeSeries | undefined;
-const app = document.getElementById('app') as HTMLElement;
-const host = connectToHost<WeightBarcodeHostMessage, WeightBarcodeViewMessage, WeightBarcodeState>(receive);
+/** Which picture of the same bars: the barcode (bars) or the persistence diagram (points). */
+type View = 'barcode' | 'diagram';
+
+const svgNode = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+const shell = createShell<WeightBarcodeHostMessage, WeightBarcodeViewMessage, WeightBarcodeState>({
+  title: 'Weight Barcode',
+  explain: 'Each point is one neuron: its incoming weight vector. H0 bars end when clusters of neurons merge as the distance grows; ' +
+    'long H1 bars are loops in how the neurons are arranged. Hover a bar for details; drag the checkpoint slider to scrub through training.',
+  exports: {
+    name: () => {
+      const what = view === 'barcode' ? 'weight-barcode' : 'weight-diagram';
+      return current ? `${current.runName}-step${current.step}-${what}` : what;
+    },
+    svg: () => svgNode,
+    csv: () => current && {
+      header: ['dim', 'birth', 'death', 'persistence', 'birth_simplex', 'death_simplex'],
+      rows: current.bars.map((b) => [b.dim, b.birth, b.death, b.death === null ? null : b.death - b.birth, b.birthSimplex.join(' '), b.deathSimplex.join(' ')]),
+    },
+  },
+  onMessage: receive,
+  onThemeChange: () => render(),
+});
 /** Dimensions the user unticked; restored from the saved view state on the first barcode. */
 let hiddenDims = new Set<number>();
-let restoredDims = host.state()?.showDims;
+let restoredDims = shell.state()?.showDims;
+let view: View = shell.state()?.view ?? 'barcode';
 
-const header = el('header', { class: 'panel-header' });
-const title = el('h1', {}, 'Weight Barcode');
-const subtitle = el('div', { class: 'subtitle' });
-header.append(title, subtitle);
-
-const controls = el('div', { class: 'controls' });
 const layerSelect = el('vscode-single-select', { id: 'layer', 'aria-label': 'Layer' }) as HTMLElement & { value: string };
 const scrub = el('input', { id: 'step', type: 'range', min: '0', max: '0', step: '1', 'aria-label': 'Checkpoint' }) as HTMLInputElement;
 const stepLabel = el('span', { class: 'step-label' });
 const dimBoxes = el('span', { class: 'dims' });
-/** Which picture of the same bars: the barcode (bars) or the persistence diagram (points). */
-type View = 'barcode' | 'diagram';
-let view: View = host.state()?.view ?? 'barcode';
 const viewGroup = el('vscode-radio-group', { id: 'view', 'aria-label': 'View' },
   el('vscode-radio', { name: 'view', value: 'barcode', label: 'Barcode', ...(view === 'barcode' ? { checked: '' } : {}) }),
   el('vscode-radio', { name: 'view', value: 'diagram', label: 'Diagram', ...(view === 'diagram' ? { checked: '' } : {}) }));
-const exportPng = el('vscode-button', { id: 'export-png', secondary: '', title: 'Export the chart as PNG (2x)' }, 'Export PNG');
-const exportSvg = el('vscode-button', { id: 'export-svg', secondary: '', title: 'Export the chart as SVG' }, 'Export SVG');
-const exportCsv = el('vscode-button', { id: 'export-csv', secondary: '', title: 'Export the bars as CSV' }, 'Export CSV');
-controls.append(
-  labelled('Layer', layerSelect),
-  labelled('Checkpoint', el('span', { class: 'scrubber' }, scrub, stepLabel)),
-  labelled('Show', dimBoxes),
-  labelled('View', viewGroup),
-  el('span', { class: 'spacer' }),
-  el('span', { class: 'exports' }, exportPng, exportSvg, exportCsv),
-);
+shell.addControl('Layer', layerSelect);
+shell.addControl('Checkpoint', el('span', { class: 'scrubber' }, scrub, stepLabel));
+shell.addControl('Show', dimBoxes);
+shell.addControl('View', viewGroup);
 
-const status = el('div', { class: 'status', role: 'status' });
 const chartBox = el('div', { class: 'chart' });
-const svgNode = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
 svgNode.classList.add('barcode-chart');
 chartBox.append(svgNode);
 const summary = el('table', { class: 'summary' });
@@ -70,59 +78,38 @@ const timelineSvg = document.createElementNS('http://www.w3.org/2000/svg', 'svg'
 timelineSvg.classList.add('timeline-chart');
 timelineBox.append(timelineTitle, timelineSvg, timelineNote);
 timelineBox.hidden = true;
-const explain = el('p', { class: 'explain' },
-  'Each point is one neuron: its incoming weight vector. H0 bars end when clusters of neurons merge as the distance grows; ' +
-  'long H1 bars are loops in how the neurons are arranged. Hover a bar for details; drag the checkpoint slider to scrub through training.');
-app.append(header, controls, status, chartBox, summary, timelineBox, explain);
-app.removeAttribute('aria-busy');
+shell.content.append(chartBox, summary, timelineBox);
 const tooltip = createTooltip(document.body);
 
 function superscript(n: number): string {
   return String(n).replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)]);
 }
 
-function labelled(text: string, control: HTMLElement): HTMLElement {
-  return el('label', { class: 'control' }, el('span', { class: 'control-label' }, text), control);
-}
-
 function receive(message: WeightBarcodeHostMessage): void {
   switch (message.type) {
-    case 'loading':
-      status.textContent = message.text;
-      status.className = 'status loading';
-      break;
-    case 'error':
-      status.textContent = message.message;
-      status.className = 'status error';
-      break;
-    case 'exported':
-      status.textContent = `Exported ${message.format.toUpperCase()} to ${message.path}`;
-      status.className = 'status ok';
-      break;
     case 'series':
       series = message.series;
       renderTimeline();
       break;
     case 'barcode':
       current = message.barcode;
+      target = message.target;
       if (restoredDims) {
         const shown = new Set(restoredDims);
         hiddenDims = new Set(d3.range(current.maxDim + 1).filter((d) => !shown.has(d)));
         restoredDims = undefined;
       }
-      status.textContent = '';
-      status.className = 'status';
-      // The host's state says what was asked for (step undefined = follow the newest checkpoint); that,
-      // not the step shown, is what a reload must restore.
-      persist({ ...message.state, layer: current.layer });
+      shell.status.clear();
+      persist();
       render();
       break;
   }
 }
 
-/** Saves the view state for hide/show and reloads; the view and ticked dimensions always come along. */
-function persist(state: WeightBarcodeState): void {
-  host.saveState({ ...state, view, showDims: current ? visibleDims(current) : state.showDims });
+/** Saves the view state for hide/show and reloads: the target asked for, the layer, view and ticked dimensions. */
+function persist(): void {
+  if (!target) return;
+  shell.saveState({ target, layer: current?.layer, view, showDims: current ? visibleDims(current) : shell.state()?.showDims });
 }
 
 function visibleDims(b: WeightBarcode): number[] {
@@ -132,7 +119,7 @@ function visibleDims(b: WeightBarcode): number[] {
 function render(): void {
   const b = current;
   if (!b) return;
-  subtitle.textContent = `${b.runName} · layer ${b.layer} · step ${b.step} · ${b.nPoints} neurons in ℝ${superscript(b.pointDim)} · ${formatNumber(b.computeMs)} ms`;
+  shell.subtitle.textContent = `${b.runName} · layer ${b.layer} · step ${b.step} · ${b.nPoints} neurons in ℝ${superscript(b.pointDim)} · ${formatNumber(b.computeMs)} ms`;
   renderControls(b);
   const bars = b.bars.filter((x) => !hiddenDims.has(x.dim));
   const width = Math.max(360, chartBox.clientWidth || 640);
@@ -175,7 +162,7 @@ function renderControls(b: WeightBarcode): void {
     box.checked = !hiddenDims.has(dim);
     box.addEventListener('change', () => {
       if (box.checked) hiddenDims.delete(dim); else hiddenDims.add(dim);
-      persist({ runDir: b.runDir, step: host.state()?.step, layer: b.layer });
+      persist();
       render();
     });
     return box;
@@ -218,8 +205,7 @@ viewGroup.addEventListener('change', (event) => {
   const value = (event.target as HTMLElement & { value?: string }).value;
   if (value !== 'barcode' && value !== 'diagram') return;
   view = value;
-  const saved = host.state();
-  if (saved) persist(saved);
+  persist();
   render();
 });
 
@@ -237,34 +223,11 @@ scrub.addEventListener('input', () => {
 });
 
 function post(message: WeightBarcodeViewMessage): void {
-  if (message.type === 'select' && current) persist({ runDir: current.runDir, step: message.step, layer: message.layer });
-  host.post(message);
-}
-
-function exportName(): string {
-  const what = view === 'barcode' ? 'weight-barcode' : 'weight-diagram';
-  return current ? `${current.runName}-step${current.step}-${what}` : what;
-}
-
-exportSvg.addEventListener('click', () => {
-  const text = standaloneSvg(svgNode, themeColor('--vscode-editor-background', '#1e1e1e'));
-  post({ type: 'export', format: 'svg', suggestedName: exportName(), data: text });
-});
-exportPng.addEventListener('click', async () => {
-  try {
-    const text = standaloneSvg(svgNode, themeColor('--vscode-editor-background', '#1e1e1e'));
-    const { width, height } = svgNode.getBoundingClientRect();
-    post({ type: 'export', format: 'png', suggestedName: exportName(), data: await svgToPngBase64(text, width, height, 2) });
-  } catch (e) {
-    status.textContent = `PNG export failed: ${e instanceof Error ? e.message : String(e)}`;
-    status.className = 'status error';
+  if (message.type === 'select' && target) {
+    target = { ...target, step: message.step };
+    persist();
   }
-});
-exportCsv.addEventListener('click', () => {
-  if (!current) return;
-  const rows = current.bars.map((b) => [b.dim, b.birth, b.death, b.death === null ? null : b.death - b.birth, b.birthSimplex.join(' '), b.deathSimplex.join(' ')]);
-  post({ type: 'export', format: 'csv', suggestedName: exportName(), data: toCsv(['dim', 'birth', 'death', 'persistence', 'birth_simplex', 'death_simplex'], rows) });
-});
+  shell.post(message);
+}
 
-onThemeChange(render);
 new ResizeObserver(() => render()).observe(chartBox);

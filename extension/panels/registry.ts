@@ -1,0 +1,25 @@
+/**
+ * Every panel of TopoLens, one entry each. Nothing else names a panel: the panel manager registers the
+ * commands, serializers and live-run subscriptions from this list, and a unit test checks package.json's
+ * contributions against it.
+ */
+import { definePanel, firstReason, needs } from './panelDefinition';
+
+export const PANELS = [
+  definePanel({
+    id: 'runDashboard',
+    title: 'Run Dashboard',
+    description: 'Training curves, the run\'s config and timings, and the analyses that apply to it',
+    icon: 'dashboard',
+    unavailableReason: (runs) => needs.oneRun(runs),
+    load: () => import('./runDashboard/controller'),
+  }),
+  definePanel({
+    id: 'weightBarcode',
+    title: 'Weight Barcode',
+    description: 'H0/H1 persistence of a layer\'s neuron weight vectors at a checkpoint, and across training',
+    icon: 'symbol-array',
+    unavailableReason: (runs) => firstReason(needs.oneRun(runs), needs.checkpoints(runs), needs.denseLayers(runs)),
+    load: () => import('./weightBarcode/controller'),
+  }),
+];
