@@ -1,23 +1,26 @@
 /**
- * `npm run bench -- topology [--repeats N] [--only a,b] [--no-reference] [--ref-timeout S]`
+ * `npm run bench -- topology [--repeats N] [--big-repeats N] [--only a,b] [--no-reference] [--ref-timeout S]`
  *
- * Vietoris-Rips persistence (dims 0-1, no threshold) on the issue's five clouds, and PCA + Mapper on a
- * 20,100 x 784 weight-trajectory-like cloud. Each measurement runs in a fresh child process so its peak
- * memory (maxRSS) is its own. References measured in the same run, on the same files:
- * - GUDHI 3.7 (Debian python3-gudhi): RipsComplex at the enclosing radius, edge collapse, expansion to
- *   dimension 2, persistence (GUDHI's recommended route; without collapse it runs out of memory);
- *   its diagrams are also compared with ours (bottleneck distance);
- * - scikit-learn: the same Mapper pipeline (randomized PCA, KeplerMapper 1.1 cover, DBSCAN, nerve).
- * The issue's Ripser C++ timings on this machine are quoted for a cross-run ratio.
+ * Persistent homology side by side with Ripser, whole processes: our CLI (`topolens ph`, bundled here
+ * with esbuild exactly as `dist/cli.js`) and Ripser (C++, built here from
+ * `../shared/reference/ripser/ripser.cpp` with g++ -O3 when a compiler is present), alternating, on
+ * - every example of Ripser's benchmark suite there, with Ripser's own flags;
+ * - the five clouds of issue 4 (dims 0-1 at the enclosing radius), also run through GUDHI where
+ *   installed (RipsComplex + edge collapse + expansion, GUDHI's recommended route; diagrams compared by
+ *   bottleneck distance).
+ * Each run is a fresh process: wall time around the spawn, peak memory (maxRSS) from /usr/bin/time.
+ * Barcodes are compared with Ripser's (same bars up to Ripser's float32 distances and 6-digit output).
+ * Ratios are ours / Ripser's medians; a ratio below 1 means we are faster / smaller.
+ *
+ * Plus PCA + Mapper on a 20,100 x 784 weight-trajectory-like cloud against scikit-learn.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ripsPersistence } from '../analysis/topology/rips';
-import { toRipserJson, fromRipserJson, type RipserJson } from '../analysis/topology/convert';
+import { join, resolve } from 'node:path';
+import { fromRipserJson, type RipserJson } from '../analysis/topology/convert';
 import { bottleneckDistance } from '../analysis/topology/bottleneck';
-import { parsePointCloud } from '../analysis/cli/commands/inputFormats';
+import type { PersistenceBar } from '../analysis/topology/diagram';
 import { pcaTopK } from '../analysis/linalg/pca';
 import { mapper } from '../analysis/topology/mapper/mapper';
 import { normLens } from '../analysis/topology/mapper/lens';
@@ -25,20 +28,38 @@ import { gaussianSource, mulberry32 } from '../analysis/linalg/random';
 import { gaussianCloud, noisyCircle, torusCloud, uniformCloud, type PointCloud } from '../test/unit/topology/sampleClouds';
 
 const PYTHON = '/usr/bin/python3';
+const ROOT = resolve(__dirname, '..');
+const RIPSER_DIR = resolve(ROOT, '../shared/reference/ripser');
+const TIME = '/usr/bin/time';
 
-interface RipsCase {
+interface PhCase {
   name: string;
-  /** Ripser C++ (-O3) seconds on this machine, as quoted in issue 4. */
-  ripserCppSeconds: number;
-  make: () => PointCloud;
+  /** Input file (absolute), or a generator for a CSV written to the temp folder. */
+  file?: string;
+  make?: () => PointCloud;
+  /** Flags shared by both programs (Ripser's own flags for its suite). */
+  dim: number;
+  threshold?: number;
+  /** Ripser's `--format` (ours detects the format from the file name). */
+  ripserFormat: 'point-cloud' | 'lower-distance';
+  /** Taking tens of seconds: repeated `--big-repeats` times only. */
+  big?: boolean;
+  gudhi?: boolean;
 }
 
-const RIPS_CASES: RipsCase[] = [
-  { name: 'uniform1000_r3', ripserCppSeconds: 0.3, make: () => uniformCloud(1000, 3, 1) },
-  { name: 'uniform2000_r3', ripserCppSeconds: 2.3, make: () => uniformCloud(2000, 3, 2) },
-  { name: 'noisy_circle1000_r2', ripserCppSeconds: 7, make: () => noisyCircle(1000, 0.1, 3) },
-  { name: 'torus1000_r3', ripserCppSeconds: 1.3, make: () => torusCloud(1000, 2, 1, 4) },
-  { name: 'gauss500_r784', ripserCppSeconds: 0.35, make: () => gaussianCloud(500, 784, 5) },
+const EXAMPLES = join(RIPSER_DIR, 'examples');
+const PH_CASES: PhCase[] = [
+  { name: 'o3_1024', file: join(EXAMPLES, 'o3_1024.txt'), dim: 3, threshold: 1.8, ripserFormat: 'point-cloud' },
+  { name: 'o3_4096', file: join(EXAMPLES, 'o3_4096.txt'), dim: 3, threshold: 1.4, ripserFormat: 'point-cloud', big: true },
+  { name: 'sphere_3_192', file: join(EXAMPLES, 'sphere_3_192.lower_distance_matrix'), dim: 2, ripserFormat: 'lower-distance' },
+  { name: 'random16', file: join(EXAMPLES, 'random16.lower_distance_matrix'), dim: 1, ripserFormat: 'lower-distance' },
+  { name: 'random50_16', file: join(EXAMPLES, 'random50_16.csv'), dim: 7, ripserFormat: 'point-cloud' },
+  { name: 'dragon2000', file: join(EXAMPLES, 'dragon2000.csv'), dim: 1, ripserFormat: 'point-cloud' },
+  { name: 'uniform1000_r3', make: () => uniformCloud(1000, 3, 1), dim: 1, ripserFormat: 'point-cloud', gudhi: true },
+  { name: 'uniform2000_r3', make: () => uniformCloud(2000, 3, 2), dim: 1, ripserFormat: 'point-cloud', gudhi: true },
+  { name: 'noisy_circle1000_r2', make: () => noisyCircle(1000, 0.1, 3), dim: 1, ripserFormat: 'point-cloud', gudhi: true },
+  { name: 'torus1000_r3', make: () => torusCloud(1000, 2, 1, 4), dim: 1, ripserFormat: 'point-cloud', gudhi: true },
+  { name: 'gauss500_r784', make: () => gaussianCloud(500, 784, 5), dim: 1, ripserFormat: 'point-cloud', gudhi: true },
 ];
 
 const MAPPER = { n: 20100, d: 784, neurons: 100, steps: 201, pcs: 20, intervals: 30, overlap: 0.99, eps: 0.1, minSamples: 2 };
@@ -81,19 +102,6 @@ function round(x: number, digits = 3): number {
 // ---------------------------------------------------------------------------------------------------
 // Child processes (one measurement each, so maxRSS is that measurement's peak).
 
-function childRips(csv: string, repeats: number): object {
-  const pc = parsePointCloud(readFileSync(csv, 'utf8'), csv);
-  const times: number[] = [];
-  let json: RipserJson = {};
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    const bars = ripsPersistence({ kind: 'points', data: pc.data, n: pc.n, d: pc.d }, { maxDim: 1 });
-    times.push((performance.now() - t0) / 1000);
-    json = toRipserJson(bars, 1);
-  }
-  return { times, maxRssMB: process.resourceUsage().maxRSS / 1024, diagram: json };
-}
-
 function childMapper(bin: string, repeats: number): object {
   const buf = readFileSync(bin);
   const data = new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8);
@@ -124,18 +132,135 @@ function childMapper(bin: string, repeats: number): object {
 }
 
 if (process.argv.includes('--topology-child')) {
-  const [kind, file, repeats] = process.argv.slice(process.argv.indexOf('--topology-child') + 1);
-  const out = kind === 'rips' ? childRips(file, Number(repeats)) : childMapper(file, Number(repeats));
-  process.stdout.write(JSON.stringify(out));
+  const [file, repeats] = process.argv.slice(process.argv.indexOf('--topology-child') + 1);
+  process.stdout.write(JSON.stringify(childMapper(file, Number(repeats))));
 }
 
-function runOurs(kind: 'rips' | 'mapper', file: string, repeats: number): Record<string, unknown> {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--topology-child', kind, file, String(repeats)], {
+function runMapperChild(file: string, repeats: number): Record<string, unknown> {
+  const res = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--topology-child', file, String(repeats)], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
   });
-  if (res.status !== 0) throw new Error(`bench child (${kind} ${file}) failed: ${res.stderr}`);
+  if (res.status !== 0) throw new Error(`bench child (mapper ${file}) failed: ${res.stderr}`);
   return JSON.parse(res.stdout) as Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Whole-process measurements.
+
+interface ProcessRun {
+  wallS: number;
+  /** Peak resident memory of the process (MB), from /usr/bin/time; null where it is missing. */
+  peakMB: number | null;
+  stdout: string;
+}
+
+/** Runs a command as a fresh process: wall time around the spawn, maxRSS via /usr/bin/time -f %M. */
+function measureProcess(cmd: string, args: string[], timeoutS: number, scratch: string): ProcessRun | { error: string } {
+  const timed = existsSync(TIME);
+  const rssFile = join(scratch, 'maxrss.txt');
+  const t0 = performance.now();
+  const res = timed
+    ? spawnSync(TIME, ['-f', '%M', '-o', rssFile, cmd, ...args], { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 28 })
+    : spawnSync(cmd, args, { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 28 });
+  const wallS = (performance.now() - t0) / 1000;
+  if (res.error && (res.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return { error: `timed out after ${timeoutS} s` };
+  if (res.status !== 0) return { error: `exit ${res.status}: ${(res.stderr || String(res.error)).trim().split('\n').slice(-1)[0]}` };
+  const peakMB = timed ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 : null;
+  return { wallS, peakMB, stdout: res.stdout };
+}
+
+/** Builds Ripser from its source (g++ -O3, as its Makefile); null with the reason when it cannot. */
+function buildRipser(dir: string): { bin: string | null; note: string } {
+  const src = join(RIPSER_DIR, 'ripser.cpp');
+  if (!existsSync(src)) return { bin: null, note: `no ${src}` };
+  const bin = join(dir, 'ripser');
+  const res = spawnSync('g++', ['-std=c++11', '-O3', '-DNDEBUG', src, '-o', bin], { encoding: 'utf8' });
+  if (res.error) return { bin: null, note: 'no C++ compiler (g++) on PATH' };
+  if (res.status !== 0) return { bin: null, note: `g++ failed: ${res.stderr.trim().split('\n').slice(-1)[0]}` };
+  return { bin, note: `built from ${src} with g++ -std=c++11 -O3 -DNDEBUG` };
+}
+
+/** Bundles our CLI exactly as the build does for dist/cli.js (one file, CommonJS, node20). */
+function buildOurCli(dir: string): string {
+  const out = join(dir, 'cli.js');
+  const esbuild = join(ROOT, 'node_modules', '.bin', 'esbuild');
+  const externals = ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm/package.json'];
+  const res = spawnSync(
+    esbuild,
+    [join(ROOT, 'analysis/cli/main.ts'), '--bundle', '--platform=node', '--format=cjs', '--target=node20', `--outfile=${out}`, '--log-level=warning', ...externals.map((e) => `--external:${e}`)],
+    { encoding: 'utf8' },
+  );
+  if (res.status !== 0) throw new Error(`bench: bundling the CLI failed: ${res.stderr}`);
+  return out;
+}
+
+type Interval = [number, number];
+
+/** Parses Ripser's console output ("persistence intervals in dim d:" then " [b,d)" / " [b, )"). */
+function parseRipserText(text: string): Map<number, Interval[]> {
+  const dims = new Map<number, Interval[]>();
+  let cur: Interval[] | null = null;
+  for (const line of text.split('\n')) {
+    const head = /^persistence intervals in dim (\d+)/.exec(line);
+    if (head) {
+      cur = [];
+      dims.set(Number(head[1]), cur);
+      continue;
+    }
+    const bar = /^\s*\[([^,]+),\s*([^)]*)\)/.exec(line);
+    if (bar && cur) cur.push([Number(bar[1]), bar[2].trim() === '' ? Infinity : Number(bar[2])]);
+  }
+  return dims;
+}
+
+/**
+ * Whether two barcodes are the same bars: equal counts per dimension and a one-to-one matching within
+ * 1e-5 (relative above 1), Ripser computing with float32 distances and printing 6 digits.
+ */
+function sameBarcodes(ours: Map<number, Interval[]>, theirs: Map<number, Interval[]>): { same: boolean; bars: Record<string, number>; unmatched: Record<string, number> } {
+  const close = (u: number, v: number): boolean => u === v || Math.abs(u - v) <= 1e-5 * Math.max(1, Math.abs(u));
+  const bars: Record<string, number> = {};
+  const unmatched: Record<string, number> = {};
+  let same = true;
+  for (const d of new Set([...ours.keys(), ...theirs.keys()])) {
+    const x = [...(ours.get(d) ?? [])].sort((a, b) => a[0] - b[0]);
+    const y = [...(theirs.get(d) ?? [])].sort((a, b) => a[0] - b[0]);
+    const used = new Uint8Array(y.length);
+    let miss = Math.abs(x.length - y.length);
+    let lo = 0;
+    for (const [b, dd] of x) {
+      const tol = 1e-5 * Math.max(1, Math.abs(b));
+      while (lo < y.length && y[lo][0] < b - tol) lo++;
+      let hit = false;
+      for (let i = lo; i < y.length && y[i][0] <= b + tol; i++) {
+        if (!used[i] && close(dd, y[i][1])) {
+          used[i] = 1;
+          hit = true;
+          break;
+        }
+      }
+      if (!hit) miss++;
+    }
+    bars[`dim${d}`] = x.length;
+    if (miss > 0) {
+      unmatched[`dim${d}`] = miss;
+      same = false;
+    }
+  }
+  return { same, bars, unmatched };
+}
+
+function writeCsv(path: string, pc: PointCloud): void {
+  const { data, n, d } = pc;
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) lines.push(Array.from(data.subarray(i * d, (i + 1) * d)).join(','));
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+function stats(runs: ProcessRun[]): { medianS: number; timesS: number[]; peakMB: number | null } {
+  const mem = runs.map((r) => r.peakMB).filter((m): m is number => m !== null);
+  return { medianS: round(median(runs.map((r) => r.wallS))), timesS: runs.map((r) => round(r.wallS)), peakMB: mem.length ? round(median(mem), 0) : null };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -207,9 +332,7 @@ function pythonHas(module: string): boolean {
   return spawnSync(PYTHON, ['-c', `import ${module}`]).status === 0;
 }
 
-function compareDiagrams(ours: RipserJson, theirs: RipserJson): { dim0: number; dim1: number } {
-  const a = fromRipserJson(ours);
-  const b = fromRipserJson(theirs);
+function compareDiagrams(a: PersistenceBar[], b: PersistenceBar[]): { dim0: number; dim1: number } {
   // H0: all births are 0, so the optimal matching pairs sorted deaths.
   const deaths = (bars: typeof a): number[] => bars.filter((x) => x.dim === 0).map((x) => x.death).sort((x, y) => x - y);
   const da = deaths(a);
@@ -227,8 +350,9 @@ export async function run(args: string[]): Promise<object> {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const repeats = Number(opt('--repeats') ?? 3);
+  const bigRepeats = Number(opt('--big-repeats') ?? 1);
   const refRepeats = Number(opt('--ref-repeats') ?? 1);
-  const refTimeout = Number(opt('--ref-timeout') ?? 300);
+  const refTimeout = Number(opt('--ref-timeout') ?? 600);
   const only = opt('--only')?.split(',');
   const withReference = !args.includes('--no-reference');
   const gudhi = withReference && pythonHas('gudhi') && pythonHas('scipy');
@@ -236,47 +360,78 @@ export async function run(args: string[]): Promise<object> {
   const dir = mkdtempSync(join(tmpdir(), 'topolens-bench-'));
   const loadBefore = loadavg()[0];
   try {
-    const rips: object[] = [];
-    for (const c of RIPS_CASES) {
+    const ripser = withReference ? buildRipser(dir) : { bin: null, note: 'skipped (--no-reference)' };
+    const cli = buildOurCli(dir);
+    const ph: object[] = [];
+    for (const c of PH_CASES) {
       if (only && !only.includes(c.name)) continue;
-      const { data, n, d } = c.make();
-      const csv = join(dir, `${c.name}.csv`);
-      const lines: string[] = [];
-      for (let i = 0; i < n; i++) lines.push(Array.from(data.subarray(i * d, (i + 1) * d)).join(','));
-      writeFileSync(csv, `${lines.join('\n')}\n`);
-      const ours = runOurs('rips', csv, repeats);
-      const ourMedian = median(ours.times as number[]);
-      const diagram = ours.diagram as RipserJson;
-      const row: Record<string, unknown> = {
-        case: c.name,
-        n,
-        d,
-        bars: { dim0: diagram.dim0.length, dim1: diagram.dim1.length },
-        oursMedianS: round(ourMedian),
-        oursTimesS: (ours.times as number[]).map((t) => round(t)),
-        oursPeakRssMB: round(ours.maxRssMB as number, 0),
-        ripserCppS_issue: c.ripserCppSeconds,
-        ratioVsRipserCpp_crossRun: round(ourMedian / c.ripserCppSeconds, 2),
-      };
-      if (gudhi) {
-        const ref = runPython(GUDHI_SCRIPT, [csv, String(refRepeats)], refTimeout);
-        if (ref.error) row.gudhi = { error: ref.error };
-        else {
-          const refMedian = median(ref.times as number[]);
-          row.gudhiMedianS = round(refMedian);
-          row.gudhiPeakRssMB = round(ref.maxRssMB as number, 0);
-          row.ratioVsGudhi = round(ourMedian / refMedian, 3);
-          row.bottleneckVsGudhi = compareDiagrams(diagram, ref.diagram as RipserJson);
+      let file = c.file;
+      if (!file) {
+        file = join(dir, `${c.name}.csv`);
+        writeCsv(file, c.make!());
+      }
+      if (!existsSync(file)) {
+        ph.push({ case: c.name, error: `missing input ${file}` });
+        continue;
+      }
+      const flags = ['--dim', String(c.dim), ...(c.threshold === undefined ? [] : ['--threshold', String(c.threshold)])];
+      const oursArgs = [cli, 'ph', file, ...flags, '--format', 'ripser'];
+      const ripserArgs = ['--format', c.ripserFormat, ...flags, file];
+      const ours: ProcessRun[] = [];
+      const theirs: ProcessRun[] = [];
+      const row: Record<string, unknown> = { case: c.name, flags: flags.join(' ') };
+      const reps = c.big ? bigRepeats : repeats;
+      // Alternating, the order flipped every repeat, so drifting load hits both alike.
+      for (let r = 0; r < reps && !row.error; r++) {
+        const order = ripser.bin && r % 2 === 1 ? ['ripser', 'ours'] : ['ours', 'ripser'];
+        for (const who of order) {
+          if (who === 'ours') {
+            const m = measureProcess(process.execPath, oursArgs, refTimeout, dir);
+            if ('error' in m) row.error = `ours: ${m.error}`;
+            else ours.push(m);
+          } else if (ripser.bin) {
+            const m = measureProcess(ripser.bin, ripserArgs, refTimeout, dir);
+            if ('error' in m) row.ripserError = m.error;
+            else theirs.push(m);
+          }
         }
       }
-      rips.push(row);
+      if (ours.length > 0) {
+        const o = stats(ours);
+        row.oursMedianS = o.medianS;
+        row.oursTimesS = o.timesS;
+        row.oursPeakMB = o.peakMB;
+        if (theirs.length > 0) {
+          const t = stats(theirs);
+          row.ripserMedianS = t.medianS;
+          row.ripserTimesS = t.timesS;
+          row.ripserPeakMB = t.peakMB;
+          row.timeRatio = round(o.medianS / t.medianS, 2);
+          row.memoryRatio = o.peakMB !== null && t.peakMB !== null ? round(o.peakMB / t.peakMB, 2) : null;
+          row.barcode = sameBarcodes(parseRipserText(ours[0].stdout), parseRipserText(theirs[0].stdout));
+        }
+      }
+      if (c.gudhi && gudhi && c.dim === 1) {
+        const m = measureProcess(PYTHON, ['-c', GUDHI_SCRIPT, file, String(refRepeats)], refTimeout, dir);
+        if ('error' in m) row.gudhi = { error: m.error };
+        else {
+          const ref = JSON.parse(m.stdout) as { diagram: RipserJson };
+          row.gudhiWholeProcessS = round(m.wallS);
+          row.gudhiPeakMB = m.peakMB === null ? null : round(m.peakMB, 0);
+          if (ours.length > 0) {
+            row.ratioVsGudhi = round(median(ours.map((x) => x.wallS)) / m.wallS, 3);
+            row.bottleneckVsGudhi = compareDiagrams(textToBars(ours[0].stdout), fromRipserJson(ref.diagram));
+          }
+        }
+      }
+      ph.push(row);
     }
     let mapperResult: object | undefined;
     if (!only || only.includes('mapper')) {
       const bin = join(dir, 'trajectories.f64');
       const cloud = trajectoryCloud();
       writeFileSync(bin, new Uint8Array(cloud.buffer));
-      const ours = runOurs('mapper', bin, repeats);
+      const ours = runMapperChild(bin, repeats);
       const ourMedian = median(ours.times as number[]);
       const row: Record<string, unknown> = {
         case: `pca${MAPPER.pcs}+mapper_${MAPPER.n}x${MAPPER.d}`,
@@ -305,14 +460,27 @@ export async function run(args: string[]): Promise<object> {
     }
     return {
       repeats,
-      referenceRepeats: refRepeats,
+      bigRepeats,
       loadAverageBefore: round(loadBefore, 2),
       loadAverageAfter: round(loadavg()[0], 2),
-      references: { gudhi: gudhi ? 'GUDHI 3.7.1 via /usr/bin/python3 (collapse_edges + expansion(2))' : 'unavailable', sklearn: sklearn ? 'scikit-learn via /usr/bin/python3' : 'unavailable' },
-      rips,
+      references: {
+        ripser: ripser.note,
+        gudhi: gudhi ? 'GUDHI via /usr/bin/python3 (collapse_edges + expansion(2)), whole process' : 'unavailable',
+        sklearn: sklearn ? 'scikit-learn via /usr/bin/python3' : 'unavailable',
+      },
+      ph,
       mapper: mapperResult,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Our Ripser-style text output as bars (for the bottleneck comparison with GUDHI). */
+function textToBars(text: string): PersistenceBar[] {
+  const bars: PersistenceBar[] = [];
+  for (const [dim, list] of parseRipserText(text)) {
+    for (const [birth, death] of list) bars.push({ dim, birth, death, birthSimplex: [], deathSimplex: [] });
+  }
+  return bars;
 }
