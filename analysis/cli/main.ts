@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerDemoCommand } from './commands/demo';
 import { registerRunsCommands } from './commands/runs';
+import { registerStudyCommands } from './commands/study';
 import { registerTrainCommand } from './commands/train';
 import { registerPhCommand } from './commands/ph';
 import { registerMapperCommand } from './commands/mapper';
@@ -19,6 +20,7 @@ async function main(argv: string[]): Promise<void> {
   registerDemoCommand(program);
   registerTrainCommand(program);
   registerRunsCommands(program);
+  registerStudyCommands(program);
   registerPhCommand(program);
   registerMapperCommand(program);
   registerGeometryCommands(program);

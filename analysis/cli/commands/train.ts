@@ -8,9 +8,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { trainRun } from '../../training/train';
+import { resumeStatePath } from '../../training/recorder';
 import type { TrainResult } from '../../worker/protocol/training';
 import { getPreset, getStudy, PRESETS, STUDIES, studyRunConfig } from '../../training/presets';
 import { configWarnings, parseTrainConfig, type TrainConfig } from '../../spec/trainConfig';
+import { createStudy, listStudies, plannedMemberStatus, readStudy, studyMembers } from '../../store/studyStore';
+import { STUDIES_DIR } from '../../store/runLayout';
 import { parseBackendOption, progressPrinter } from './shared';
 
 interface TrainOptions {
@@ -18,6 +21,7 @@ interface TrainOptions {
   config?: string;
   model?: string;
   study?: string;
+  resumeStudy?: string;
   set: string[];
   runs: string;
   name?: string;
@@ -76,6 +80,52 @@ export function buildConfig(opts: Pick<TrainOptions, 'preset' | 'config' | 'mode
   return parseTrainConfig(raw, opts.set.length ? `${source} with --set ${opts.set.join(' ')}` : source);
 }
 
+/** One training of a `train` invocation: a fresh run, or a resumed one (its stored config is used). */
+export interface TrainJob {
+  name: string;
+  config: TrainConfig;
+  resumeRunDir?: string;
+  study?: { id: string; member: string };
+}
+
+/**
+ * `--study <preset study>`: records the study (study.json, written once, here) and plans one fresh run per
+ * member. `--set` overrides apply to every member and are part of the recorded plan, so a resumed study
+ * trains the same configs.
+ */
+export function presetStudyJobs(studyId: string, opts: Pick<TrainOptions, 'set' | 'model' | 'name'>, runsRoot: string): { id: string; dir: string; jobs: TrainJob[] } {
+  const preset = getStudy(studyId);
+  const members = preset.runs.map((run) => ({ name: run.name, config: buildConfig({ set: opts.set, model: opts.model }, studyRunConfig(run)) }));
+  const created = createStudy(runsRoot, {
+    name: opts.name ?? preset.id, presetStudyId: preset.id, description: preset.label, members,
+    ...(preset.panels ? { panels: preset.panels } : {}),
+  });
+  return { id: created.id, dir: created.dir, jobs: members.map((m) => ({ name: m.name, config: m.config, study: { id: created.id, member: m.name } })) };
+}
+
+/**
+ * `--resume-study <studyDir>`: the members still to train, from study.json's plan and the member runs found
+ * in the runs folder. An interrupted member with a resume state continues where it stopped; a failed or
+ * never-started one trains afresh; one that is training right now (maybe on another machine) is skipped.
+ */
+export function resumeStudyJobs(studyDir: string): { id: string; runsRoot: string; jobs: TrainJob[]; skipped: string[] } {
+  const dir = path.resolve(studyDir);
+  const study = readStudy(dir);
+  const id = path.basename(dir);
+  if (path.basename(path.dirname(dir)) !== STUDIES_DIR) throw new Error(`${dir}: not a study folder (studies live in <runs folder>/${STUDIES_DIR}/<id>)`);
+  const runsRoot = path.dirname(path.dirname(dir));
+  const jobs: TrainJob[] = [];
+  const skipped: string[] = [];
+  for (const p of plannedMemberStatus(study, studyMembers(runsRoot, id))) {
+    if (p.state === 'completed') continue;
+    if (p.state === 'running') { skipped.push(`${p.name}: still training in ${p.runDirs[p.runDirs.length - 1]}`); continue; }
+    const config = study.members.find((m) => m.name === p.name)!.config;
+    const resumable = p.state === 'interrupted' ? [...p.runDirs].reverse().find((d) => fs.existsSync(resumeStatePath(d))) : undefined;
+    jobs.push({ name: p.name, config, study: { id, member: p.name }, ...(resumable ? { resumeRunDir: resumable } : {}) });
+  }
+  return { id, runsRoot, jobs, skipped };
+}
+
 function printList(): void {
   console.log('presets:');
   for (const p of PRESETS) console.log(`  ${p.id.padEnd(26)} ${p.label}\n  ${''.padEnd(26)} source: ${p.source}`);
@@ -96,24 +146,38 @@ export function registerTrainCommand(program: Command): void {
     .option('-p, --preset <id>', 'preset to train (see --list); default quick')
     .option('-c, --config <file.json>', 'run config as JSON (the "config" object of run.json)')
     .option('-m, --model <file.ts>', 'workspace model file exporting createModel(tf)')
-    .option('--study <id>', 'train every run of a study (see --list)')
+    .option('--study <id>', 'record a study and train its members one after another (see --list)')
+    .option('--resume-study <studyDir>', 'train the members of a study that are not completed yet (resumes interrupted ones)')
     .option('-s, --set <key=value>', 'override one config field, e.g. --set optimizer.lr=0.01 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--runs <dir>', 'runs folder', path.join(process.cwd(), '.topolens', 'runs'))
-    .option('--name <name>', 'run name (default: the preset id or config file name)')
+    .option('--name <name>', 'run name (default: the preset id or config file name); with --study, the study name')
     .option('--backend <name>', 'auto | gpu | native | wasm | cpu', 'auto')
     .option('--tfjs-node-path <dir>', 'folder where @tensorflow/tfjs-node(-gpu) is installed')
     .option('--resume <runDir>', 'continue an interrupted run from its last checkpoint')
     .option('--list', 'list presets and studies, then exit')
-    .option('--json', 'print the results as JSON')
+    .option('--json', 'print the results as JSON (with --study / --resume-study: { study, results })')
     .action(async (opts: TrainOptions) => {
       if (opts.list) return printList();
       const backend = parseBackendOption(opts.backend);
-      const runsRoot = path.resolve(opts.runs);
-      const jobs: { name: string; config: TrainConfig; resumeRunDir?: string }[] = [];
+      let runsRoot = path.resolve(opts.runs);
+      const exclusive = [opts.resume && '--resume', opts.study && '--study', opts.resumeStudy && '--resume-study'].filter(Boolean);
+      if (exclusive.length > 1) throw new Error(`${exclusive.join(' and ')} are exclusive`);
+      let jobs: TrainJob[] = [];
+      let study: { id: string; dir: string } | undefined;
       if (opts.resume) {
         jobs.push({ name: path.basename(opts.resume), config: buildConfig({ set: [] }), resumeRunDir: path.resolve(opts.resume) });
       } else if (opts.study) {
-        for (const run of getStudy(opts.study).runs) jobs.push({ name: run.name, config: buildConfig({ ...opts, preset: undefined, config: undefined }, studyRunConfig(run)) });
+        const planned = presetStudyJobs(opts.study, opts, runsRoot);
+        study = { id: planned.id, dir: planned.dir };
+        jobs = planned.jobs;
+        if (!opts.json) console.log(`study ${planned.id}: ${jobs.length} members (resume with: topolens train --resume-study ${planned.dir})`);
+      } else if (opts.resumeStudy) {
+        const plan = resumeStudyJobs(opts.resumeStudy);
+        runsRoot = plan.runsRoot;
+        study = { id: plan.id, dir: path.resolve(opts.resumeStudy) };
+        jobs = plan.jobs;
+        for (const s of plan.skipped) console.error(`skipped ${s}`);
+        if (!opts.json) console.log(jobs.length ? `study ${plan.id}: ${jobs.length} member(s) to train: ${jobs.map((j) => j.name + (j.resumeRunDir ? ' (resumed)' : '')).join(', ')}` : `study ${plan.id}: nothing to train${plan.skipped.length ? '' : ', every member is completed'}`);
       } else {
         const name = opts.name ?? (opts.config ? path.basename(opts.config, path.extname(opts.config)) : opts.model ? path.basename(opts.model, path.extname(opts.model)) : opts.preset ?? 'quick');
         jobs.push({ name, config: buildConfig(opts) });
@@ -125,23 +189,27 @@ export function registerTrainCommand(program: Command): void {
       process.on('SIGINT', onSigint);
       const results: TrainResult[] = [];
       try {
-        for (const job of jobs) {
+        for (const [i, job] of jobs.entries()) {
           if (cancelled) break;
           const progress = progressPrinter();
+          if (jobs.length > 1) progress.log(`run ${i + 1}/${jobs.length}: ${job.name}${job.resumeRunDir ? ` (resuming ${job.resumeRunDir})` : ''}`);
           if (!job.resumeRunDir) for (const w of configWarnings(job.config)) progress.log(`warning: ${w}`);
           const r = await trainRun({
-            config: job.config, runsRoot, name: job.name, backend, tfjsNodePath: opts.tfjsNodePath, resumeRunDir: job.resumeRunDir,
+            config: job.config, runsRoot, name: job.name, backend, tfjsNodePath: opts.tfjsNodePath, resumeRunDir: job.resumeRunDir, study: job.study,
             isCancelled: () => cancelled, onProgress: progress.update, log: progress.log,
           });
           progress.done();
           results.push(r);
           if (!opts.json) console.log(summaryLine(r));
-          if (r.status === 'interrupted' && !opts.json) console.log(`resume with: topolens train --resume ${r.runDir}`);
+          if (r.status === 'interrupted' && !opts.json) console.log(study ? `resume with: topolens train --resume-study ${study.dir}` : `resume with: topolens train --resume ${r.runDir}`);
         }
       } finally {
         process.off('SIGINT', onSigint);
       }
-      if (opts.json) console.log(JSON.stringify(results, null, 2));
+      if (opts.json) {
+        const missing = study ? listStudies(runsRoot).find((s) => s.id === study.id)?.missing ?? [] : [];
+        console.log(JSON.stringify(study ? { study: { ...study, missing }, results } : results, null, 2));
+      }
       const failed = results.filter((r) => r.status === 'failed');
       if (failed.length) throw new Error(`${failed.length} of ${results.length} run(s) failed: ${failed.map((r) => r.error?.message ?? r.runDir).join('; ')}`);
       if (cancelled) process.exitCode = 130;

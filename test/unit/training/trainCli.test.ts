@@ -1,6 +1,22 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyOverride, buildConfig } from '../../../analysis/cli/commands/train';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Command } from 'commander';
+import { applyOverride, buildConfig, presetStudyJobs, registerTrainCommand, resumeStudyJobs } from '../../../analysis/cli/commands/train';
+import { registerRunsCommands } from '../../../analysis/cli/commands/runs';
+import { registerStudyCommands } from '../../../analysis/cli/commands/study';
+import { trainRun } from '../../../analysis/training/train';
+import { getStudy, studyRunConfig } from '../../../analysis/training/presets';
+import { parseTrainConfig, type TrainConfigInput } from '../../../analysis/spec/trainConfig';
+import { RUN_SCHEMA_VERSION, type RunJson } from '../../../analysis/spec/runFormat';
+import type { StudyJson } from '../../../analysis/spec/studyFormat';
+import { createStudy, readStudy } from '../../../analysis/store/studyStore';
+import { readRunJson, writeRunJson } from '../../../analysis/store/runStore';
+import { STUDIES_DIR } from '../../../analysis/store/runLayout';
+import type { RunsListing } from '../../../analysis/worker/protocol/studies';
+import type { TrainResult } from '../../../analysis/worker/protocol/training';
 
 test('--set overrides nested fields with JSON values; epochs and steps replace each other', () => {
   const c = buildConfig({ preset: 'quick', set: ['optimizer.lr=0.01', 'seeds.init=7', 'model.hidden=[32,16]', 'steps=50', 'init={"kind":"he-normal"}'] });
@@ -16,4 +32,150 @@ test('--set overrides nested fields with JSON values; epochs and steps replace e
   assert.throws(() => applyOverride(o, 'novalue'), /--set novalue: expected key=value/);
   assert.throws(() => buildConfig({ preset: 'quick', set: ['batchSize=-3'] }), /preset "quick" with --set batchSize=-3: invalid training config:\n {2}batchSize/);
   assert.throws(() => buildConfig({ config: '/nonexistent/run.json', set: [] }), /\/nonexistent\/run\.json: cannot read/);
+});
+
+// ---- studies: --study, --resume-study, runs, study create/remove ----
+
+const temps: string[] = [];
+after(() => {
+  for (const d of temps) fs.rmSync(d, { recursive: true, force: true });
+  for (const d of temps) assert.equal(fs.existsSync(d), false);
+});
+
+function tmp(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-traincli-'));
+  temps.push(d);
+  return d;
+}
+
+const moons = (over: Partial<TrainConfigInput> = {}) =>
+  parseTrainConfig({
+    dataset: { kind: 'toy', shape: 'moons', trainSamples: 200, testSamples: 100, noise: 0.1, seed: 0 },
+    model: { kind: 'mlp', hidden: [8], activation: 'tanh' },
+    optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.9 },
+    batchSize: 32,
+    epochs: 4,
+    checkpoints: { kind: 'every', steps: 5 },
+    probe: { size: 40 },
+    ...over,
+  }, 'test');
+
+/** Runs the CLI's commands in-process; returns what they printed with console.log (stderr is muted). */
+async function cli(...args: string[]): Promise<string> {
+  const program = new Command('topolens').exitOverride();
+  registerTrainCommand(program);
+  registerRunsCommands(program);
+  registerStudyCommands(program);
+  const out: string[] = [];
+  const log = console.log;
+  const err = console.error;
+  const write = process.stderr.write;
+  console.log = (...a: unknown[]) => void out.push(a.join(' '));
+  console.error = () => undefined;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  try {
+    await program.parseAsync(['node', 'topolens', ...args]);
+  } finally {
+    console.log = log;
+    console.error = err;
+    process.stderr.write = write;
+  }
+  return out.join('\n');
+}
+
+function fakeRun(root: string, id: string, over: Partial<RunJson> = {}): string {
+  const dir = path.join(root, id);
+  fs.mkdirSync(dir, { recursive: true });
+  const now = new Date().toISOString();
+  writeRunJson(dir, { schemaVersion: RUN_SCHEMA_VERSION, id, name: 'quick', createdAt: now, status: 'completed', backend: 'cpu', config: moons(), timings: { startedAt: now }, ...over });
+  return dir;
+}
+
+test('train --study records the preset study (plan with --set applied, panels) and gives each member job its study id', () => {
+  const root = tmp();
+  const { id, dir, jobs } = presetStudyJobs('barcode-depth', { set: ['steps=5'] }, root);
+  assert.equal(path.dirname(dir), path.join(root, STUDIES_DIR));
+  const study = readStudy(dir);
+  assert.equal(study.presetStudyId, 'barcode-depth');
+  assert.equal(study.name, 'barcode-depth');
+  assert.deepEqual(study.members.map((m) => m.name), getStudy('barcode-depth').runs.map((r) => r.name));
+  for (const [i, m] of study.members.entries()) {
+    const { epochs, ...expected } = studyRunConfig(getStudy('barcode-depth').runs[i]);
+    assert.equal(epochs, 30);
+    assert.deepEqual(m.config, { ...expected, steps: 5 });
+    assert.equal(m.config.seeds.init, i + 1);
+  }
+  assert.deepEqual(jobs.map((j) => [j.name, j.study]), study.members.map((m) => [m.name, { id, member: m.name }]));
+  assert.deepEqual(jobs.map((j) => j.config), study.members.map((m) => m.config));
+  assert.throws(() => presetStudyJobs('nope', { set: [] }, root), /unknown study "nope"; known studies: /);
+});
+
+test('train --resume-study trains only the missing members: resumes the interrupted one, skips a live one; runs groups them', async () => {
+  const root = tmp();
+  const plan = ['a', 'b', 'c'].map((name, i) => ({ name, config: moons({ seeds: { init: i + 1, shuffle: i + 1 } }) }));
+  const { id, dir } = createStudy(root, { name: 'tiny', members: plan });
+  const studyText = fs.readFileSync(path.join(dir, 'study.json'), 'utf8');
+  const base = { runsRoot: root, backend: 'cpu' as const, onProgress: () => undefined, log: () => undefined };
+  let calls = 0;
+  const a = await trainRun({ ...base, config: plan[0].config, name: 'a', study: { id, member: 'a' }, isCancelled: () => ++calls > 12 });
+  assert.equal(a.status, 'interrupted');
+  const c = await trainRun({ ...base, config: plan[2].config, name: 'c', study: { id, member: 'c' }, isCancelled: () => false });
+  assert.equal(c.status, 'completed');
+
+  const planned = resumeStudyJobs(dir);
+  assert.equal(planned.runsRoot, root);
+  assert.deepEqual(planned.jobs.map((j) => [j.name, j.resumeRunDir, j.study]), [['a', a.runDir, { id, member: 'a' }], ['b', undefined, { id, member: 'b' }]]);
+  assert.deepEqual(planned.jobs[1].config, plan[1].config);
+  assert.deepEqual(planned.skipped, []);
+
+  const printed = JSON.parse(await cli('train', '--resume-study', dir, '--backend', 'cpu', '--json')) as { study: { id: string; dir: string; missing: string[] }; results: TrainResult[] };
+  assert.deepEqual(printed.study, { id, dir, missing: [] });
+  assert.deepEqual(printed.results.map((r) => r.status), ['completed', 'completed']);
+  assert.equal(printed.results[0].runDir, a.runDir); // resumed in place, not retrained
+  const b = readRunJson(printed.results[1].runDir);
+  assert.deepEqual(b.study, { id, member: 'b' });
+  assert.deepEqual(b.config, plan[1].config);
+  assert.equal(fs.readFileSync(path.join(dir, 'study.json'), 'utf8'), studyText); // members never write study.json
+
+  assert.equal(await cli('train', '--resume-study', dir, '--backend', 'cpu'), `study ${id}: nothing to train, every member is completed`);
+  const listing = JSON.parse(await cli('runs', root, '--json')) as RunsListing;
+  assert.equal(listing.runs.length, 3);
+  assert.deepEqual(listing.studies.map((s) => [s.id, s.missing, s.members.map((m) => m.member).sort()]), [[id, [], ['a', 'b', 'c']]]);
+  const text = (await cli('runs', root)).split('\n');
+  assert.equal(text[0], `study ${id}  "tiny"  3/3 members completed`);
+  assert.equal(text.length, 4);
+  assert.ok(text.slice(1).every((l) => /^ {2}\d{8}-\d{6}-[abc]-[0-9a-f]{4} {2}completed {3}cpu {8}\d+ checkpoints {2}acc \d+\.\d% {2}\[[abc]\]$/.test(l)), text.join('\n'));
+
+  // a member training right now (maybe on another machine) is left alone
+  const { dir: dir2, id: id2 } = createStudy(root, { name: 'busy', members: plan.slice(0, 1) });
+  const now = new Date().toISOString();
+  const live = fakeRun(root, '20260103-000000-live-0000', { status: 'running', pid: process.pid, host: os.hostname(), timings: { startedAt: now, heartbeatAt: now }, study: { id: id2, member: 'a' } });
+  assert.deepEqual(resumeStudyJobs(dir2), { id: id2, runsRoot: root, jobs: [], skipped: [`a: still training in ${live}`] });
+  assert.throws(() => resumeStudyJobs(a.runDir), /study\.json: missing \(not a study folder/);
+  await assert.rejects(cli('train', '--study', 'manifold', '--resume-study', dir), /--study and --resume-study are exclusive/);
+});
+
+test('study create groups runs, study remove takes one out (only its run.json changes)', async () => {
+  const root = tmp();
+  const r1 = fakeRun(root, '20260103-000001-one-0000', { name: 'one' });
+  const r2 = fakeRun(root, '20260103-000002-two-0000', { name: 'two' });
+  const made = JSON.parse(await cli('study', 'create', 'pair', r1, r2, '--panels', 'weightBarcode, runDashboard', '--json')) as { id: string; dir: string; study: StudyJson };
+  assert.deepEqual(made.study.members.map((m) => m.name), ['one', 'two']);
+  assert.deepEqual(made.study.panels, ['weightBarcode', 'runDashboard']);
+  assert.deepEqual(readRunJson(r1).study, { id: made.id, member: 'one' });
+  assert.deepEqual(readRunJson(r2).study, { id: made.id, member: 'two' });
+  const r2Text = fs.readFileSync(path.join(r2, 'run.json'), 'utf8');
+  const studyText = fs.readFileSync(path.join(made.dir, 'study.json'), 'utf8');
+  assert.equal(await cli('study', 'remove', r1), `${r1}: removed from study ${made.id} (member one)`);
+  assert.equal(readRunJson(r1).study, undefined);
+  assert.equal(fs.readFileSync(path.join(r2, 'run.json'), 'utf8'), r2Text);
+  assert.equal(fs.readFileSync(path.join(made.dir, 'study.json'), 'utf8'), studyText);
+  assert.equal(await cli('study', 'remove', r1), `${r1}: not in a study`);
+  const text = (await cli('runs', root)).split('\n');
+  assert.deepEqual(text.map((l) => l.replace(/\s+/g, ' ')), [
+    `study ${made.id} "pair" 1/2 members completed, missing: one (topolens train --resume-study ${made.dir})`,
+    ' 20260103-000002-two-0000 completed cpu 0 checkpoints [two]',
+    '20260103-000001-one-0000 completed cpu 0 checkpoints',
+  ]);
+  await assert.rejects(cli('study', 'create', 'again', r2), new RegExp(`already a member of study ${made.id}`));
 });
