@@ -1,0 +1,105 @@
+/**
+ * The analysis runner over the real worker handlers and real worker threads: an analysis cancelled
+ * mid-way is answered at once (the thread is stopped behind it), training keeps stepping while an analysis
+ * computes, progress reaches the client, and an unknown analysis gets a clear error.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { CancellationTokenSource, createMessageConnection, ResponseError, RequestType, type MessageConnection } from 'vscode-jsonrpc';
+import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { registerHandlers } from '../../analysis/worker/handlers';
+import { TrainProgressType, TrainRequest, type TrainParams } from '../../analysis/worker/protocol/training';
+import { WeightBarcodeRequest, WeightBarcodeSeriesRequest } from '../../analysis/worker/protocol/weightBarcode';
+import { AnalysisProgressType, type AnalysisProgress } from '../../analysis/worker/protocol/analysis';
+import { WorkerErrorCode } from '../../analysis/worker/protocol/system';
+import type { TrainConfigInput } from '../../analysis/spec/trainConfig';
+
+async function withWorker(body: (client: MessageConnection, root: string) => Promise<void>): Promise<void> {
+  const up = new PassThrough();
+  const down = new PassThrough();
+  const server = createMessageConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
+  const client = createMessageConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
+  const runner = registerHandlers(server);
+  server.listen();
+  client.listen();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-runner-'));
+  try {
+    await body(client, root);
+  } finally {
+    client.dispose();
+    server.dispose();
+    await runner.dispose();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function params(root: string, hidden: number[], steps: number, checkpoints: number, token: string): TrainParams {
+  const config: TrainConfigInput = {
+    dataset: { kind: 'toy', shape: 'moons', trainSamples: 400, testSamples: 200, noise: 0.1, seed: 3 },
+    model: { kind: 'mlp', hidden, activation: 'relu', bias: true },
+    init: { kind: 'he-normal' },
+    optimizer: { kind: 'sgd', lr: 0.02 },
+    batchSize: 40,
+    steps,
+    checkpoints: { kind: 'even', count: checkpoints },
+    probe: { size: 100, split: 'test' },
+    evaluation: { trainSize: 200, testSize: 200 },
+  };
+  return { config, runsRoot: root, name: token, backend: 'cpu', progressToken: token, allowWorkspaceCode: false };
+}
+
+test('a cancelled analysis is answered at once, and training steps on while an analysis computes', () => withWorker(async (client, root) => {
+  // A run whose second layer has 90 neurons in R^90: its H3 barcode takes far longer than this test waits.
+  const wide = await client.sendRequest(TrainRequest, params(root, [90, 90], 4, 2, 'wide'));
+  assert.equal(wide.status, 'completed');
+
+  const analysisCts = new CancellationTokenSource();
+  const analysis = client.sendRequest(WeightBarcodeRequest, { runDirs: [wide.runDir], layer: 'dense2', maxDim: 3 }, analysisCts.token);
+  const analysisOutcome = analysis.then(() => 'finished', (e: unknown) => e);
+
+  // Meanwhile a training: its progress must keep arriving while the analysis computes.
+  const steps: number[] = [];
+  client.onProgress(TrainProgressType, 'busy', (p) => steps.push(p.step));
+  const trainCts = new CancellationTokenSource();
+  const training = client.sendRequest(TrainRequest, params(root, [16], 100_000, 2, 'busy'), trainCts.token);
+  while (steps.length < 5) await new Promise((r) => setTimeout(r, 50));
+  const stepsBefore = steps[steps.length - 1];
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.ok(steps[steps.length - 1] > stepsBefore, `training advanced from step ${stepsBefore} to ${steps[steps.length - 1]} while the analysis ran`);
+  assert.equal(await Promise.race([analysisOutcome, new Promise((r) => setTimeout(() => r('pending'), 10))]), 'pending', 'the H3 barcode is still computing');
+
+  const t0 = performance.now();
+  analysisCts.cancel();
+  const outcome = await analysisOutcome;
+  const answeredMs = performance.now() - t0;
+  assert.ok(outcome instanceof ResponseError, `cancelled analysis rejects (got ${String(outcome)})`);
+  assert.equal(outcome.code, WorkerErrorCode.Cancelled);
+  // Promptly: the computation had seconds of work left; the answer does not wait for it.
+  assert.ok(answeredMs < 1000, `cancel answered in ${answeredMs.toFixed(0)} ms`);
+
+  trainCts.cancel();
+  assert.equal((await training).status, 'interrupted');
+
+  // The runner is healthy afterwards: a new analysis on the same run succeeds.
+  const small = await client.sendRequest(WeightBarcodeRequest, { runDirs: [wide.runDir], layer: 'dense1', maxDim: 1 });
+  assert.equal(small.nPoints, 90);
+}));
+
+test('progress reaches the client; unknown analyses and malformed params get clear errors', () => withWorker(async (client, root) => {
+  const run = await client.sendRequest(TrainRequest, params(root, [8], 30, 4, 'series'));
+  const reports: AnalysisProgress[] = [];
+  client.onProgress(AnalysisProgressType, 'series-progress', (p) => reports.push(p));
+  const series = await client.sendRequest(WeightBarcodeSeriesRequest, { runDirs: [run.runDir], workDoneToken: 'series-progress' });
+  assert.equal(series.points.length, 4);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(reports.map((r) => r.fraction), [0.25, 0.5, 0.75, 1]);
+  assert.equal(reports[0].analysis, 'weightBarcodeSeries');
+
+  await assert.rejects(client.sendRequest(new RequestType<object, unknown, void>('topolens/analysis/noSuchThing'), { runDirs: [] }), /unknown analysis "noSuchThing".*weightBarcode/);
+  await assert.rejects(client.sendRequest(new RequestType<object, unknown, void>('topolens/analysis/weightBarcode'), { runDir: run.runDir }), /params need "runDirs"/);
+  await assert.rejects(client.sendRequest(WeightBarcodeRequest, { runDirs: [run.runDir, run.runDir] }), /exactly one run folder/);
+}));
