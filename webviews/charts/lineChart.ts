@@ -72,7 +72,9 @@ export function lineChart() {
   let xDomain: [number, number] | undefined;
   let tooltip: Tooltip | undefined;
   let formatValue: (v: number) => string = formatNumber;
+  let formatTick: ((v: number) => string) | undefined;
   let pick: (step: number) => void = () => undefined;
+  let minLeft = 0;
 
   function chart(svg: SvgSelection, series: LineSeries[]): void {
     const node = svg.node() as SVGSVGElement;
@@ -111,13 +113,10 @@ export function lineChart() {
     }
     const top = ly + MARGIN.top + 6;
     const bottom = height - MARGIN.bottom;
-    const left = MARGIN.left;
     const right = width - MARGIN.right;
 
-    // Scales: x over every series (or the given domain, e.g. the run's total steps); y over what is drawn.
-    const allSteps = mergedSteps(prepared.map((p) => p.steps));
-    const [s0, s1] = xDomain ?? [allSteps[0] ?? 0, allSteps[allSteps.length - 1] ?? 1];
-    const x = d3.scaleLinear().domain(s1 > s0 ? [s0, s1] : [s0 - 1, s0 + 1]).range([left, right]);
+    // y over what is drawn; then the left margin fits the widest tick label (25,000 or 0.00105) beside
+    // the axis title; then x over every series (or the given domain, e.g. the run's total steps).
     let lo = Infinity;
     let hi = -Infinity;
     for (const p of prepared) {
@@ -134,13 +133,23 @@ export function lineChart() {
       const pad = lo === hi ? Math.abs(lo) * 0.1 || 1 : 0;
       y = d3.scaleLinear().domain([lo - pad, hi + pad]).range([bottom, top]).nice(5);
     }
+    const yTicks = log ? logTicks(y as d3.ScaleLogarithmic<number, number>) : y.ticks(Math.max(2, Math.floor((bottom - top) / 40)));
+    // Tick labels: the given format, else d3's (precision from the tick spacing: 0.00095, not 9.500e-4).
+    const tickLabel = formatTick ?? (log ? (v: number) => formatNumber(v) : y.tickFormat(yTicks.length));
+    const needed = Math.ceil(Math.max(MARGIN.left, widestText(svg, yTicks.map((v) => tickLabel(v)), 11) + 12 + (yLabel ? 18 : 0)));
+    // Charts stacked on one page align their plots by sharing the widest need (see marginLeft).
+    svg.attr('data-left-needed', needed);
+    const left = Math.max(needed, minLeft);
+
+    const allSteps = mergedSteps(prepared.map((p) => p.steps));
+    const [s0, s1] = xDomain ?? [allSteps[0] ?? 0, allSteps[allSteps.length - 1] ?? 1];
+    const x = d3.scaleLinear().domain(s1 > s0 ? [s0, s1] : [s0 - 1, s0 + 1]).range([left, right]);
 
     // Grid and axes.
-    const yTicks = log ? logTicks(y as d3.ScaleLogarithmic<number, number>) : y.ticks(Math.max(2, Math.floor((bottom - top) / 40)));
     svg.append('g').attr('class', 'grid').selectAll('line').data(yTicks).join('line')
       .attr('x1', left).attr('x2', right).attr('y1', (v) => y(v)).attr('y2', (v) => y(v)).attr('stroke', grid).attr('stroke-width', 1);
     const yAxis = svg.append('g').attr('class', 'axis y-axis').attr('transform', `translate(${left},0)`)
-      .call(d3.axisLeft(y).tickValues(yTicks).tickFormat((v) => formatValue(Number(v))).tickSizeOuter(0));
+      .call(d3.axisLeft(y).tickValues(yTicks).tickFormat((v) => tickLabel(Number(v))).tickSizeOuter(0));
     const xAxis = svg.append('g').attr('class', 'axis x-axis').attr('transform', `translate(0,${bottom})`)
       .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(width / 90))).tickFormat((v) => formatStep(Number(v))).tickSizeOuter(0));
     for (const axis of [xAxis, yAxis]) {
@@ -178,12 +187,15 @@ export function lineChart() {
     }
 
     // Checkpoints: ticks just under the x axis line.
-    // Ticks closer than 4 px (hundreds of checkpoints) fade to a texture rather than a solid bar.
+    // Ticks closer than 4 px to a neighbour (hundreds of checkpoints, or log-spaced ones early on) fade to
+    // a texture rather than merging into a solid bar.
     const shownCheckpoints = checkpoints.filter((s) => s >= x.domain()[0] && s <= x.domain()[1]);
-    const dense = shownCheckpoints.length > (right - left) / 4;
+    const crowded = (i: number) => (i > 0 && x(shownCheckpoints[i]) - x(shownCheckpoints[i - 1]) < 4) ||
+      (i + 1 < shownCheckpoints.length && x(shownCheckpoints[i + 1]) - x(shownCheckpoints[i]) < 4);
     svg.append('g').attr('class', 'checkpoints').selectAll('line').data(shownCheckpoints).join('line')
       .attr('class', 'checkpoint').attr('data-step', (s) => s).attr('x1', (s) => x(s)).attr('x2', (s) => x(s))
-      .attr('y1', bottom - (dense ? 4 : 5)).attr('y2', bottom).attr('stroke', fg).attr('stroke-width', dense ? 1 : 1.25).attr('stroke-opacity', dense ? 0.3 : 0.7);
+      .attr('y1', (_s, i) => bottom - (crowded(i) ? 4 : 5)).attr('y2', bottom).attr('stroke', fg)
+      .attr('stroke-width', (_s, i) => (crowded(i) ? 1 : 1.25)).attr('stroke-opacity', (_s, i) => (crowded(i) ? 0.3 : 0.7));
 
     if (selectedStep !== undefined && selectedStep >= x.domain()[0] && selectedStep <= x.domain()[1]) {
       const g = svg.append('g').attr('class', 'selected-step').attr('data-step', selectedStep);
@@ -295,7 +307,13 @@ export function lineChart() {
   /** A fixed step domain (e.g. 0 to the run's total steps, so charts align and a live run fills in). */
   chart.xDomain = (domain: [number, number] | undefined) => { xDomain = domain; return chart; };
   chart.tooltip = (t: Tooltip | undefined) => { tooltip = t; return chart; };
+  /** The least left margin: charts stacked on a page pass the largest `data-left-needed` of the last draw
+   *  (the width their tick labels needed) so their step axes line up. */
+  chart.marginLeft = (px: number) => { minLeft = px; return chart; };
+  /** How the tooltip shows a value (default: 4 significant digits). */
   chart.formatValue = (f: (v: number) => string) => { formatValue = f; return chart; };
+  /** How the y axis labels its ticks (default: d3's, precise to the tick spacing). */
+  chart.formatTick = (f: ((v: number) => string) | undefined) => { formatTick = f; return chart; };
   /** Called with the picked step (a data step of some series) on click, Enter or Space. */
   chart.onStep = (f: (step: number) => void) => { pick = f; return chart; };
   return chart;
@@ -307,6 +325,15 @@ export function mergedSteps(stepArrays: ArrayLike<number>[]): number[] {
   for (const steps of stepArrays) for (let i = 0; i < steps.length; i++) all.push(steps[i]);
   all.sort((a, b) => a - b);
   return all.filter((s, i) => i === 0 || s !== all[i - 1]);
+}
+
+/** Width in px of the widest of `labels` at `fontSize` (measured in the chart's own <svg>). */
+function widestText(svg: SvgSelection, labels: string[], fontSize: number): number {
+  const probe = svg.append('text').attr('font-size', fontSize).attr('visibility', 'hidden');
+  let widest = 0;
+  for (const label of labels) widest = Math.max(widest, probe.text(label).node()?.getComputedTextLength() || label.length * fontSize * 0.6);
+  probe.remove();
+  return widest;
 }
 
 /** Log-axis ticks: the ones d3 would label (1, 2, 5 per decade or fewer), so labels never overlap. */

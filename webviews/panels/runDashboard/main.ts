@@ -22,6 +22,8 @@ let analyses: AnalysisButton[] = [];
 let curves: RunCurves | undefined;
 /** The checkpoint the linked panels show (highlighted on every chart). */
 let selectedStep: number | undefined;
+/** The charts' shared left margin (the widest y tick labels of the last draw). */
+let plotLeft = 0;
 
 const svgNode = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
 const shell = createShell<RunDashboardHostMessage, RunDashboardViewMessage, RunDashboardState>({
@@ -173,19 +175,27 @@ function render(): void {
   if (layout.cells.length) requestResolution(layout.cells[0].width);
   const lastStep = d3.max(c.series, (s) => s.steps[s.steps.length - 1]) ?? 0;
   const xMax = Math.max(c.totalSteps ?? 0, lastStep, c.checkpointSteps[c.checkpointSteps.length - 1] ?? 0);
-  root.selectAll<SVGSVGElement, ChartSpec>('svg.line-chart').data(present, (spec) => spec.group).join(
+  const charts = root.selectAll<SVGSVGElement, ChartSpec>('svg.line-chart').data(present, (spec) => spec.group).join(
     (enter) => enter.append('svg'),
-  ).order().each(function (spec, i) {
+  ).order();
+  const draw = () => charts.each(function (spec, i) {
     const cell = layout.cells[i];
-    const chart = lineChart().width(cell.width).height(cell.height).title(spec.title).yLabel(spec.yLabel)
+    const chart = lineChart().width(cell.width).height(cell.height).marginLeft(plotLeft).title(spec.title).yLabel(spec.yLabel)
       .yScale(logScale && spec.logAllowed ? 'log' : 'linear').smoothing(spec.group === 'lr' ? 0 : smoothing)
       .checkpoints(c.checkpointSteps).selectedStep(selectedStep).xDomain([0, Math.max(1, xMax)]).tooltip(tooltip)
       .onStep(linkStep);
-    if (spec.group === 'accuracy') chart.formatValue(formatPercent);
+    if (spec.group === 'accuracy') chart.formatValue(formatPercent).formatTick(d3.format('.0%'));
     const series = c.series.filter((s) => s.group === spec.group).map((s) => ({ ...s, color: colourOf(s) }));
     chart(d3.select(this as SVGSVGElement), series);
     d3.select(this).attr('x', cell.x).attr('y', cell.y).attr('data-group', spec.group);
   });
+  draw();
+  // One shared left margin so every step axis starts at the same x; redraw only when the need changed.
+  const needed = d3.max(charts.nodes(), (n) => Number(n.getAttribute('data-left-needed'))) ?? 0;
+  if (needed !== plotLeft) {
+    plotLeft = needed;
+    draw();
+  }
 }
 
 /** A picked step: highlight the nearest checkpoint at once, and let the host link every panel of the run. */
