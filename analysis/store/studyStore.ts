@@ -222,3 +222,38 @@ export function createStudyFromRuns(name: string, runDirs: string[], options: { 
   for (const m of members) addRunToStudy(m.dir, created.id, m.name);
   return created;
 }
+
+/**
+ * Takes members out of a study's plan (an explicit user edit, so study.json is rewritten, atomically): after
+ * "remove from study" on a grouped run, the study no longer counts it as missing and a resumed study does not
+ * train it again. Member runs are not touched. Returns the names that were in the plan.
+ */
+export function dropPlannedMembers(dir: string, names: string[]): string[] {
+  const study = readStudy(dir);
+  const drop = new Set(names);
+  const dropped = study.members.filter((m) => drop.has(m.name)).map((m) => m.name);
+  if (dropped.length === 0) return [];
+  study.members = study.members.filter((m) => !drop.has(m.name));
+  writeFileAtomic(path.join(dir, STUDY_JSON), JSON.stringify({ ...study, schemaVersion: STUDY_SCHEMA_VERSION }, null, 2) + '\n');
+  return dropped;
+}
+
+/**
+ * Deletes a study folder once no run names it (remove the members first, so no run points at a study that is
+ * gone). Refuses a folder holding anything but study.json, so a wrong path cannot be wiped by mistake.
+ */
+export function deleteStudy(dir: string, runs: RunEntry[] = listRuns(path.dirname(path.dirname(path.resolve(dir))))): void {
+  const id = path.basename(dir);
+  const members = membersById(runs).get(id) ?? [];
+  if (members.length) throw new Error(`${dir}: not deleted: ${members.length} run(s) are still members (${members.slice(0, 3).map((m) => m.runDir).join(', ')}); remove them from the study first`);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new Error(`${dir}: cannot delete study (${(e as Error).message})`);
+  }
+  const foreign = names.filter((n) => n !== STUDY_JSON && !n.startsWith('.'));
+  if (foreign.length) throw new Error(`${dir}: not deleted: it does not look like a study folder (contains ${foreign.slice(0, 3).join(', ')})`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,11 +1,11 @@
 /**
- * `topolens study create|remove`: group existing runs as a study, take a run out of its study. The same store
+ * `topolens study create|remove|delete`: group existing runs as a study, take a run out of its study. The same store
  * functions as the runs tree's "Group as Study" / "Remove from Study": creating writes study.json once and
  * each member's run.json; removing rewrites only that run's run.json.
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createStudyFromRuns, removeRunFromStudy } from '../../store/studyStore';
+import { createStudyFromRuns, deleteStudy, dropPlannedMembers, removeRunFromStudy, studyDir } from '../../store/studyStore';
 
 export function registerStudyCommands(program: Command): void {
   const study = program.command('study').description('group runs as a study, or remove runs from their study');
@@ -24,12 +24,23 @@ export function registerStudyCommands(program: Command): void {
     });
   study
     .command('remove')
-    .description('remove runs from their study (rewrites only each run\'s run.json; study.json keeps the plan)')
+    .description('remove runs from their study (rewrites only each run\'s run.json; study.json keeps the plan unless --drop-plan)')
     .argument('<runDirs...>', 'run folders')
-    .action((runDirs: string[]) => {
+    .option('--drop-plan', 'also take their members out of the study\'s plan, so a resumed study does not train them again')
+    .action((runDirs: string[], opts: { dropPlan?: boolean }) => {
       for (const d of runDirs.map((x) => path.resolve(x))) {
         const was = removeRunFromStudy(d);
-        console.log(was ? `${d}: removed from study ${was.id} (member ${was.member})` : `${d}: not in a study`);
+        if (!was) { console.log(`${d}: not in a study`); continue; }
+        const dropped = opts.dropPlan ? dropPlannedMembers(studyDir(path.dirname(d), was.id), [was.member]) : [];
+        console.log(`${d}: removed from study ${was.id} (member ${was.member}${dropped.length ? ', dropped from its plan' : ''})`);
       }
+    });
+  study
+    .command('delete')
+    .description('delete a study folder (its runs stay; refused while runs are still members)')
+    .argument('<studyDir>', 'study folder (<runs folder>/studies/<id>)')
+    .action((dir: string) => {
+      deleteStudy(path.resolve(dir));
+      console.log(`deleted ${path.resolve(dir)}`);
     });
 }

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { deleteRun, listRuns, readRunJson, writeRunJson } from '../../../analysis/store/runStore';
-import { addRunToStudy, createStudy, createStudyFromRuns, listStudies, missingMembers, readStudy, removeRunFromStudy, studyMembers } from '../../../analysis/store/studyStore';
+import { addRunToStudy, createStudy, createStudyFromRuns, deleteStudy, dropPlannedMembers, listStudies, missingMembers, readStudy, removeRunFromStudy, studyMembers } from '../../../analysis/store/studyStore';
 import { checkpointCount, estimateRunSeconds, estimateStudySeconds, totalSteps } from '../../../analysis/store/studyEstimate';
 import { RUN_SCHEMA_VERSION, type RunJson } from '../../../analysis/spec/runFormat';
 import { STUDY_SCHEMA_VERSION } from '../../../analysis/spec/studyFormat';
@@ -274,4 +274,30 @@ test('estimateStudySeconds: hand-computed case; step and checkpoint counts match
       assert.equal(checkpointCount({ ...config, checkpoints: schedule }, steps), checkpointSteps(schedule, steps).length, `${JSON.stringify(schedule)} over ${steps} steps`);
     }
   }
+});
+
+test('dropPlannedMembers rewrites only study.json; deleteStudy waits until no run names the study', () => {
+  const root = tmp();
+  const { id, dir } = createStudy(root, { name: 's', members: plan('a', 'b') });
+  const a = makeRun(root, '20260102-000000-a-0000', { study: { id, member: 'a' } });
+  removeRunFromStudy(a);
+  assert.deepEqual(listStudies(root)[0].missing, ['a', 'b']);
+  const before = snapshot(root);
+  assert.deepEqual(dropPlannedMembers(dir, ['a', 'zz']), ['a']);
+  assert.deepEqual(changed(before, snapshot(root)), [path.join(STUDIES_DIR, id, STUDY_JSON)]);
+  assert.deepEqual(readStudy(dir).members.map((m) => m.name), ['b']);
+  assert.deepEqual(listStudies(root)[0].missing, ['b']);
+  assert.deepEqual(dropPlannedMembers(dir, ['a']), []);
+  assert.deepEqual(fs.readdirSync(dir), [STUDY_JSON]);
+
+  const b = makeRun(root, '20260102-000001-b-0000', { study: { id, member: 'b' } });
+  assert.throws(() => deleteStudy(dir), new RegExp(`not deleted: 1 run\\(s\\) are still members \\(${escape(b)}\\); remove them from the study first`));
+  removeRunFromStudy(b);
+  fs.writeFileSync(path.join(dir, 'notes.txt'), 'mine');
+  assert.throws(() => deleteStudy(dir), /not deleted: it does not look like a study folder \(contains notes\.txt\)/);
+  fs.rmSync(path.join(dir, 'notes.txt'));
+  deleteStudy(dir);
+  assert.equal(fs.existsSync(dir), false);
+  assert.deepEqual(listStudies(root), []);
+  assert.equal(listRuns(root).length, 2);
 });

@@ -178,4 +178,9 @@ test('study create groups runs, study remove takes one out (only its run.json ch
     '20260103-000001-one-0000 completed cpu 0 checkpoints',
   ]);
   await assert.rejects(cli('study', 'create', 'again', r2), new RegExp(`already a member of study ${made.id}`));
+  await assert.rejects(cli('study', 'delete', made.dir), /not deleted: 1 run\(s\) are still members/);
+  assert.equal(await cli('study', 'remove', r2, '--drop-plan'), `${r2}: removed from study ${made.id} (member two, dropped from its plan)`);
+  assert.deepEqual(readStudy(made.dir).members.map((m) => m.name), ['one']);
+  assert.equal(await cli('study', 'delete', made.dir), `deleted ${made.dir}`);
+  assert.equal(await cli('runs', root), ['20260103-000001-one-0000', '20260103-000002-two-0000'].map((id) => `${id}  completed   cpu        0 checkpoints`).join('\n'));
 });
