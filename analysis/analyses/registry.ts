@@ -5,6 +5,7 @@
 import type { AnalysisDefinition } from './definition';
 import { weightBarcodeAnalysis, weightBarcodeSeriesAnalysis } from './weightBarcode/analyses';
 import { runCurvesAnalysis } from './runCurves/analysis';
+import { lossBarcodeAnalysis } from './lossBarcode/analysis';
 import { decisionGeometryAnalyses } from './decisionGeometry/analyses';
 
 // Each definition is typed by its own params; the registry only needs the common shape.
@@ -14,6 +15,7 @@ export const ANALYSES: readonly AnyAnalysis[] = [
   weightBarcodeAnalysis,
   weightBarcodeSeriesAnalysis,
   runCurvesAnalysis,
+  lossBarcodeAnalysis,
   ...decisionGeometryAnalyses,
 ];
 

@@ -10,6 +10,8 @@ import { registerTrainCommand } from './commands/train';
 import { registerPhCommand } from './commands/ph';
 import { registerMapperCommand } from './commands/mapper';
 import { registerGeometryCommands } from './commands/decisionGeometry';
+import { registerLossBarcodeCommand } from './commands/lossBarcode';
+import { registerSublevelCommand } from './commands/sublevel';
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command('topolens')
@@ -24,6 +26,8 @@ async function main(argv: string[]): Promise<void> {
   registerPhCommand(program);
   registerMapperCommand(program);
   registerGeometryCommands(program);
+  registerLossBarcodeCommand(program);
+  registerSublevelCommand(program);
   await program.parseAsync(argv);
 }
 

@@ -27,15 +27,18 @@ export interface MinimaSet {
 
 const ACTIVATIONS = new Set(['relu', 'sigmoid', 'tanh', 'linear']);
 
-function denseLayers(run: RunJson, dir: string): DenseSpec[] {
+/** The dense layers of a run's MLP (from run.json), or a clear error for networks the engine cannot evaluate. */
+export function runLayers(run: RunJson, dir: string): DenseSpec[] {
   const model = run.config.model;
   if (model.kind !== 'mlp') throw new Error(`${dir}: a ${model.kind === 'file' ? 'model-file' : model.kind.toUpperCase()} network; the loss barcode evaluates MLPs (model.kind "mlp") only`);
   const layers = run.shape?.layers;
   if (!layers || layers.length === 0) throw new Error(`${path.join(dir, 'run.json')}: no "shape.layers" (the run stopped before its network was built)`);
-  return layers.map((l) => {
+  return layers.map((l, index) => {
     const kernel = l.weights.find((w) => w.name.endsWith('/kernel'));
     const bias = l.weights.find((w) => w.name.endsWith('/bias'));
-    const activation = l.activation ?? 'linear';
+    // The output layer's softmax is part of the loss (softmax cross-entropy on its logits).
+    const last = index === layers.length - 1;
+    const activation = last && (l.activation === 'softmax' || l.activation === undefined) ? 'linear' : (l.activation ?? 'linear');
     if (l.type !== 'dense' || !kernel || kernel.shape.length !== 2 || !ACTIVATIONS.has(activation)) {
       throw new Error(`${path.join(dir, 'run.json')}: layer ${l.name} (${l.type}, ${activation}) is not a dense layer the loss barcode can evaluate`);
     }
@@ -68,7 +71,7 @@ export function loadMinimaSet(runDirs: readonly string[]): MinimaSet {
     if (run.status === 'failed') throw new Error(`${dir}: the run failed (${run.error?.message ?? 'no message'}); remove it from the study or train it again`);
     const last = entry.checkpoints[entry.checkpoints.length - 1];
     if (!last) throw new Error(`${dir}: no checkpoints; the minimum is the last checkpoint of a run`);
-    const l = denseLayers(run, dir);
+    const l = runLayers(run, dir);
     const arch = describeArchitecture(l);
     if (!layers) {
       layers = l;

@@ -68,21 +68,19 @@ function lerp(a: Float64Array, b: Float64Array, s: number, out: Float64Array): F
 function unitDirection(a: Float64Array, b: Float64Array, out: Float64Array): void {
   let s = 0;
   for (let i = 0; i < a.length; i++) {
-    out[i] = b[i] - a[i];
-    s += out[i] * out[i];
+    const d = b[i] - a[i];
+    out[i] = d;
+    s += d * d;
   }
   const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
   for (let i = 0; i < a.length; i++) out[i] *= inv;
 }
 
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-/** One simultaneous move of every interior point; returns the interior points' minibatch losses. */
-function moveInterior(path: Float64Array[], objective: PathObjective, iteration: number, lr: number, grads: Float64Array[]): Float64Array {
+/**
+ * One simultaneous move of every interior point (tangents of all segments first, then the moves; each
+ * segment's tangent is the right tangent of one point and the left tangent of the next).
+ */
+function moveInterior(path: Float64Array[], objective: PathObjective, iteration: number, lr: number, grads: Float64Array[], tangents: Float64Array[]): void {
   const interior = path.slice(1, -1);
   const losses = new Float64Array(interior.length);
   const chunk = Math.max(1, objective.maxPoints);
@@ -92,22 +90,23 @@ function moveInterior(path: Float64Array[], objective: PathObjective, iteration:
   }
   for (let k = 0; k < interior.length; k++) if (!Number.isFinite(losses[k])) throw new Error(`path optimisation: the loss became ${losses[k]} at iteration ${iteration} (lower lr)`);
   const dim = objective.dim;
-  const tl = new Float64Array(dim);
-  const tr = new Float64Array(dim);
+  for (let s = 0; s + 1 < path.length; s++) unitDirection(path[s], path[s + 1], tangents[s]);
   for (let k = 0; k < interior.length; k++) {
     const g = grads[k];
-    unitDirection(path[k], path[k + 1], tl);
-    unitDirection(path[k + 1], path[k + 2], tr);
-    const gl = 0.5 * dot(g, tl);
-    const gr = 0.5 * dot(g, tr);
-    for (let i = 0; i < dim; i++) g[i] -= gl * tl[i] + gr * tr[i];
-  }
-  for (let k = 0; k < interior.length; k++) {
+    const tl = tangents[k];
+    const tr = tangents[k + 1];
+    let gl = 0;
+    let gr = 0;
+    for (let i = 0; i < dim; i++) {
+      gl += g[i] * tl[i];
+      gr += g[i] * tr[i];
+    }
+    // theta -= lr * (g - 1/2 (g.tl) tl - 1/2 (g.tr) tr)
     const p = interior[k];
-    const g = grads[k];
-    for (let i = 0; i < dim; i++) p[i] -= lr * g[i];
+    const cl = 0.5 * gl;
+    const cr = 0.5 * gr;
+    for (let i = 0; i < dim; i++) p[i] -= lr * (g[i] - cl * tl[i] - cr * tr[i]);
   }
-  return losses;
 }
 
 /**
@@ -167,9 +166,11 @@ export function optimisePath(a: Float64Array, b: Float64Array, objective: PathOb
   if (a.length !== objective.dim || b.length !== objective.dim) throw new Error(`path optimisation: endpoints of dimension ${a.length}/${b.length}, the objective has ${objective.dim}`);
   const path = straightLine(a, b, options.points);
   const grads: Float64Array[] = [];
+  const tangents: Float64Array[] = [];
   for (let it = 0; it < options.iterations; it++) {
     while (grads.length < path.length - 2) grads.push(new Float64Array(objective.dim));
-    moveInterior(path, objective, it, options.lr, grads);
+    while (tangents.length < path.length - 1) tangents.push(new Float64Array(objective.dim));
+    moveInterior(path, objective, it, options.lr, grads, tangents);
     onIteration?.(it);
     if ((it + 1) % options.insertEvery === 0 && it + 1 < options.iterations) insertMidpoints(path, objective, it, options.insertCount, options.maxPoints);
   }
