@@ -263,6 +263,7 @@ test('estimateStudySeconds: hand-computed case; step and checkpoint counts match
   // second: 10 × 50 / 1000 = 0.5 s; checkpoints 0, 4, 8, 10 = 4 × 0.505 = 2.02 s
   assert.ok(Math.abs(estimateStudySeconds(study, 1000) - (4.525 + 2.52)) < 1e-12);
   assert.ok(Math.abs(estimateStudySeconds(study, (c) => (c.steps === 10 ? 500 : 1000)) - (4.525 + 10 * 50 / 500 + 4 * (500 / 500 + 0.005))) < 1e-12);
+  assert.ok(Math.abs(estimateStudySeconds(study, 1000, { startupSeconds: 1.5, writeSeconds: 0 }) - (2 + 5 * 0.5 + 0.5 + 4 * 0.5 + 2 * 1.5)) < 1e-12);
   assert.throws(() => estimateStudySeconds(study, 0), /samples per second must be a positive number, got 0/);
   // MNIST preset: full 60,000-image split unless trainSize says otherwise
   assert.equal(totalSteps(getPreset('quick').config), 3 * Math.ceil(6000 / 64));
