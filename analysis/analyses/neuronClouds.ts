@@ -17,10 +17,20 @@ export function denseKernels(tensors: Record<string, NamedTensor>): DenseLayerKe
 export function neuronCloud(kernel: NamedTensor): { data: Float64Array; n: number; d: number } {
   const [inDim, outDim] = kernel.shape;
   const data = new Float64Array(outDim * inDim);
-  const w = kernel.data;
+  kernelToNeuronRows(kernel.data, inDim, outDim, data, 0);
+  return { data, n: outDim, d: inDim };
+}
+
+/**
+ * Writes a [in, out] kernel as `out` rows of `in` incoming weights into `dest` from element `offset`:
+ * the transposition behind {@link neuronCloud}, exposed so a trajectory cloud (one block of rows per
+ * checkpoint) is filled straight from a file buffer without an intermediate copy.
+ */
+export function kernelToNeuronRows(w: ArrayLike<number>, inDim: number, outDim: number, dest: Float64Array, offset: number): void {
+  if (w.length !== inDim * outDim) throw new Error(`kernel has ${w.length} values, expected ${inDim} x ${outDim}`);
+  if (offset < 0 || offset + inDim * outDim > dest.length) throw new Error(`kernel rows do not fit in the destination (offset ${offset}, ${inDim * outDim} values, length ${dest.length})`);
   for (let i = 0; i < inDim; i++) {
     const row = i * outDim;
-    for (let j = 0; j < outDim; j++) data[j * inDim + i] = w[row + j];
+    for (let j = 0; j < outDim; j++) dest[offset + j * inDim + i] = w[row + j];
   }
-  return { data, n: outDim, d: inDim };
 }

@@ -5,8 +5,10 @@
 import type { AnalysisDefinition } from './definition';
 import { weightBarcodeAnalysis, weightBarcodeSeriesAnalysis } from './weightBarcode/analyses';
 import { runCurvesAnalysis } from './runCurves/analysis';
+import { weightTreesAnalyses } from './weightTrees/analyses';
 import { lossBarcodeAnalysis } from './lossBarcode/analysis';
 import { decisionGeometryAnalyses } from './decisionGeometry/analyses';
+import { predictionManifoldAnalysis } from './predictionManifold/analysis';
 
 // Each definition is typed by its own params; the registry only needs the common shape.
 type AnyAnalysis = AnalysisDefinition<never, unknown>;
@@ -15,8 +17,10 @@ export const ANALYSES: readonly AnyAnalysis[] = [
   weightBarcodeAnalysis,
   weightBarcodeSeriesAnalysis,
   runCurvesAnalysis,
+  ...weightTreesAnalyses,
   lossBarcodeAnalysis,
   ...decisionGeometryAnalyses,
+  predictionManifoldAnalysis,
 ];
 
 export function findAnalysis(name: string): AnyAnalysis | undefined {
