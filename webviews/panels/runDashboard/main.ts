@@ -7,6 +7,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import * as d3 from 'd3';
+import './style.css';
 import type { CurveSeries, RunCurves } from '../../../analysis/worker/protocol/runCurves';
 import type { AnalysisButton, DashboardRun, RunDashboardHostMessage, RunDashboardState, RunDashboardViewMessage } from './protocol';
 import { createShell } from '../../shared/shell';
@@ -79,6 +80,8 @@ const tooltip = createTooltip(document.body);
 function receive(message: RunDashboardHostMessage): void {
   switch (message.type) {
     case 'run':
+      // Re-opened on another run: the old curves and selection are not this run's.
+      if (curves && curves.runDir !== message.run.runDir) { curves = undefined; selectedStep = undefined; }
       run = message.run;
       analyses = message.analyses;
       if (run.problem) shell.status.error(run.problem);
