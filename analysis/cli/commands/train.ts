@@ -162,6 +162,7 @@ export function registerTrainCommand(program: Command): void {
       let runsRoot = path.resolve(opts.runs);
       const exclusive = [opts.resume && '--resume', opts.study && '--study', opts.resumeStudy && '--resume-study'].filter(Boolean);
       if (exclusive.length > 1) throw new Error(`${exclusive.join(' and ')} are exclusive`);
+      if ((opts.study || opts.resumeStudy) && (opts.preset || opts.config)) throw new Error(`${opts.study ? '--study' : '--resume-study'} trains the study's own configs: drop --preset / --config (use --set to change a field of every member)`);
       let jobs: TrainJob[] = [];
       let study: { id: string; dir: string } | undefined;
       if (opts.resume) {

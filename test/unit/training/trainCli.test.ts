@@ -153,6 +153,8 @@ test('train --resume-study trains only the missing members: resumes the interrup
   assert.deepEqual(resumeStudyJobs(dir2), { id: id2, runsRoot: root, jobs: [], skipped: [`a: still training in ${live}`] });
   assert.throws(() => resumeStudyJobs(a.runDir), /study\.json: missing \(not a study folder/);
   await assert.rejects(cli('train', '--study', 'manifold', '--resume-study', dir), /--study and --resume-study are exclusive/);
+  await assert.rejects(cli('train', '--study', 'manifold', '--preset', 'quick'), /--study trains the study's own configs: drop --preset \/ --config/);
+  assert.equal(fs.readdirSync(path.join(root, STUDIES_DIR)).length, 2); // refused before anything was recorded
 });
 
 test('study create groups runs, study remove takes one out (only its run.json changes)', async () => {
