@@ -32,5 +32,6 @@ export type RunDashboardHostMessage =
   /** The checkpoint step selected in the linked views (nearest checkpoint to what the user picked). */
   | LinkedStepMessage;
 
-/** The dashboard asks for fresh curves (e.g. after the user changes the downsampling width). */
+/** The dashboard asks for the curves again with more points: min-max downsampling keeps two points per
+ *  bucket, so a plot w px wide wants about 2w (main.ts asks once per wider layout, never for fewer). */
 export type RunDashboardViewMessage = { type: 'refresh'; maxPoints?: number };
