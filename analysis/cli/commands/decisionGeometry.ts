@@ -111,9 +111,9 @@ export function registerGeometryCommands(program: Command): void {
       if (o.json) return void console.log(JSON.stringify(r, null, 2));
       for (const run of r.runs) {
         console.log(`${run.runName} (weight decay ${run.weightDecay}):`);
-        console.log(`  ${'step'.padStart(6)}  ${run.layers.map((l) => `||${l}||`.padStart(10)).join('')}  regions  1st-layer/bound  acc    mean|g|  band share (samples -> gradient)`);
+        console.log(`  ${'step'.padStart(6)}  ${run.layers.map((l) => ` ||${l}||`.padStart(11)).join('')}  regions  1st-layer/bound  acc    mean|g|  band share (samples -> gradient)`);
         for (const p of run.points) {
-          console.log(`  ${String(p.step).padStart(6)}  ${p.weightNorms.map((w) => w.toFixed(3).padStart(10)).join('')}  ${String(p.regionsByLayer.at(-1) ?? 1).padStart(7)}  ${`${p.firstLayerRegions}/${p.zaslavskyBound}`.padStart(15)}  ${(100 * p.trainAccuracy).toFixed(1).padStart(5)}  ${p.meanGradientNorm.toExponential(2)}  ${(100 * p.bandSampleShare).toFixed(1)}% -> ${(100 * p.bandGradientShare).toFixed(1)}%`);
+          console.log(`  ${String(p.step).padStart(6)}  ${p.weightNorms.map((w) => w.toFixed(3).padStart(11)).join('')}  ${String(p.regionsByLayer.at(-1) ?? 1).padStart(7)}  ${`${p.firstLayerRegions}/${p.zaslavskyBound}`.padStart(15)}  ${(100 * p.trainAccuracy).toFixed(1).padStart(5)}  ${p.meanGradientNorm.toExponential(2)}  ${(100 * p.bandSampleShare).toFixed(1)}% -> ${(100 * p.bandGradientShare).toFixed(1)}%`);
         }
       }
     });
