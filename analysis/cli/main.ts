@@ -12,6 +12,7 @@ import { registerMapperCommand } from './commands/mapper';
 import { registerGeometryCommands } from './commands/decisionGeometry';
 import { registerLossBarcodeCommand } from './commands/lossBarcode';
 import { registerSublevelCommand } from './commands/sublevel';
+import { registerTreesCommand } from './commands/trees';
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command('topolens')
@@ -28,6 +29,7 @@ async function main(argv: string[]): Promise<void> {
   registerGeometryCommands(program);
   registerLossBarcodeCommand(program);
   registerSublevelCommand(program);
+  registerTreesCommand(program);
   await program.parseAsync(argv);
 }
 
