@@ -44,7 +44,7 @@ const shell = createShell<RunDashboardHostMessage, RunDashboardViewMessage, RunD
     },
   },
   onMessage: receive,
-  onThemeChange: () => render(),
+  onThemeChange: () => scheduleRender(),
 });
 
 const saved = shell.state();
@@ -54,9 +54,9 @@ let smoothing = saved?.smoothing ?? 0.6;
 // ---- controls ----------------------------------------------------------------------------------------
 const logBox = el('vscode-checkbox', { id: 'log-scale', label: 'Log scale', title: 'Logarithmic y axis for the loss and learning-rate charts' }) as HTMLElement & { checked: boolean };
 logBox.checked = logScale;
-const slider = el('input', { id: 'smoothing', type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing' }) as HTMLInputElement;
+const slider = el('input', { id: 'smoothing', type: 'range', min: '0', max: '0.999', step: '0.001', 'aria-label': 'Smoothing (TensorBoard weight)' }) as HTMLInputElement;
 slider.value = String(smoothing);
-const smoothingLabel = el('span', { class: 'smoothing-value' }, smoothing.toFixed(2));
+const smoothingLabel = el('span', { class: 'smoothing-value' }, formatWeight(smoothing));
 shell.addControl('Scale', logBox);
 shell.addControl('Smoothing', el('span', { class: 'smoothing' }, slider, smoothingLabel));
 
@@ -86,18 +86,18 @@ function receive(message: RunDashboardHostMessage): void {
       analyses = message.analyses;
       if (run.problem) shell.status.error(run.problem);
       renderRun();
-      render();
+      scheduleRender();
       break;
     case 'curves':
       curves = message.curves;
       shell.status.clear();
-      render();
+      scheduleRender();
       break;
     case 'linkedStep':
       if (message.runDir !== currentRunDir()) return;
       selectedStep = message.step;
       persist();
-      render();
+      scheduleRender();
       break;
   }
 }
@@ -165,6 +165,16 @@ function colourOf(s: CurveSeries): string {
   return seriesColor(0);
 }
 
+/** Draws at most once per frame: a dragged slider or a burst of live updates costs one render each frame. */
+let frame: number | undefined;
+function scheduleRender(): void {
+  if (frame !== undefined) return;
+  frame = requestAnimationFrame(() => {
+    frame = undefined;
+    render();
+  });
+}
+
 function render(): void {
   const c = curves;
   const present = CHARTS.filter((spec) => c?.series.some((s) => s.group === spec.group));
@@ -207,7 +217,7 @@ function linkStep(step: number): void {
   if (!runDir) return;
   selectedStep = curves?.checkpointSteps.length ? nearestStep(curves.checkpointSteps, step) : step;
   persist();
-  render();
+  scheduleRender();
   shell.post({ type: 'linkStep', runDir, step });
 }
 
@@ -227,18 +237,23 @@ function requestResolution(plotWidth: number): void {
 logBox.addEventListener('change', () => {
   logScale = logBox.checked;
   persist();
-  render();
+  scheduleRender();
 });
 slider.addEventListener('input', () => {
   smoothing = Number(slider.value);
-  smoothingLabel.textContent = smoothing.toFixed(2);
+  smoothingLabel.textContent = formatWeight(smoothing);
   persist();
-  render();
+  scheduleRender();
 });
 
 selectedStep = saved?.target.step;
 let lastWidth = 0;
 new ResizeObserver(() => {
   // Only a width change needs a redraw (the charts' own height changes would loop otherwise).
-  if (chartBox.clientWidth !== lastWidth) { lastWidth = chartBox.clientWidth; render(); }
+  if (chartBox.clientWidth !== lastWidth) { lastWidth = chartBox.clientWidth; scheduleRender(); }
 }).observe(chartBox);
+
+/** The slider's weight as TensorBoard shows it: 0.6, 0.95, 0.999. */
+function formatWeight(w: number): string {
+  return String(Number(w.toFixed(3)));
+}
