@@ -17,7 +17,7 @@ import { defineAnalysis, type AnalysisContext, plainContext } from '../definitio
 import { matrixBarrier, minimaBarcode } from './barcode';
 import { loadMinimaSet, readParameters, type MinimaSet } from './minima';
 import { networkObjective } from './networkObjective';
-import { DEFAULT_PATH_OPTIONS, optimisePath, type PathOptions } from './pathOptimizer';
+import { DEFAULT_PATH_OPTIONS, optimisePath, validatePathOptions, type PathOptions } from './pathOptimizer';
 import { spearman } from './rankCorrelation';
 import { requestRuns } from './studyRuns';
 import { toScore } from './toScore';
@@ -44,6 +44,7 @@ export function resolveSettings(s: PathSettings, config: RunJson['config'], eval
     seed: s.seed ?? 0,
   };
   if (!Number.isInteger(out.evalSize) || out.evalSize < 1) throw new Error(`loss barcode: evalSize must be a positive integer, got ${s.evalSize}`);
+  validatePathOptions(out);
   return out;
 }
 

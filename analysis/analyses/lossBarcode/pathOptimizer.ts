@@ -42,7 +42,7 @@ export interface PathResult {
   straightLoss: Float64Array;
 }
 
-function validate(o: PathOptions): void {
+export function validatePathOptions(o: PathOptions): void {
   const int = (name: keyof PathOptions, min: number) => {
     if (!Number.isInteger(o[name]) || o[name] < min) throw new Error(`path optimisation: ${name} must be an integer >= ${min}, got ${o[name]}`);
   };
@@ -162,7 +162,7 @@ function maxOf(v: Float64Array): number {
  * checks: it may throw).
  */
 export function optimisePath(a: Float64Array, b: Float64Array, objective: PathObjective, options: PathOptions, onIteration?: (iteration: number) => void): PathResult {
-  validate(options);
+  validatePathOptions(options);
   if (a.length !== objective.dim || b.length !== objective.dim) throw new Error(`path optimisation: endpoints of dimension ${a.length}/${b.length}, the objective has ${objective.dim}`);
   const path = straightLine(a, b, options.points);
   const grads: Float64Array[] = [];

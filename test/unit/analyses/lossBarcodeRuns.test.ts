@@ -1,0 +1,133 @@
+/**
+ * The Loss Barcode analysis on real (small) MNIST MLP runs: barrier invariants, the optimised path below the
+ * straight line, per-pair caching and resume after a cancel, study folders, the CLI's JSON shape, and bad
+ * input refused with a clear message before anything is written.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { trainRun } from '../../../analysis/training/train';
+import { parseTrainConfig, type TrainConfigInput } from '../../../analysis/spec/trainConfig';
+import { computeLossBarcode } from '../../../analysis/analyses/lossBarcode/analysis';
+import { CancelledError, plainContext } from '../../../analysis/analyses/definition';
+import { createStudyFromRuns } from '../../../analysis/store/studyStore';
+import { listCheckpoints } from '../../../analysis/store/runStore';
+import { decodeSafetensors, encodeSafetensors } from '../../../analysis/store/safetensors';
+import { lossBarcodeJson, lossBarcodeParams } from '../../../analysis/cli/commands/lossBarcode';
+import type { LossBarcodeParams } from '../../../analysis/worker/protocol/lossBarcode';
+
+let root = '';
+const runs: Record<string, string> = {};
+
+const config = (hidden: number[], seed: number): TrainConfigInput => ({
+  dataset: { kind: 'mnist', subset: 'stratified', trainSize: 500, testSize: 200 },
+  model: { kind: 'mlp', hidden, activation: 'relu', bias: true },
+  optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.9 },
+  batchSize: 50,
+  epochs: 6,
+  seeds: { init: seed, shuffle: seed, probe: 1 },
+  checkpoints: { kind: 'log', count: 4 },
+  probe: { size: 50, split: 'test' },
+  evaluation: { trainSize: 'all', testSize: 'all' },
+});
+
+async function train(name: string, input: TrainConfigInput): Promise<string> {
+  const r = await trainRun({ config: parseTrainConfig(input, name), runsRoot: root, name, backend: 'cpu', isCancelled: () => false, onProgress: () => undefined, log: () => undefined });
+  assert.equal(r.status, 'completed', `${name}: ${r.error?.message}`);
+  return r.runDir;
+}
+
+before(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-lossbarcode-'));
+  for (const s of [1, 2, 3]) runs[`s${s}`] = await train(`w16-s${s}`, config([16], s));
+  runs.wide = await train('w24-s1', config([24], 1));
+});
+
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+const fast = (runDirs: string[], over: Partial<LossBarcodeParams> = {}): LossBarcodeParams => ({ runDirs, points: 5, iterations: 30, maxPoints: 7, evalSize: 200, interpolate: 2, ...over });
+const analysisDirs = () => Object.values(runs).filter((d) => fs.existsSync(path.join(d, 'analysis', 'lossBarcodePair')));
+
+test('three minima: barriers >= both endpoints, optimised <= straight, symmetric matrices, one infinite bar', () => {
+  const dirs = [runs.s1, runs.s2, runs.s3];
+  const r = computeLossBarcode(fast(dirs, { force: true }));
+  assert.equal(r.minima.length, 3);
+  assert.equal(r.pairsDone, 3);
+  assert.equal(r.architecture, 'mlp 784-16-10 relu');
+  for (let i = 0; i < 3; i++) {
+    assert.equal(r.barriers[i][i], r.minima[i].loss);
+    assert.ok(r.minima[i].testError !== null && r.minima[i].testError! > 0 && r.minima[i].testError! < 0.5);
+    assert.ok(r.minima[i].initLoss! > 2, `f at initialisation ~ ln 10: ${r.minima[i].initLoss}`);
+    for (let j = 0; j < 3; j++) {
+      if (i === j) continue;
+      const b = r.barriers[i][j] as number;
+      assert.equal(b, r.barriers[j][i]);
+      assert.equal(r.straightBarriers[i][j], r.straightBarriers[j][i]);
+      assert.ok(b >= r.minima[i].loss && b >= r.minima[j].loss, `barrier ${b} below an endpoint`);
+      assert.ok(b <= (r.straightBarriers[i][j] as number), `optimised ${b} above straight ${r.straightBarriers[i][j]}`);
+    }
+  }
+  assert.ok(r.pairs.some((p) => p.straightBarrier > Math.max(r.minima[p.i].loss, r.minima[p.j].loss) + 0.05), 'straight lines between independent minima rise');
+  assert.equal(r.bars.filter((b) => b[1] === null).length, 1);
+  const g = r.bars.findIndex((b) => b[1] === null);
+  assert.equal(r.minima[g].loss, Math.min(...r.minima.map((m) => m.loss)), 'the global minimum lives forever');
+  assert.equal(r.mergedInto[g], null);
+  for (const p of r.pairs) {
+    assert.equal(p.t.length, p.loss.length);
+    assert.equal(p.barrier, Math.max(...p.loss, r.minima[p.i].loss, r.minima[p.j].loss));
+  }
+  // The CLI's --json object: exactly the documented fields.
+  const json = lossBarcodeJson(r) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(json), ['minima', 'barriers', 'straightBarriers', 'bars', 'mergedInto', 'toScore']);
+  assert.deepEqual(Object.keys((json.minima as object[])[0]), ['runDir', 'loss', 'testError']);
+  assert.equal(JSON.parse(JSON.stringify(json)).bars[g][1], null);
+});
+
+test('pairs are cached one by one: a cancelled study resumes with the pairs it had not finished', () => {
+  const dirs = [runs.s1, runs.s2, runs.s3];
+  const params = fast(dirs, { seed: 7, iterations: 20 });
+  let finished = 0;
+  const cancelling = plainContext({ isCancelled: () => finished >= 1, onProgress: (_f, m) => { if (m?.endsWith('done')) finished++; } });
+  assert.throws(() => computeLossBarcode(params, cancelling), CancelledError);
+  const computed: string[] = [];
+  const r = computeLossBarcode(params, plainContext({ onProgress: (_f, m) => { if (m && !m.endsWith('done') && m.startsWith('pair')) computed.push(m); } }));
+  assert.deepEqual([...new Set(computed)], ['pair 2/3', 'pair 3/3'], 'only the unfinished pairs are computed again');
+  const again: string[] = [];
+  const r2 = computeLossBarcode(params, plainContext({ onProgress: (_f, m) => { if (m && !m.endsWith('done') && m.startsWith('pair')) again.push(m); } }));
+  assert.deepEqual(again, [], 'everything cached');
+  assert.deepEqual(r2.barriers, r.barriers);
+});
+
+test('a study folder: its completed members; several architectures need --architecture', () => {
+  const study = createStudyFromRuns('barcode test', [runs.s1, runs.s2, runs.wide]);
+  assert.throws(() => lossBarcodeParams([study.dir], { pairs: 'all' }), /holds 2 architectures \("mlp 784-16-10 relu" x2, "mlp 784-24-10 relu" x1\); choose one with --architecture/);
+  const p = lossBarcodeParams([study.dir], { pairs: 'all', architecture: 'mlp 784-16-10 relu' });
+  assert.deepEqual(p.runDirs.sort(), [runs.s1, runs.s2].sort());
+  assert.equal(p.studyDir, study.dir);
+  const r = computeLossBarcode({ ...fast(p.runDirs), studyDir: p.studyDir });
+  assert.equal(r.minima.length, 2);
+  assert.ok(fs.readdirSync(path.join(study.dir, 'analysis', 'lossBarcodePair')).length === 1, 'the pair is cached in the study folder');
+  assert.throws(() => lossBarcodeParams([study.dir], { pairs: 'all', architecture: 'mlp 1-2-3' }), /--architecture "mlp 1-2-3": none of the runs has it/);
+});
+
+test('bad input: one run, different architectures, a diverged minimum: clear messages, nothing written', () => {
+  const before = analysisDirs().length;
+  assert.throws(() => computeLossBarcode(fast([runs.s1])), /needs at least 2 minima \(runs\), got 1 .*train more seeds/);
+  assert.throws(() => computeLossBarcode(fast([runs.s1, runs.wide])), /runs of different architectures: .* is mlp 784-16-10 relu, .* is mlp 784-24-10 relu/);
+  assert.throws(() => lossBarcodeParams([runs.s1, runs.wide], { pairs: 'all' }), /runs of different architectures/);
+  // A diverged copy of s3: NaN weights in its last checkpoint.
+  const diverged = path.join(root, 'diverged');
+  fs.cpSync(runs.s3, diverged, { recursive: true });
+  fs.rmSync(path.join(diverged, 'analysis'), { recursive: true, force: true });
+  const last = listCheckpoints(diverged).at(-1)!.file;
+  const { tensors, metadata } = decodeSafetensors(fs.readFileSync(last), last);
+  tensors['dense1/kernel'].data[3] = NaN;
+  fs.writeFileSync(last, encodeSafetensors(tensors, metadata));
+  assert.throws(() => computeLossBarcode(fast([runs.s1, diverged])), /dense1\/kernel holds NaN: the run diverged/);
+  assert.equal(analysisDirs().length, before);
+  assert.ok(!fs.existsSync(path.join(diverged, 'analysis')), 'nothing written for a refused barcode');
+  assert.throws(() => computeLossBarcode(fast([runs.s1, runs.s2], { points: 1 })), /points must be an integer >= 2/);
+  assert.throws(() => computeLossBarcode(fast([runs.s1, path.join(root, 'nope')])), /nope.*run\.json: missing/);
+});
