@@ -1,7 +1,8 @@
 /**
- * Readers for the numeric text inputs of the `ph` and `mapper` commands. Parsing is pure (text in,
- * typed arrays out) so tests can feed strings; every error names the source and the line so a user can
- * fix the file.
+ * Readers for the numeric text inputs of the `ph` and `mapper` commands. Files are streamed in 1 MiB
+ * chunks through a scanner (numberScanner.ts: no per-line strings or arrays); the `parse*`
+ * functions give strings to the same scanner, for tests. Every error names the source and the line so a
+ * user can fix the file.
  *
  * Formats (names follow Ripser's `--format`):
  * - `point-cloud`: one point per line, comma/whitespace separated numbers (lines starting with `#` and
@@ -10,7 +11,9 @@
  *   be split over lines in any way, only the total count n(n-1)/2 matters (as in Ripser);
  * - `distance`: a full symmetric n x n matrix with zero diagonal.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { NumberScanner, type ScanMode } from './numberScanner';
 
 export type InputFormat = 'point-cloud' | 'lower-distance' | 'distance';
 export const INPUT_FORMATS: readonly InputFormat[] = ['point-cloud', 'lower-distance', 'distance'];
@@ -26,61 +29,94 @@ export interface CondensedMatrix {
   n: number;
 }
 
-function parseNumber(token: string, source: string, line: number): number {
-  const v = Number(token);
-  if (token !== '' && Number.isFinite(v)) return v;
-  if (/^[+-]?(nan|inf(inity)?)$/i.test(token)) throw new Error(`${source}:${line}: value "${token}" is not a finite number`);
-  throw new Error(`${source}:${line}: "${token}" is not a number`);
+/** Bytes read per chunk by the file readers: files are streamed, never held as one string. */
+const CHUNK_BYTES = 1 << 20;
+
+/** Scans a whole text (tests, small inputs) with the same scanner the file readers stream through. */
+function scanText(text: string, mode: ScanMode, source: string): NumberScanner {
+  const scanner = new NumberScanner(mode, source);
+  scanner.feed(text);
+  scanner.finish();
+  return scanner;
 }
 
-function dataLines(text: string): Array<{ line: number; tokens: string[] }> {
-  const out: Array<{ line: number; tokens: string[] }> = [];
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const t = lines[i].trim();
-    if (t === '' || t.startsWith('#')) continue;
-    out.push({ line: i + 1, tokens: t.split(/\s*[,;\s]\s*/) });
+/** Streams a file through the scanner in 1 MiB chunks (one string per chunk; no per-line strings or arrays). */
+function scanFile(path: string, mode: ScanMode): NumberScanner {
+  const scanner = new NumberScanner(mode, path);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new Error(`${path}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  return out;
+  try {
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    // Decodes UTF-8 across chunk boundaries (a character cut in two waits for its second half).
+    const decoder = new StringDecoder('utf8');
+    for (;;) {
+      let got: number;
+      try {
+        got = readSync(fd, chunk, 0, CHUNK_BYTES, null);
+      } catch (e) {
+        throw new Error(`${path}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      if (got === 0) break;
+      scanner.feed(decoder.write(chunk.subarray(0, got)));
+    }
+    scanner.feed(decoder.end());
+  } finally {
+    closeSync(fd);
+  }
+  scanner.finish();
+  return scanner;
+}
+
+function pointCloudOf(scanner: NumberScanner, source: string): PointCloud {
+  if (scanner.rows === 0) throw new Error(`${source}: no points (the file is empty)`);
+  return { data: scanner.values(), n: scanner.rows, d: scanner.width };
+}
+
+function lowerDistanceOf(scanner: NumberScanner, source: string): CondensedMatrix {
+  const count = scanner.count;
+  if (count === 0) throw new Error(`${source}: no distances (the file is empty)`);
+  const n = Math.round((1 + Math.sqrt(1 + 8 * count)) / 2);
+  if ((n * (n - 1)) / 2 !== count) {
+    throw new Error(`${source}: ${count} distances is not n(n-1)/2 for any n; not a lower-triangular matrix`);
+  }
+  return { data: scanner.values(), n };
 }
 
 /** Parses a point cloud: one point per line; all rows must have the same number of coordinates. */
 export function parsePointCloud(text: string, source = 'input'): PointCloud {
-  const rows = dataLines(text);
-  if (rows.length === 0) throw new Error(`${source}: no points (the file is empty)`);
-  const d = rows[0].tokens.length;
-  const data = new Float64Array(rows.length * d);
-  rows.forEach((row, i) => {
-    if (row.tokens.length !== d) {
-      throw new Error(`${source}:${row.line}: ragged rows: this row has ${row.tokens.length} values, the first row has ${d}`);
-    }
-    for (let k = 0; k < d; k++) data[i * d + k] = parseNumber(row.tokens[k], source, row.line);
-  });
-  return { data, n: rows.length, d };
+  return pointCloudOf(scanText(text, 'rows', source), source);
 }
 
 /** Parses Ripser's `lower-distance` format into a condensed lower-triangular array. */
 export function parseLowerDistance(text: string, source = 'input'): CondensedMatrix {
-  const values: number[] = [];
-  for (const row of dataLines(text)) {
-    for (const tok of row.tokens) {
-      if (tok === '') continue;
-      const v = parseNumber(tok, source, row.line);
-      if (v < 0) throw new Error(`${source}:${row.line}: negative distance ${v}`);
-      values.push(v);
-    }
-  }
-  if (values.length === 0) throw new Error(`${source}: no distances (the file is empty)`);
-  const n = Math.round((1 + Math.sqrt(1 + 8 * values.length)) / 2);
-  if ((n * (n - 1)) / 2 !== values.length) {
-    throw new Error(`${source}: ${values.length} distances is not n(n-1)/2 for any n; not a lower-triangular matrix`);
-  }
-  return { data: Float64Array.from(values), n };
+  return lowerDistanceOf(scanText(text, 'distances', source), source);
+}
+
+/** Reads a point cloud file, streaming. */
+export function readPointCloud(path: string): PointCloud {
+  return pointCloudOf(scanFile(path, 'rows'), path);
+}
+
+/** Reads a Ripser lower-distance file, streaming. */
+export function readLowerDistance(path: string): CondensedMatrix {
+  return lowerDistanceOf(scanFile(path, 'distances'), path);
+}
+
+/** Reads a full distance matrix file, streaming. */
+export function readFullDistance(path: string): CondensedMatrix {
+  return condensedOfFull(pointCloudOf(scanFile(path, 'rows'), path), path);
 }
 
 /** Parses a full symmetric distance matrix (zero diagonal) into the condensed form. */
 export function parseFullDistance(text: string, source = 'input'): CondensedMatrix {
-  const pc = parsePointCloud(text, source);
+  return condensedOfFull(parsePointCloud(text, source), source);
+}
+
+function condensedOfFull(pc: PointCloud, source: string): CondensedMatrix {
   const { n, d, data } = pc;
   if (n !== d) throw new Error(`${source}: distance matrix is ${n} x ${d}, not square`);
   const out = new Float64Array((n * (n - 1)) / 2);
@@ -115,9 +151,4 @@ export function readTextFile(path: string): string {
   } catch (e) {
     throw new Error(`${path}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-}
-
-/** Reads a point cloud CSV from disk. */
-export function readPointCloud(path: string): PointCloud {
-  return parsePointCloud(readTextFile(path), path);
 }

@@ -1,5 +1,5 @@
 /** Option parsing shared by the `ph` and `mapper` commands: numbers with clear one-line errors. */
-import { readPointCloud, readTextFile, parseInputFormat, detectInputFormat, parseLowerDistance, parseFullDistance, parsePointCloud, type InputFormat } from './inputFormats';
+import { readPointCloud, parseInputFormat, detectInputFormat, readLowerDistance, readFullDistance, type InputFormat } from './inputFormats';
 import type { RipsInput } from '../../topology/rips';
 
 export function parseIntOption(name: string, min = 0): (value: string) => number {
@@ -30,12 +30,11 @@ export function parseChoice<T extends string>(name: string, choices: readonly T[
 /** Reads a Rips input file in the given (or detected) format. */
 export function readRipsInput(path: string, format?: string): { input: RipsInput; format: InputFormat } {
   const fmt = format === undefined ? detectInputFormat(path) : parseInputFormat(format);
-  const text = readTextFile(path);
   if (fmt === 'point-cloud') {
-    const pc = parsePointCloud(text, path);
+    const pc = readPointCloud(path);
     return { input: { kind: 'points', data: pc.data, n: pc.n, d: pc.d }, format: fmt };
   }
-  const m = fmt === 'lower-distance' ? parseLowerDistance(text, path) : parseFullDistance(text, path);
+  const m = fmt === 'lower-distance' ? readLowerDistance(path) : readFullDistance(path);
   return { input: { kind: 'condensed', data: m.data, n: m.n }, format: fmt };
 }
 
