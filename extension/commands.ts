@@ -4,7 +4,10 @@
  */
 import * as vscode from 'vscode';
 import { deleteRun, readRun } from '../analysis/store/runStore';
-import type { RunsNode } from './runs/runItems';
+import { createStudyFromRuns, removeRunFromStudy } from '../analysis/store/studyStore';
+import { studyRunDirs, type RunsNode } from './runs/runItems';
+import { PANELS } from './panels/registry';
+import { panelRunInfo } from './panels/runInfo';
 import type { RunsTreeProvider } from './runs/runsTree';
 import type { TrainingController } from './training/trainingController';
 import type { PanelManager } from './panels/panelManager';
@@ -51,7 +54,7 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
       ctx.bus.fire({ kind: 'stepSelected', runDir: node.entry.dir, step: node.checkpoint.step, source: 'tree' });
     },
     'topolens.revealRunFolder': async (node?: RunsNode) => {
-      const runDir = runDirOf(node);
+      const runDir = node?.kind === 'study' ? node.study.dir : runDirOf(node);
       if (!runDir) return;
       await revealPath(vscode.Uri.file(runDir));
     },
@@ -91,6 +94,48 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'topolens.cancelTraining': () => {
       if (ctx.training.isTraining) ctx.training.cancelAll();
       else log().show();
+    },
+    'topolens.groupAsStudy': async (node?: RunsNode, selected?: RunsNode[]) => {
+      const runDirs = (selected && selected.length > 0 ? selected : node ? [node] : []).flatMap((n) => (n.kind === 'run' ? [n.entry.dir] : []));
+      if (runDirs.length === 0) return;
+      const name = await vscode.window.showInputBox({
+        title: 'TopoLens: Group as Study', prompt: `A name for the study of ${runDirs.length} run${runDirs.length === 1 ? '' : 's'} (seeds of one architecture, architectures on one probe set…)`,
+        value: `study of ${runDirs.length} runs`, validateInput: (v) => (v.trim() === '' ? 'A study needs a name.' : undefined),
+      });
+      if (!name) return;
+      try {
+        const created = createStudyFromRuns(name.trim(), runDirs);
+        log().info(`study ${created.id}: grouped ${runDirs.length} runs`);
+        ctx.bus.fire({ kind: 'studyChanged', studyDir: created.dir });
+        ctx.tree.refresh(0);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`TopoLens: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    },
+    'topolens.removeFromStudy': (node?: RunsNode) => {
+      if (node?.kind !== 'run') return;
+      try {
+        const was = removeRunFromStudy(node.entry.dir);
+        if (was) ctx.bus.fire({ kind: 'studyChanged', studyDir: path.join(path.dirname(node.entry.dir), 'studies', was.id) });
+        ctx.tree.refresh(0);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`TopoLens: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    },
+    'topolens.resumeStudy': (node?: RunsNode) => {
+      if (node?.kind === 'study') return ctx.training.resumeStudy(node.study.dir);
+    },
+    'topolens.openStudyPanel': async (node?: RunsNode) => {
+      if (node?.kind !== 'study') return;
+      const runDirs = studyRunDirs(node.study);
+      const infos = runDirs.map(panelRunInfo);
+      const meant = new Set(node.study.study?.panels ?? []);
+      const items = PANELS.map((p) => ({ label: `$(${p.icon}) ${p.title}`, description: p.unavailableReason(infos) ?? (meant.has(p.id) ? 'meant for this study' : ''), detail: p.description, id: p.id, ok: p.unavailableReason(infos) === undefined }))
+        .sort((a, b) => Number(b.ok) - Number(a.ok) || Number(meant.has(b.id)) - Number(meant.has(a.id)));
+      const pick = await vscode.window.showQuickPick(items, { title: `TopoLens: open a panel on study ${node.study.study?.name ?? node.study.id}`, matchOnDetail: true });
+      if (!pick) return;
+      if (!pick.ok) return void vscode.window.showWarningMessage(`TopoLens: ${pick.label.replace(/^\$\([^)]*\) /, '')} ${pick.description}.`);
+      await ctx.panels.open(pick.id, { runDirs, studyDir: node.study.dir });
     },
     'topolens.refreshRuns': () => ctx.tree.refresh(0),
     'topolens.showLog': () => log().show(),

@@ -6,13 +6,65 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import type { CheckpointRef, RunEntry } from '../../analysis/store/runStore';
 import type { RunStatus } from '../../analysis/spec/runFormat';
+import type { PlannedMemberStatus, StudyEntry } from '../../analysis/worker/protocol/studies';
 
 /** Loss and accuracy measured at a checkpoint (the `eval` record of metrics.jsonl at that step). */
 export interface CheckpointMetrics { trainLoss: number; trainAccuracy: number; testLoss?: number; testAccuracy?: number }
 
 export type RunsNode =
-  | { kind: 'run'; entry: RunEntry }
+  | { kind: 'study'; study: StudyEntry }
+  /** A planned member of a study with no run yet (or none completed): shown so the gap is visible. */
+  | { kind: 'missingMember'; study: StudyEntry; planned: PlannedMemberStatus }
+  | { kind: 'run'; entry: RunEntry; studyId?: string }
   | { kind: 'checkpoint'; entry: RunEntry; checkpoint: CheckpointRef; metrics?: CheckpointMetrics };
+
+/** The run folders of a study node, for panels opened on the study. */
+export function studyRunDirs(study: StudyEntry): string[] {
+  return study.members.map((m) => m.runDir);
+}
+
+export function studyTreeItem(entry: StudyEntry): vscode.TreeItem {
+  const name = entry.study?.name ?? entry.id;
+  const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `study:${entry.dir}`;
+  const done = entry.planned.filter((p) => p.state === 'completed').length;
+  const running = entry.members.some((m) => m.status === 'running');
+  if (entry.problem) {
+    item.description = `${entry.members.length} runs · study.json unreadable`;
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    item.tooltip = new vscode.MarkdownString().appendText(entry.problem);
+  } else {
+    item.description = entry.planned.length > 0 ? `study · ${done}/${entry.planned.length} trained${running ? ' · training' : ''}` : `study · ${entry.members.length} runs`;
+    item.iconPath = new vscode.ThemeIcon(running ? 'sync~spin' : 'layers', running ? new vscode.ThemeColor('charts.blue') : undefined);
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${escapeMd(name)}** — study of ${entry.planned.length || entry.members.length} runs
+
+`);
+    if (entry.study?.description) md.appendMarkdown(`${escapeMd(entry.study.description)}
+
+`);
+    if (entry.study?.presetStudyId) md.appendMarkdown(`preset study \`${entry.study.presetStudyId}\`
+
+`);
+    if (entry.missing.length > 0) md.appendMarkdown(`Not trained yet: ${entry.missing.map(escapeMd).join(', ')} — right-click → Resume Study.
+`);
+    item.tooltip = md;
+  }
+  // study | study.incomplete: drives the context menu (package.json)
+  item.contextValue = entry.missing.length > 0 && !entry.problem ? 'study.incomplete' : 'study';
+  item.resourceUri = vscode.Uri.file(entry.dir);
+  return item;
+}
+
+export function missingMemberTreeItem(study: StudyEntry, planned: PlannedMemberStatus): vscode.TreeItem {
+  const item = new vscode.TreeItem(planned.name, vscode.TreeItemCollapsibleState.None);
+  item.id = `missing:${study.dir}:${planned.name}`;
+  item.description = planned.state === 'missing' ? 'not trained yet' : `${planned.state}, not completed`;
+  item.iconPath = new vscode.ThemeIcon('circle-large-outline', new vscode.ThemeColor('disabledForeground'));
+  item.tooltip = `Planned member of study ${study.study?.name ?? study.id}. Right-click the study → Resume Study to train it.`;
+  item.contextValue = 'missingMember';
+  return item;
+}
 
 const STATUS_ICONS: Record<RunStatus, vscode.ThemeIcon> = {
   running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
@@ -25,7 +77,7 @@ function percent(x: number | undefined): string | undefined {
   return x === undefined || !Number.isFinite(x) ? undefined : `${(100 * x).toFixed(1)}%`;
 }
 
-export function runTreeItem(entry: RunEntry): vscode.TreeItem {
+export function runTreeItem(entry: RunEntry, inStudy = false): vscode.TreeItem {
   const collapsible = entry.checkpoints.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
   const run = entry.run;
   if (!run) {
@@ -43,8 +95,8 @@ export function runTreeItem(entry: RunEntry): vscode.TreeItem {
   const accuracy = percent(run.summary?.testAccuracy ?? run.summary?.trainAccuracy);
   item.description = [run.status, run.backend, accuracy && `acc ${accuracy}`, shortTime(run.timings.startedAt)].filter(Boolean).join(' · ');
   item.iconPath = STATUS_ICONS[run.status];
-  // run.running | run.completed | run.interrupted | run.failed: drives the context menu (package.json)
-  item.contextValue = `run.${run.status}`;
+  // run.<status>[.inStudy] (status: running | completed | interrupted | failed): drives the context menu (package.json)
+  item.contextValue = `run.${run.status}${inStudy ? '.inStudy' : ''}`;
   item.resourceUri = vscode.Uri.file(entry.dir);
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escapeMd(run.name)}** — ${run.status}\n\n`);
@@ -58,6 +110,7 @@ export function runTreeItem(entry: RunEntry): vscode.TreeItem {
   md.appendMarkdown(`| checkpoints | ${entry.checkpoints.length} |\n`);
   if (run.error) md.appendMarkdown(`\n**Error**${run.error.step !== undefined ? ` at step ${run.error.step}` : ''}: ${escapeMd(run.error.message)}\n`);
   item.tooltip = md;
+  if (run.study) md.appendMarkdown(`\nMember \`${escapeMd(run.study.member)}\` of study \`${run.study.id}\`\n`);
   item.command = { command: 'topolens.openRun', title: 'Open', arguments: [{ kind: 'run', entry } satisfies RunsNode] };
   return item;
 }

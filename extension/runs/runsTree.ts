@@ -1,17 +1,21 @@
 /**
- * The "Training Runs" tree: runs (newest first) with their checkpoints as children. Reads the run store
+ * The "Training Runs" tree: studies (newest first) with their member runs (and the planned members not
+ * trained yet), then the runs in no study (newest first); checkpoints are the children of a run. Reads the run store
  * directly (small JSON files, no worker round-trip) so the tree stays live while the worker is busy
  * training, and refreshes on file-system changes under the runs folder (debounced).
  */
 import * as vscode from 'vscode';
 import { listRuns, readMetrics, readRun, type RunEntry } from '../../analysis/store/runStore';
-import { checkpointTreeItem, runTreeItem, type CheckpointMetrics, type RunsNode } from './runItems';
+import { listStudies } from '../../analysis/store/studyStore';
+import type { StudyEntry } from '../../analysis/worker/protocol/studies';
+import { checkpointTreeItem, missingMemberTreeItem, runTreeItem, studyTreeItem, type CheckpointMetrics, type RunsNode } from './runItems';
 import { log } from '../log';
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<RunsNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private entries: RunEntry[] = [];
+  private studies: StudyEntry[] = [];
   private watcher: vscode.FileSystemWatcher | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
@@ -48,7 +52,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   }
 
   getTreeItem(node: RunsNode): vscode.TreeItem {
-    return node.kind === 'run' ? runTreeItem(node.entry) : checkpointTreeItem(node.entry, node.checkpoint, node.metrics);
+    switch (node.kind) {
+      case 'study': return studyTreeItem(node.study);
+      case 'missingMember': return missingMemberTreeItem(node.study, node.planned);
+      case 'run': return runTreeItem(node.entry, node.studyId !== undefined);
+      case 'checkpoint': return checkpointTreeItem(node.entry, node.checkpoint, node.metrics);
+    }
   }
 
   getChildren(node?: RunsNode): RunsNode[] {
@@ -62,7 +71,23 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         this.setProblem(`${message} — check the setting topolens.runsFolder.`);
         this.entries = [];
       }
-      return this.entries.map((entry) => ({ kind: 'run', entry }));
+      try {
+        this.studies = listStudies(this.root, this.entries).sort((a, b) => b.id.localeCompare(a.id));
+      } catch (e) {
+        log().error(e instanceof Error ? e.message : String(e));
+        this.studies = [];
+      }
+      const grouped = new Set(this.studies.flatMap((s) => s.members.map((m) => m.runDir)));
+      return [
+        ...this.studies.map((study): RunsNode => ({ kind: 'study', study })),
+        ...this.entries.filter((e) => !grouped.has(e.dir)).map((entry): RunsNode => ({ kind: 'run', entry })),
+      ];
+    }
+    if (node.kind === 'study') {
+      const byDir = new Map(this.entries.map((e) => [e.dir, e]));
+      const members = node.study.members.map((m): RunsNode => ({ kind: 'run', entry: byDir.get(m.runDir) ?? readRun(m.runDir), studyId: node.study.id }));
+      const missing = node.study.planned.filter((p) => p.runDirs.length === 0).map((planned): RunsNode => ({ kind: 'missingMember', study: node.study, planned }));
+      return [...members, ...missing];
     }
     if (node.kind === 'run') {
       const fresh = readRun(node.entry.dir);
@@ -73,13 +98,29 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   }
 
   getParent(node: RunsNode): RunsNode | undefined {
-    return node.kind === 'checkpoint' ? { kind: 'run', entry: node.entry } : undefined;
+    if (node.kind === 'checkpoint') return this.runNode(node.entry);
+    if (node.kind === 'missingMember') return { kind: 'study', study: node.study };
+    if (node.kind === 'run' && node.studyId !== undefined) {
+      const study = this.studies.find((s) => s.id === node.studyId);
+      return study ? { kind: 'study', study } : undefined;
+    }
+    return undefined;
+  }
+
+  /** A run's node, inside its study when it has one (tree ids must match what getChildren returned). */
+  private runNode(entry: RunEntry): RunsNode {
+    const studyId = this.studies.find((s) => s.members.some((m) => m.runDir === entry.dir))?.id;
+    return { kind: 'run', entry, studyId };
   }
 
   /** The current tree node of a run folder, for `reveal`. */
   findRun(runDir: string): RunsNode | undefined {
-    const entry = this.entries.find((e) => e.dir === runDir) ?? readRun(runDir);
-    return { kind: 'run', entry };
+    return this.runNode(this.entries.find((e) => e.dir === runDir) ?? readRun(runDir));
+  }
+
+  /** Studies as last listed (the Train & Analyze picker and commands on selections use them). */
+  get knownStudies(): readonly StudyEntry[] {
+    return this.studies;
   }
 
   private watch(): void {
@@ -87,7 +128,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     clearInterval(this.pollTimer);
     // The folder may not exist yet (no run trained here): nothing is created just by looking; the poll
     // below and the training's own progress events cover the first run.
-    const pattern = new vscode.RelativePattern(vscode.Uri.file(this.root), '**/{run.json,*.safetensors}');
+    const pattern = new vscode.RelativePattern(vscode.Uri.file(this.root), '**/{run.json,study.json,*.safetensors}');
     this.watcher = vscode.workspace.createFileSystemWatcher(pattern);
     const onChange = () => this.refresh();
     this.watcher.onDidCreate(onChange);

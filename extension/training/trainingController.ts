@@ -9,6 +9,7 @@ import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { randomUUID } from 'node:crypto';
 import { CancelRunRequest, RunStartedNotification, TrainProgressType, TrainRequest, type TrainParams } from '../../analysis/worker/protocol/training';
 import type { Preset } from '../../analysis/training/presets';
+import type { StudyPlan } from '../../analysis/training/studyJobs';
 import { markRunStatus, readRun } from '../../analysis/store/runStore';
 import type { TrainProgress, TrainResult } from '../../analysis/worker/protocol/training';
 import { backendPreference, defaultPreset, runsRoot, tfjsNodePath } from '../config';
@@ -173,12 +174,82 @@ export class TrainingController implements vscode.Disposable {
     return picked?.[0];
   }
 
-  /**
-   * Trains in the worker with a progress notification. `panels` open beside the editor as the run starts
-   * (the dashboard, without taking focus, so curves draw while it trains) and at its first checkpoint (the
-   * analysis panels); from then on they follow the run through the event bus.
-   */
+  /** Trains one run with its own progress notification (see {@link runOne}). */
   private train(params: TrainParams, name: string, panels: string[]): Promise<TrainResult | undefined> {
+    return Promise.resolve(vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `TopoLens: training ${name}`, cancellable: true },
+      (progress, token) => this.runOne(params, name, panels, progressReporter(progress), token)));
+  }
+
+  /**
+   * Trains every job of a study one after another under one progress notification ("run 3/8"). Cancelling
+   * stops the current member (interrupted, resumable) and the rest; "Resume Study" continues with the
+   * members not completed, also after a window reload or a killed worker.
+   */
+  private trainStudy(plan: StudyPlan, title: string, panels: string[]): Promise<TrainResult[]> {
+    return Promise.resolve(vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `TopoLens: ${title}`, cancellable: true },
+      async (progress, token) => {
+        const results: TrainResult[] = [];
+        const total = plan.jobs.length;
+        for (const [i, job] of plan.jobs.entries()) {
+          if (token.isCancellationRequested) break;
+          const report = studyReporter(progress, i, total, job.name);
+          const params: TrainParams = {
+            ...this.baseParams(plan.runsRoot, job.name),
+            ...(job.resumeRunDir ? { resumeRunDir: job.resumeRunDir } : { config: job.config, configSource: `study ${plan.id}, member ${job.name}` }),
+            study: job.study,
+          };
+          // The dashboard follows the member being trained; analysis panels open on the study at the end.
+          const result = await this.runOne(params, job.name, panels.filter((p) => p === 'runDashboard'), report, token);
+          this.bus.fire({ kind: 'studyChanged', studyDir: plan.dir });
+          if (!result) break;
+          results.push(result);
+          if (result.status !== 'completed') break;
+        }
+        const done = results.filter((r) => r.status === 'completed').length;
+        log().info(`study ${plan.id}: ${done}/${total} members trained this time${plan.skipped.length ? `; skipped ${plan.skipped.join('; ')}` : ''}`);
+        if (done === total && total > 0) {
+          const { studyMembers } = await import('../../analysis/store/studyStore');
+          const runDirs = studyMembers(plan.runsRoot, plan.id).filter((m) => m.status === 'completed').map((m) => m.runDir);
+          for (const id of panels) if (id !== 'runDashboard') void this.panels.open(id, { runDirs, studyDir: plan.dir }, { preserveFocus: true });
+          void vscode.window.showInformationMessage(`TopoLens: study "${title}" trained (${total} runs).`);
+        } else if (done < total) {
+          void vscode.window.showWarningMessage(`TopoLens: study "${title}": ${done} of ${total} members trained; right-click the study → Resume Study to train the rest.`);
+        }
+        return results;
+      }));
+  }
+
+  /** Continues a study with its members that are not completed (the tree's "Resume Study"). */
+  async resumeStudy(studyDir: string): Promise<TrainResult[] | undefined> {
+    const { planStudyResume } = await import('../../analysis/training/studyJobs');
+    let plan: StudyPlan;
+    try {
+      plan = planStudyResume(studyDir);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`TopoLens: ${errorText(e)}`);
+      return undefined;
+    }
+    if (plan.jobs.length === 0) {
+      void vscode.window.showInformationMessage(`TopoLens: nothing to resume in ${path.basename(studyDir)}${plan.skipped.length ? ` (${plan.skipped.join('; ')})` : ': every member is trained'}.`);
+      return [];
+    }
+    const { readStudy } = await import('../../analysis/store/studyStore');
+    const study = readStudy(plan.dir);
+    return this.trainStudy(plan, `study ${study.name}`, ['runDashboard', ...(study.panels ?? [])]);
+  }
+
+  private baseParams(runsRoot: string, name: string): Omit<TrainParams, 'presetId'> {
+    return { runsRoot, name, backend: backendPreference(), tfjsNodePath: tfjsNodePath(), allowWorkspaceCode: vscode.workspace.isTrusted, progressToken: randomUUID() };
+  }
+
+  /**
+   * Trains one run in the worker. `panels` open beside the editor as the run starts (the dashboard, without
+   * taking focus, so curves draw while it trains) and at its first checkpoint (the analysis panels); from
+   * then on they follow the run through the event bus.
+   */
+  private async runOne(params: TrainParams, name: string, panels: string[], report: Reporter, token: vscode.CancellationToken): Promise<TrainResult | undefined> {
     const connection = this.worker.connection();
     const training: ActiveTraining = { name, cts: new CancellationTokenSource() };
     this.active.add(training);
@@ -198,54 +269,47 @@ export class TrainingController implements vscode.Disposable {
           if (node && this.treeView.visible) void this.treeView.reveal(node, { select: false, focus: false }).then(undefined, () => undefined);
         }, 300);
       }),
+      // JSON-RPC's $/cancelRequest reaches the worker's token; the trainer then stops at the next step
+      // and resolves with status 'interrupted'.
+      token.onCancellationRequested(() => training.cts.cancel()),
     ];
-    return Promise.resolve(vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `TopoLens: training ${name}`, cancellable: true },
-      async (progress, token) => {
-        // JSON-RPC's $/cancelRequest reaches the worker's token; the trainer then stops at the next step
-        // and resolves with status 'interrupted'.
-        token.onCancellationRequested(() => training.cts.cancel());
-        let lastFraction = 0;
-        let openedLive = false;
-        if (this.active.size > 1) progress.report({ message: 'queued: starts when the current training finishes' });
-        subscriptions.push(connection.onProgress(TrainProgressType, params.progressToken, (p: TrainProgress) => {
-          backend ??= p.runDir ? readRun(p.runDir).run?.backend : undefined;
-          const fraction = p.totalSteps > 0 ? p.step / p.totalSteps : 0;
-          progress.report({ message: progressMessage(p), increment: Math.max(0, 100 * (fraction - lastFraction)) });
-          lastFraction = fraction;
-          this.statusBar.progress(name, p, backend);
-          if (p.checkpoint) {
-            this.tree.refresh();
-            this.bus.fire({ kind: 'checkpoint', runDir: p.runDir, step: p.checkpoint.step });
-            // Live view: the first checkpoint opens the analysis panels (without taking focus); they then
-            // follow the newest checkpoint until the user picks a step.
-            if (!openedLive) {
-              openedLive = true;
-              for (const id of panels) if (id !== 'runDashboard') void this.panels.open(id, { runDirs: [p.runDir] }, { preserveFocus: true });
-            }
-          }
-        }));
-        try {
-          const result = await connection.sendRequest(TrainRequest, params, training.cts.token);
-          this.bus.fire({ kind: 'finished', runDir: result.runDir, status: result.status });
-          this.reportResult(name, result);
-          return result;
-        } catch (e) {
-          const message = e instanceof Error ? e.message : String(e);
-          log().error(`training ${name}: ${message}`);
-          if (training.workerCrashed) {
-            this.statusBar.finished(`$(debug-pause) ${name}: interrupted (worker crashed)`);
-            return undefined; // the crash handler already told the user
-          }
-          this.statusBar.finished(`$(error) ${name}: failed`);
-          if (!training.cts.token.isCancellationRequested) void vscode.window.showErrorMessage(`TopoLens: training "${name}" failed: ${message}`, 'Show Log').then((pick) => { if (pick) log().show(); });
-          return undefined;
-        } finally {
-          for (const s of subscriptions) s.dispose();
-          this.active.delete(training);
-          this.tree.refresh(0);
+    let openedLive = false;
+    if (this.active.size > 1) report('queued: starts when the current training finishes', 0);
+    subscriptions.push(connection.onProgress(TrainProgressType, params.progressToken, (p: TrainProgress) => {
+      backend ??= p.runDir ? readRun(p.runDir).run?.backend : undefined;
+      report(progressMessage(p), p.totalSteps > 0 ? p.step / p.totalSteps : 0);
+      this.statusBar.progress(name, p, backend);
+      if (p.checkpoint) {
+        this.tree.refresh();
+        this.bus.fire({ kind: 'checkpoint', runDir: p.runDir, step: p.checkpoint.step });
+        // Live view: the first checkpoint opens the analysis panels (without taking focus); they then
+        // follow the newest checkpoint until the user picks a step.
+        if (!openedLive) {
+          openedLive = true;
+          for (const id of panels) if (id !== 'runDashboard') void this.panels.open(id, { runDirs: [p.runDir] }, { preserveFocus: true });
         }
-      }));
+      }
+    }));
+    try {
+      const result = await connection.sendRequest(TrainRequest, params, training.cts.token);
+      this.bus.fire({ kind: 'finished', runDir: result.runDir, status: result.status });
+      this.reportResult(name, result);
+      return result;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      log().error(`training ${name}: ${message}`);
+      if (training.workerCrashed) {
+        this.statusBar.finished(`$(debug-pause) ${name}: interrupted (worker crashed)`);
+        return undefined; // the crash handler already told the user
+      }
+      this.statusBar.finished(`$(error) ${name}: failed`);
+      if (!training.cts.token.isCancellationRequested) void vscode.window.showErrorMessage(`TopoLens: training "${name}" failed: ${message}`, 'Show Log').then((pick) => { if (pick) log().show(); });
+      return undefined;
+    } finally {
+      for (const s of subscriptions) s.dispose();
+      this.active.delete(training);
+      this.tree.refresh(0);
+    }
   }
 
   private reportResult(name: string, result: TrainResult): void {
@@ -268,6 +332,23 @@ export class TrainingController implements vscode.Disposable {
     for (const t of this.active) t.cts.cancel();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** Reports a message and the fraction (0..1) of the current training done. */
+type Reporter = (message: string, fraction: number) => void;
+
+function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>): Reporter {
+  let last = 0;
+  return (message, fraction) => {
+    progress.report({ message, increment: Math.max(0, 100 * (fraction - last)) });
+    last = Math.max(last, fraction);
+  };
+}
+
+/** Member i of n: the notification's bar covers the whole study, its message names the member. */
+function studyReporter(progress: vscode.Progress<{ message?: string; increment?: number }>, index: number, count: number, member: string): Reporter {
+  const overall = progressReporter(progress);
+  return (message, fraction) => overall(`run ${index + 1}/${count} (${member}) · ${message}`, (index + fraction) / count);
 }
 
 function progressMessage(p: TrainProgress): string {

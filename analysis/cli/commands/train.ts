@@ -8,12 +8,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { trainRun } from '../../training/train';
-import { resumeStatePath } from '../../training/recorder';
 import type { TrainResult } from '../../worker/protocol/training';
-import { getPreset, getStudy, PRESETS, STUDIES, studyRunConfig } from '../../training/presets';
+import { getPreset, getStudy, PRESETS, STUDIES } from '../../training/presets';
+import { planPresetStudy, planStudyResume, type StudyPlan, type TrainJob } from '../../training/studyJobs';
 import { configWarnings, parseTrainConfig, type TrainConfig } from '../../spec/trainConfig';
-import { createStudy, listStudies, plannedMemberStatus, readStudy, studyMembers } from '../../store/studyStore';
-import { STUDIES_DIR } from '../../store/runLayout';
+import { listStudies } from '../../store/studyStore';
 import { parseBackendOption, progressPrinter } from './shared';
 
 interface TrainOptions {
@@ -80,51 +79,17 @@ export function buildConfig(opts: Pick<TrainOptions, 'preset' | 'config' | 'mode
   return parseTrainConfig(raw, opts.set.length ? `${source} with --set ${opts.set.join(' ')}` : source);
 }
 
-/** One training of a `train` invocation: a fresh run, or a resumed one (its stored config is used). */
-export interface TrainJob {
-  name: string;
-  config: TrainConfig;
-  resumeRunDir?: string;
-  study?: { id: string; member: string };
+/**
+ * `--study <preset study>`: records the study and plans one fresh run per member (analysis/training/studyJobs.ts).
+ * `--set` overrides apply to every member and are part of the recorded plan, so a resumed study trains the
+ * same configs.
+ */
+export function presetStudyJobs(studyId: string, opts: Pick<TrainOptions, 'set' | 'model' | 'name'>, runsRoot: string): StudyPlan {
+  return planPresetStudy(runsRoot, getStudy(studyId), { name: opts.name, configOf: (base) => buildConfig({ set: opts.set, model: opts.model }, base) });
 }
 
-/**
- * `--study <preset study>`: records the study (study.json, written once, here) and plans one fresh run per
- * member. `--set` overrides apply to every member and are part of the recorded plan, so a resumed study
- * trains the same configs.
- */
-export function presetStudyJobs(studyId: string, opts: Pick<TrainOptions, 'set' | 'model' | 'name'>, runsRoot: string): { id: string; dir: string; jobs: TrainJob[] } {
-  const preset = getStudy(studyId);
-  const members = preset.runs.map((run) => ({ name: run.name, config: buildConfig({ set: opts.set, model: opts.model }, studyRunConfig(run)) }));
-  const created = createStudy(runsRoot, {
-    name: opts.name ?? preset.id, presetStudyId: preset.id, description: preset.label, members,
-    ...(preset.panels ? { panels: preset.panels } : {}),
-  });
-  return { id: created.id, dir: created.dir, jobs: members.map((m) => ({ name: m.name, config: m.config, study: { id: created.id, member: m.name } })) };
-}
-
-/**
- * `--resume-study <studyDir>`: the members still to train, from study.json's plan and the member runs found
- * in the runs folder. An interrupted member with a resume state continues where it stopped; a failed or
- * never-started one trains afresh; one that is training right now (maybe on another machine) is skipped.
- */
-export function resumeStudyJobs(studyDir: string): { id: string; runsRoot: string; jobs: TrainJob[]; skipped: string[] } {
-  const dir = path.resolve(studyDir);
-  const study = readStudy(dir);
-  const id = path.basename(dir);
-  if (path.basename(path.dirname(dir)) !== STUDIES_DIR) throw new Error(`${dir}: not a study folder (studies live in <runs folder>/${STUDIES_DIR}/<id>)`);
-  const runsRoot = path.dirname(path.dirname(dir));
-  const jobs: TrainJob[] = [];
-  const skipped: string[] = [];
-  for (const p of plannedMemberStatus(study, studyMembers(runsRoot, id))) {
-    if (p.state === 'completed') continue;
-    if (p.state === 'running') { skipped.push(`${p.name}: still training in ${p.runDirs[p.runDirs.length - 1]}`); continue; }
-    const config = study.members.find((m) => m.name === p.name)!.config;
-    const resumable = p.state === 'interrupted' ? [...p.runDirs].reverse().find((d) => fs.existsSync(resumeStatePath(d))) : undefined;
-    jobs.push({ name: p.name, config, study: { id, member: p.name }, ...(resumable ? { resumeRunDir: resumable } : {}) });
-  }
-  return { id, runsRoot, jobs, skipped };
-}
+/** `--resume-study <studyDir>`: the members still to train (analysis/training/studyJobs.ts). */
+export const resumeStudyJobs = planStudyResume;
 
 function printList(): void {
   console.log('presets:');

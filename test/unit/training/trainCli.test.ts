@@ -150,7 +150,7 @@ test('train --resume-study trains only the missing members: resumes the interrup
   const { dir: dir2, id: id2 } = createStudy(root, { name: 'busy', members: plan.slice(0, 1) });
   const now = new Date().toISOString();
   const live = fakeRun(root, '20260103-000000-live-0000', { status: 'running', pid: process.pid, host: os.hostname(), timings: { startedAt: now, heartbeatAt: now }, study: { id: id2, member: 'a' } });
-  assert.deepEqual(resumeStudyJobs(dir2), { id: id2, runsRoot: root, jobs: [], skipped: [`a: still training in ${live}`] });
+  assert.deepEqual(resumeStudyJobs(dir2), { id: id2, dir: dir2, runsRoot: root, jobs: [], skipped: [`a: still training in ${live}`] });
   assert.throws(() => resumeStudyJobs(a.runDir), /study\.json: missing \(not a study folder/);
   await assert.rejects(cli('train', '--study', 'manifold', '--resume-study', dir), /--study and --resume-study are exclusive/);
   await assert.rejects(cli('train', '--study', 'manifold', '--preset', 'quick'), /--study trains the study's own configs: drop --preset \/ --config/);
