@@ -73,6 +73,7 @@ export function lineChart() {
   let tooltip: Tooltip | undefined;
   let formatValue: (v: number) => string = formatNumber;
   let formatTick: ((v: number) => string) | undefined;
+  let tickSpecifier: string | undefined;
   let pick: (step: number) => void = () => undefined;
   let minLeft = 0;
 
@@ -135,7 +136,7 @@ export function lineChart() {
     }
     const yTicks = log ? logTicks(y as d3.ScaleLogarithmic<number, number>) : y.ticks(Math.max(2, Math.floor((bottom - top) / 40)));
     // Tick labels: the given format, else d3's (precision from the tick spacing: 0.00095, not 9.500e-4).
-    const tickLabel = formatTick ?? (log ? (v: number) => formatNumber(v) : y.tickFormat(yTicks.length));
+    const tickLabel = formatTick ?? (log ? (v: number) => formatNumber(v) : y.tickFormat(yTicks.length, tickSpecifier));
     const needed = Math.ceil(Math.max(MARGIN.left, widestText(svg, yTicks.map((v) => tickLabel(v)), 11) + 12 + (yLabel ? 18 : 0)));
     // Charts stacked on one page align their plots by sharing the widest need (see marginLeft).
     svg.attr('data-left-needed', needed);
@@ -314,6 +315,8 @@ export function lineChart() {
   chart.formatValue = (f: (v: number) => string) => { formatValue = f; return chart; };
   /** How the y axis labels its ticks (default: d3's, precise to the tick spacing). */
   chart.formatTick = (f: ((v: number) => string) | undefined) => { formatTick = f; return chart; };
+  /** A d3-format specifier for linear y ticks whose precision d3 still picks from the spacing ('%': 10%, 10.2%). */
+  chart.tickSpecifier = (specifier: string | undefined) => { tickSpecifier = specifier; return chart; };
   /** Called with the picked step (a data step of some series) on click, Enter or Space. */
   chart.onStep = (f: (step: number) => void) => { pick = f; return chart; };
   return chart;

@@ -197,7 +197,7 @@ function render(): void {
       .yScale(logScale && spec.logAllowed ? 'log' : 'linear').smoothing(spec.group === 'lr' ? 0 : smoothing)
       .checkpoints(c.checkpointSteps).selectedStep(selectedStep).xDomain([0, Math.max(1, xMax)]).tooltip(tooltip)
       .onStep(linkStep);
-    if (spec.group === 'accuracy') chart.formatValue(formatPercent).formatTick(d3.format('.0%'));
+    if (spec.group === 'accuracy') chart.formatValue(formatPercent).tickSpecifier('%');
     const series = c.series.filter((s) => s.group === spec.group).map((s) => ({ ...s, color: colourOf(s) }));
     chart(d3.select(this as SVGSVGElement), series);
     d3.select(this).attr('x', cell.x).attr('y', cell.y).attr('data-group', spec.group);
