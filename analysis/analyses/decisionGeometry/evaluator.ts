@@ -12,6 +12,19 @@
 import { activate, activationSlope, type DenseNet, type HiddenActivation } from './denseNet';
 import { mulberry32 } from '../../linalg/random';
 
+/** Two random 32-bit keys per hidden unit; a pattern's hash XORs the keys of its "on" units. */
+export function zobristKeys(net: DenseNet, seed = 0x5eed): [Int32Array[], Int32Array[]] {
+  const rnd = mulberry32(seed);
+  const key = () => Math.floor(rnd() * 2 ** 32) | 0;
+  const hidden = net.layers.slice(0, -1);
+  return [hidden.map((l) => Int32Array.from({ length: l.outDim }, key)), hidden.map((l) => Int32Array.from({ length: l.outDim }, key))];
+}
+
+/** The 53-bit map key of a pattern hash pair. */
+export function foldKey(h1: number, h2: number): number {
+  return (h1 >>> 0) * 2097152 + (h2 >>> 11);
+}
+
 export class NetEvaluator {
   readonly z: Float64Array[];
   readonly h: Float64Array[];
@@ -28,10 +41,7 @@ export class NetEvaluator {
     this.delta = net.layers.map((l) => new Float64Array(l.outDim));
     this.patternKey = new Float64Array(Math.max(0, net.layers.length - 1));
     this.probs = new Float64Array(net.classes);
-    const rnd = mulberry32(seed);
-    const key = () => Math.floor(rnd() * 2 ** 32) | 0;
-    this.keys1 = net.layers.slice(0, -1).map((l) => Int32Array.from({ length: l.outDim }, key));
-    this.keys2 = net.layers.slice(0, -1).map((l) => Int32Array.from({ length: l.outDim }, key));
+    [this.keys1, this.keys2] = zobristKeys(net, seed);
   }
 
   /** Forward pass of x (length net.inDim); returns the argmax class. Fills z, h, probs and patternKey. */
@@ -60,10 +70,11 @@ export class NetEvaluator {
         const k2 = this.keys2[k];
         for (let j = 0; j < out; j++) {
           const zj = z[j];
-          if (zj > 0) { h1 ^= k1[j]; h2 ^= k2[j]; }
+          // linear units have no pieces: they never split a region
+          if (zj > 0 && act !== 'linear') { h1 ^= k1[j]; h2 ^= k2[j]; }
           h[j] = act === 'relu' ? (zj > 0 ? zj : 0) : activate(act, zj);
         }
-        this.patternKey[k] = (h1 >>> 0) * 2097152 + (h2 >>> 11);
+        this.patternKey[k] = foldKey(h1, h2);
         input = h;
       }
     }

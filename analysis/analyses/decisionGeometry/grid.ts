@@ -10,8 +10,9 @@
  * one pattern = one linear region, and counting patterns counts regions seen by the grid (regions thinner
  * than a cell can be missed; the exact count along a segment is segment.ts).
  */
-import type { DenseNet } from './denseNet';
-import { NetEvaluator } from './evaluator';
+import { isPiecewiseLinear, type DenseNet } from './denseNet';
+import { NetEvaluator, zobristKeys } from './evaluator';
+import { walkLine } from './walk';
 import type { Domain } from './plane';
 import { CancelledError } from '../../topology/cancel';
 
@@ -25,6 +26,8 @@ export interface GridOptions {
    */
   gradient?: { inputNormSq: (u: number, v: number) => number };
   isCancelled?: () => boolean;
+  /** 'walk' (default for piecewise-linear nets without a gradient map): exact row walks; 'cells': a forward pass per cell. */
+  method?: 'walk' | 'cells';
 }
 
 export interface GridMaps {
@@ -46,6 +49,7 @@ export function evaluateGrid(net: DenseNet, domain: Domain, size: number, option
   const hiddenLayers = net.layers.length - 1;
   const regionLayer = options.regionLayer ?? hiddenLayers - 1;
   if (hiddenLayers > 0 && (regionLayer < 0 || regionLayer >= hiddenLayers)) throw new Error(`region layer ${regionLayer}: the network has ${hiddenLayers} hidden layers (0..${hiddenLayers - 1}).`);
+  if (isPiecewiseLinear(net) && !options.gradient && options.method !== 'cells') return walkedGrid(net, domain, size, regionLayer, options.isCancelled);
   const ev = new NetEvaluator(net);
   const cells = size * size;
   const classMap = new Uint8Array(cells);
@@ -85,6 +89,75 @@ export function evaluateGrid(net: DenseNet, domain: Domain, size: number, option
     }
   }
   return { size, domain, classMap, confidence, regionMap, regionLayer, regionsByLayer: maps.map((m) => m.size), gradientNorm };
+}
+
+/**
+ * The same maps for a piecewise-linear net, row by row with the exact walk (walk.ts): a row is the line
+ * v = const, the walk splits it into pieces where the network is affine, and each cell reads its piece's
+ * affine logits. Same maps as the per-cell pass (up to rounding for a centre that sits exactly on a
+ * breakpoint), many times fewer operations: a forward pass per piece instead of per cell.
+ */
+function walkedGrid(net: DenseNet, domain: Domain, size: number, regionLayer: number, isCancelled?: () => boolean): GridMaps {
+  const H = net.layers.length - 1;
+  const classes = net.classes;
+  const cells = size * size;
+  const classMap = new Uint8Array(cells);
+  const confidence = new Float32Array(cells);
+  const regionMap = new Int32Array(cells);
+  const maps = Array.from({ length: H }, () => new Map<number, number>());
+  const zobrist = zobristKeys(net);
+  const du = (domain.uMax - domain.uMin) / size;
+  const dv = (domain.vMax - domain.vMin) / size;
+  const dir = Float64Array.of(1, 0);
+  const origin = new Float64Array(2);
+  const z = new Float64Array(classes);
+  let ids = new Int32Array(64);
+  for (let r = 0; r < size; r++) {
+    if ((r & 15) === 0 && isCancelled?.()) throw new CancelledError();
+    origin[1] = domain.vMax - (r + 0.5) * dv;
+    const walk = walkLine(net, origin, dir, domain.uMin, domain.uMax, zobrist);
+    if (ids.length < walk.count) ids = new Int32Array(2 * walk.count);
+    ids.fill(-1, 0, walk.count);
+    const { alpha, beta, start, count } = walk;
+    let piece = 0;
+    for (let c = 0; c < size; c++) {
+      const u = domain.uMin + (c + 0.5) * du;
+      while (piece + 1 < count && start[piece + 1] <= u) piece++;
+      // A region counts once a cell centre lies in it, as in the per-cell pass (pieces between two centres are not seen).
+      if (ids[piece] < 0) {
+        ids[piece] = 0;
+        for (let k = 0; k < H; k++) {
+          const key = walk.keys[piece * H + k];
+          const m = maps[k];
+          let id = m.get(key);
+          if (id === undefined) { id = m.size; m.set(key, id); }
+          if (k === regionLayer) ids[piece] = id;
+        }
+      }
+      const off = piece * classes;
+      const cell = r * size + c;
+      if (classes === 2) {
+        // two classes: p_max = sigma(|z1 - z0|), one exp
+        const gap = alpha[off + 1] - alpha[off] + u * (beta[off + 1] - beta[off]);
+        classMap[cell] = gap > 0 ? 1 : 0;
+        confidence[cell] = 1 / (1 + Math.exp(-Math.abs(gap)));
+      } else {
+        let best = 0;
+        let m = -Infinity;
+        for (let j = 0; j < classes; j++) {
+          const zj = alpha[off + j] + u * beta[off + j];
+          z[j] = zj;
+          if (zj > m) { m = zj; best = j; }
+        }
+        let s = 0;
+        for (let j = 0; j < classes; j++) s += Math.exp(z[j] - m);
+        classMap[cell] = best;
+        confidence[cell] = 1 / s;
+      }
+      regionMap[cell] = H > 0 ? ids[piece] : 0;
+    }
+  }
+  return { size, domain, classMap, confidence, regionMap, regionLayer, regionsByLayer: maps.map((m) => m.size) };
 }
 
 /** ||x||^2 of the point (u, v) of a plane with orthonormal axes: ||o||^2 + 2u o.e1 + 2v o.e2 + u^2 + v^2. */

@@ -151,6 +151,19 @@ test('first-layer regions never exceed Zaslavsky and reach it in general positio
   assert.equal(zaslavskyBound(5, 3), 26);
 });
 
+test('the row walk gives the same maps as a forward pass per cell', () => {
+  for (let seed = 1; seed <= 4; seed++) {
+    const net = randomNet(seed % 2 ? [2, 16, 16, 2] : [2, 12, 10, 8, 3], seed);
+    const dom = { uMin: -2.5, uMax: 2, vMin: -1.5, vMax: 2.5 };
+    const walked = evaluateGrid(net, dom, 150);
+    const cells = evaluateGrid(net, dom, 150, { method: 'cells' });
+    assert.deepEqual(walked.regionsByLayer, cells.regionsByLayer, `seed ${seed}`);
+    assert.deepEqual(walked.regionMap, cells.regionMap);
+    assert.deepEqual(walked.classMap, cells.classMap);
+    for (let i = 0; i < cells.confidence.length; i++) assert.ok(Math.abs(walked.confidence[i] - cells.confidence[i]) < 1e-6);
+  }
+});
+
 test('clipLine returns the chord of the window', () => {
   const seg = clipLine({ unit: 0, a: 1, b: -1, c: 0 }, { uMin: -1, uMax: 1, vMin: -2, vMax: 2 })!;
   const ends = seg.map(([u, v]) => [Math.round(u * 1e9) / 1e9, Math.round(v * 1e9) / 1e9]).sort((a, b) => a[0] - b[0]);
