@@ -6,7 +6,8 @@
  * smoothed one; a crosshair on hover with every series' value at the nearest step (in the shared tooltip);
  * a click picks that step. Checkpoints are ticks under the x axis and the selected step is a highlighted
  * rule. The chart is focusable: arrow keys move the crosshair through the recorded steps (Home/End,
- * PageUp/PageDown jump), Enter or Space picks the step, Escape hides the crosshair.
+ * PageUp/PageDown jump), Enter or Space picks the step, Escape hides the crosshair. Legend entries are
+ * switches (click, or Enter/Space when focused) that hide or show a series.
  *
  * Redrawing the same <svg> (live curves, resize, theme change) keeps a keyboard crosshair where it was.
  * Colours come from the theme at draw time. Marks carry classes and data-* attributes for tests.
@@ -46,6 +47,8 @@ const MARGIN = { top: 8, right: 18, bottom: 36, left: 58 };
 const DOTS_UP_TO = 60;
 /** Keyboard crosshair step per <svg>, so a redraw (live data) keeps it. */
 const keyboardCursor = new WeakMap<SVGSVGElement, number>();
+/** A legend entry toggled from the keyboard gets its focus back after the redraw it causes. */
+const legendFocus = new WeakMap<SVGSVGElement, string>();
 /** The pointer over each <svg>, so a redraw under a still mouse keeps the crosshair and tooltip. */
 const pointer = new WeakMap<SVGSVGElement, MouseEvent>();
 let clipIds = 0;
@@ -76,6 +79,8 @@ export function lineChart() {
   let tickSpecifier: string | undefined;
   let pick: (step: number) => void = () => undefined;
   let minLeft = 0;
+  let hidden: ReadonlySet<string> = new Set();
+  let toggle: (key: string) => void = () => undefined;
 
   function chart(svg: SvgSelection, series: LineSeries[]): void {
     const node = svg.node() as SVGSVGElement;
@@ -85,9 +90,11 @@ export function lineChart() {
     const accent = themeColor('--vscode-focusBorder', '#007fd4');
     const log = yScaleKind === 'log';
     const plottable = (v: number) => Number.isFinite(v) && (!log || v > 0);
-    const prepared: Prepared[] = series.filter((s) => s.steps.length > 0).map((s, i) => ({
-      series: s, color: s.color ?? seriesColor(i), steps: s.steps, raw: s.values,
-      shown: smoothing > 0 ? smoothEma(s.values, smoothing) : Array.from(s.values),
+    // Every series with data gets a legend entry (a switch); hidden ones are not drawn, scaled or listed.
+    const legendEntries = series.filter((s) => s.steps.length > 0).map((s, i) => ({ series: s, color: s.color ?? seriesColor(i) }));
+    const prepared: Prepared[] = legendEntries.filter((e) => !hidden.has(e.series.key)).map((e) => ({
+      ...e, steps: e.series.steps, raw: e.series.values,
+      shown: smoothing > 0 ? smoothEma(e.series.values, smoothing) : Array.from(e.series.values),
     }));
 
     svg.selectAll('*').remove();
@@ -103,8 +110,19 @@ export function lineChart() {
     const titleWidth = title ? (head.select<SVGTextElement>('text').node()?.getComputedTextLength() ?? title.length * 7) + 18 : 0;
     let lx = MARGIN.left - 50 + titleWidth;
     let ly = 14;
-    for (const p of prepared) {
-      const item = head.append('g').attr('class', 'legend-item').attr('data-key', p.series.key);
+    for (const p of legendEntries) {
+      const off = hidden.has(p.series.key);
+      const item = head.append('g').attr('class', `legend-item${off ? ' off' : ''}`).attr('data-key', p.series.key)
+        .attr('tabindex', 0).attr('role', 'switch').attr('aria-checked', String(!off)).attr('aria-label', `show ${p.series.label}`)
+        .attr('opacity', off ? 0.4 : 1).style('cursor', 'pointer')
+        .on('click', () => toggle(p.series.key))
+        .on('keydown', (event: KeyboardEvent) => {
+          if (event.key !== 'Enter' && event.key !== ' ') return;
+          event.preventDefault();
+          event.stopPropagation();
+          legendFocus.set(node, p.series.key);
+          toggle(p.series.key);
+        });
       item.append('line').attr('x1', 0).attr('x2', 14).attr('y1', -4).attr('y2', -4).attr('stroke', p.color).attr('stroke-width', 2.5);
       const text = item.append('text').attr('x', 18).attr('y', 0).attr('fill', muted).attr('font-size', 11).text(p.series.label);
       const w = 18 + (text.node()?.getComputedTextLength() || p.series.label.length * 6) + 16;
@@ -287,6 +305,11 @@ export function lineChart() {
     });
     svg.on('blur', () => { keyboardCursor.delete(node); hide(); });
     svg.on('mouseleave', () => { pointer.delete(node); hide(); });
+    const refocus = legendFocus.get(node);
+    if (refocus !== undefined) {
+      legendFocus.delete(node);
+      head.selectAll<SVGGElement, unknown>('.legend-item').filter(function () { return this.getAttribute('data-key') === refocus; }).node()?.focus();
+    }
     // A redraw while the crosshair is up (live curves, smoothing slider) puts it back.
     const still = pointer.get(node);
     if (still) hoverAt(still);
@@ -308,6 +331,10 @@ export function lineChart() {
   /** A fixed step domain (e.g. 0 to the run's total steps, so charts align and a live run fills in). */
   chart.xDomain = (domain: [number, number] | undefined) => { xDomain = domain; return chart; };
   chart.tooltip = (t: Tooltip | undefined) => { tooltip = t; return chart; };
+  /** Keys of series not drawn (their legend entries stay, dimmed). */
+  chart.hidden = (keys: ReadonlySet<string>) => { hidden = keys; return chart; };
+  /** Called with a series key when its legend entry is clicked or toggled from the keyboard. */
+  chart.onToggle = (f: (key: string) => void) => { toggle = f; return chart; };
   /** The least left margin: charts stacked on a page pass the largest `data-left-needed` of the last draw
    *  (the width their tick labels needed) so their step axes line up. */
   chart.marginLeft = (px: number) => { minLeft = px; return chart; };

@@ -50,6 +50,7 @@ const shell = createShell<RunDashboardHostMessage, RunDashboardViewMessage, RunD
 const saved = shell.state();
 let logScale = saved?.logScale ?? false;
 let smoothing = saved?.smoothing ?? 0.6;
+const hiddenSeries = new Set(saved?.hiddenSeries ?? []);
 
 // ---- controls ----------------------------------------------------------------------------------------
 const logBox = el('vscode-checkbox', { id: 'log-scale', label: 'Log scale', title: 'Logarithmic y axis for the loss and learning-rate charts' }) as HTMLElement & { checked: boolean };
@@ -110,7 +111,7 @@ function currentRunDir(): string | undefined {
 function persist(): void {
   const runDir = currentRunDir();
   if (!runDir) return;
-  shell.saveState({ target: { runDirs: [runDir], step: selectedStep }, logScale, smoothing });
+  shell.saveState({ target: { runDirs: [runDir], step: selectedStep }, logScale, smoothing, hiddenSeries: [...hiddenSeries] });
 }
 
 // ---- the run: header, analyses, config, timings -------------------------------------------------------
@@ -196,7 +197,7 @@ function render(): void {
     const chart = lineChart().width(cell.width).height(cell.height).marginLeft(plotLeft).title(spec.title).yLabel(spec.yLabel)
       .yScale(logScale && spec.logAllowed ? 'log' : 'linear').smoothing(spec.group === 'lr' ? 0 : smoothing)
       .checkpoints(c.checkpointSteps).selectedStep(selectedStep).xDomain([0, Math.max(1, xMax)]).tooltip(tooltip)
-      .onStep(linkStep);
+      .hidden(hiddenSeries).onToggle(toggleSeries).onStep(linkStep);
     if (spec.group === 'accuracy') chart.formatValue(formatPercent).tickSpecifier('%');
     const series = c.series.filter((s) => s.group === spec.group).map((s) => ({ ...s, color: colourOf(s) }));
     chart(d3.select(this as SVGSVGElement), series);
@@ -209,6 +210,12 @@ function render(): void {
     plotLeft = needed;
     draw();
   }
+}
+
+function toggleSeries(key: string): void {
+  if (!hiddenSeries.delete(key)) hiddenSeries.add(key);
+  persist();
+  scheduleRender();
 }
 
 /** A picked step: highlight the nearest checkpoint at once, and let the host link every panel of the run. */

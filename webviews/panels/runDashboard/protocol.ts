@@ -24,6 +24,8 @@ export interface RunDashboardState extends PanelStateBase {
   logScale?: boolean;
   /** TensorBoard smoothing weight 0..0.999. */
   smoothing?: number;
+  /** Curve keys (CurveKey) the user switched off in a legend. */
+  hiddenSeries?: string[];
 }
 
 export type RunDashboardHostMessage =
