@@ -3,16 +3,35 @@
  * clear line (the message names the file or option) and exit 1; no stack traces for bad input.
  */
 import { Command, CommanderError } from 'commander';
-import { registerDemoCommand } from './commands/demo';
-import { registerRunsCommands } from './commands/runs';
-import { registerStudyCommands } from './commands/study';
-import { registerTrainCommand } from './commands/train';
-import { registerPhCommand } from './commands/ph';
-import { registerMapperCommand } from './commands/mapper';
-import { registerGeometryCommands } from './commands/decisionGeometry';
-import { registerLossBarcodeCommand } from './commands/lossBarcode';
-import { registerSublevelCommand } from './commands/sublevel';
-import { registerTreesCommand } from './commands/trees';
+
+type Register = (program: Command) => void;
+
+/**
+ * Every command: the names it registers on the program and how to load its module. Arguments are read
+ * first and only the module of the command being run is loaded (so `ph` never loads TensorFlow.js);
+ * `--help`, no command or an unknown one load them all, to list them. Adding a command is one line here.
+ */
+const COMMANDS: Array<{ names: string[]; load: () => Promise<Register> }> = [
+  { names: ['demo'], load: async () => (await import('./commands/demo')).registerDemoCommand },
+  { names: ['train'], load: async () => (await import('./commands/train')).registerTrainCommand },
+  { names: ['runs', 'barcode'], load: async () => (await import('./commands/runs')).registerRunsCommands },
+  { names: ['study'], load: async () => (await import('./commands/study')).registerStudyCommands },
+  { names: ['ph'], load: async () => (await import('./commands/ph')).registerPhCommand },
+  { names: ['mapper'], load: async () => (await import('./commands/mapper')).registerMapperCommand },
+  { names: ['geometry', 'geometry-series', 'geometry-subsample'], load: async () => (await import('./commands/decisionGeometry')).registerGeometryCommands },
+  { names: ['loss-barcode'], load: async () => (await import('./commands/lossBarcode')).registerLossBarcodeCommand },
+  { names: ['sublevel'], load: async () => (await import('./commands/sublevel')).registerSublevelCommand },
+  { names: ['trees'], load: async () => (await import('./commands/trees')).registerTreesCommand },
+  { names: ['manifold'], load: async () => (await import('./commands/manifold')).registerManifoldCommand },
+];
+
+/** The commands whose modules this command line needs: the one named, none for --version, else all. */
+function commandsFor(argv: string[]): typeof COMMANDS {
+  const first = argv[2];
+  if (first === '--version' || first === '-V') return [];
+  const named = COMMANDS.find((c) => c.names.includes(first));
+  return named ? [named] : COMMANDS;
+}
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command('topolens')
@@ -20,16 +39,8 @@ async function main(argv: string[]): Promise<void> {
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError();
-  registerDemoCommand(program);
-  registerTrainCommand(program);
-  registerRunsCommands(program);
-  registerStudyCommands(program);
-  registerPhCommand(program);
-  registerMapperCommand(program);
-  registerGeometryCommands(program);
-  registerLossBarcodeCommand(program);
-  registerSublevelCommand(program);
-  registerTreesCommand(program);
+  const registers = await Promise.all(commandsFor(argv).map((c) => c.load()));
+  for (const register of registers) register(program);
   await program.parseAsync(argv);
 }
 
