@@ -84,3 +84,28 @@ export function estimateStudySeconds(
   for (const m of study.members) total += estimateRunSeconds(m.config, typeof samplesPerSecond === 'number' ? samplesPerSecond : samplesPerSecond(m.config), options);
   return total;
 }
+
+/** Throughputs assumed before this machine has trained anything (wasm, 2 busy cores; see bench/training.ts). */
+const FALLBACK_SAMPLES_PER_SECOND = { mlp: 20_000, cnn: 1_500 } as const;
+
+type ModelClass = keyof typeof FALLBACK_SAMPLES_PER_SECOND;
+const modelClass = (config: TrainConfig): ModelClass => (config.model.kind === 'cnn' ? 'cnn' : 'mlp');
+
+/**
+ * This machine's training throughput per model class, measured from completed runs (samples trained per
+ * second of training), the median of the recent ones; a class nobody trained yet falls back to the
+ * constants above. Gives the function {@link estimateStudySeconds} takes.
+ */
+export function measuredThroughput(runs: { run?: { status: string; config: TrainConfig; timings: { trainSeconds?: number }; summary?: { step: number } } }[]): (config: TrainConfig) => number {
+  const seen: Record<ModelClass, number[]> = { mlp: [], cnn: [] };
+  for (const r of runs) {
+    const run = r.run;
+    if (!run || run.status !== 'completed' || !run.summary || !(run.timings.trainSeconds && run.timings.trainSeconds > 0)) continue;
+    seen[modelClass(run.config)].push((run.summary.step * run.config.batchSize) / run.timings.trainSeconds);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return (config) => {
+    const cls = modelClass(config);
+    return seen[cls].length > 0 ? median(seen[cls].slice(-9)) : FALLBACK_SAMPLES_PER_SECOND[cls];
+  };
+}

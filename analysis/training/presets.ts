@@ -220,6 +220,13 @@ const SEEDS_1_TO_8 = [1, 2, 3, 4, 5, 6, 7, 8];
 
 export const STUDIES: Study[] = [
   {
+    id: 'quick-seeds',
+    label: 'Quick study: the quick preset with two seeds',
+    description: 'Two runs of "quick" that differ only in their init and shuffle seeds: a study in under a minute, to try studies and compare runs.',
+    source: 'our choice',
+    runs: [1, 2].map((s) => ({ name: `quick-seed${s}`, presetId: 'quick', seeds: { init: s, shuffle: s } })),
+  },
+  {
     id: 'barcode-width',
     label: 'Barcode study: minima of MLPs of growing width (8 seeds each)',
     description: 'K = 8 minima for each of widths 16, 64 and 256 (the authors use K = 8): barcode lengths and TO-score should shrink with width.',

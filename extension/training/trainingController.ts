@@ -8,9 +8,10 @@ import path from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { randomUUID } from 'node:crypto';
 import { CancelRunRequest, RunStartedNotification, TrainProgressType, TrainRequest, type TrainParams } from '../../analysis/worker/protocol/training';
-import type { Preset } from '../../analysis/training/presets';
+import type { Preset, Study } from '../../analysis/training/presets';
+import type { TrainConfig } from '../../analysis/spec/trainConfig';
 import type { StudyPlan } from '../../analysis/training/studyJobs';
-import { markRunStatus, readRun } from '../../analysis/store/runStore';
+import { listRuns, markRunStatus, readRun, type RunEntry } from '../../analysis/store/runStore';
 import type { TrainProgress, TrainResult } from '../../analysis/worker/protocol/training';
 import { backendPreference, defaultPreset, runsRoot, tfjsNodePath } from '../config';
 import { log } from '../log';
@@ -64,9 +65,12 @@ export class TrainingController implements vscode.Disposable {
     return this.active.size > 0;
   }
 
-  async trainAndAnalyze(options: TrainOptions = {}): Promise<TrainResult | undefined> {
+  async trainAndAnalyze(options: TrainOptions = {}): Promise<TrainResult | TrainResult[] | undefined> {
     let presetId = options.presetId ?? (options.modelFile || options.configFile ? defaultPreset() : await this.pickPreset());
     if (!presetId) return undefined;
+    const { STUDIES } = await import('../../analysis/training/presets');
+    const study = STUDIES.find((s) => s.id === presetId);
+    if (study) return this.trainPresetStudy(study);
     let configFile = options.configFile;
     if (presetId === FROM_CONFIG_FILE) {
       configFile = await this.pickConfigFile();
@@ -156,14 +160,43 @@ export class TrainingController implements vscode.Disposable {
     return found;
   }
 
+  /** Records a preset study and trains its members (the study id is also accepted by the command). */
+  private async trainPresetStudy(study: Study): Promise<TrainResult[] | undefined> {
+    const { planPresetStudy } = await import('../../analysis/training/studyJobs');
+    let plan: StudyPlan;
+    try {
+      plan = planPresetStudy(runsRoot(this.context), study);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`TopoLens: ${errorText(e)}`);
+      return undefined;
+    }
+    this.tree.refresh(0);
+    return this.trainStudy(plan, `study ${study.id}`, ['runDashboard', ...(study.panels ?? [])]);
+  }
+
+  /** Presets, then studies with the time they would take on this machine, then "From a config file…". */
   private async pickPreset(): Promise<string | undefined> {
-    const { PRESETS } = await import('../../analysis/training/presets');
+    const { PRESETS, STUDIES, studyRunConfig } = await import('../../analysis/training/presets');
+    const { estimateStudySeconds, measuredThroughput } = await import('../../analysis/store/studyEstimate');
     const fallback = defaultPreset();
-    const items = PRESETS.map((p) => ({ label: p.id, description: p.label, detail: `${p.description} — source: ${p.source}`, picked: p.id === fallback }));
-    items.sort((a, b) => Number(b.picked) - Number(a.picked));
-    items.push({ label: FROM_CONFIG_FILE, description: 'any dataset, model, init and optimiser', detail: 'A JSON run config (the "config" object of any run.json works too): CIFAR-10 or IDX folders, CNNs, schedules…', picked: false });
-    const pick = await vscode.window.showQuickPick(items, { title: 'TopoLens: Train & Analyze', placeHolder: 'Choose a training preset', matchOnDescription: true, matchOnDetail: true });
-    return pick?.label;
+    const throughput = measuredThroughput(listRunsQuietly(runsRoot(this.context)));
+    const time = (configs: TrainConfig[]) => `~${formatDuration(estimateStudySeconds({ members: configs.map((config) => ({ config })) }, throughput))} here`;
+    type Item = vscode.QuickPickItem & { id?: string; picked?: boolean };
+    const presets: Item[] = PRESETS.map((p) => ({ label: p.id, id: p.id, description: `${p.label} · ${time([p.config])}`, detail: `${p.description} — source: ${p.source}`, picked: p.id === fallback }));
+    presets.sort((a, b) => Number(b.picked) - Number(a.picked));
+    const studies: Item[] = STUDIES.map((s) => ({
+      label: `$(layers) ${s.id}`, id: s.id, description: `${s.runs.length} runs · ${time(s.runs.map(studyRunConfig))}`,
+      detail: `${s.label}. ${s.description} — source: ${s.source}`,
+    }));
+    const items: Item[] = [
+      ...presets,
+      { label: 'Studies: several runs trained one after another, analysed together', kind: vscode.QuickPickItemKind.Separator },
+      ...studies,
+      { label: '', kind: vscode.QuickPickItemKind.Separator },
+      { label: FROM_CONFIG_FILE, id: FROM_CONFIG_FILE, description: 'any dataset, model, init and optimiser', detail: 'A JSON run config (the "config" object of any run.json works too): CIFAR-10 or IDX folders, CNNs, schedules…' },
+    ];
+    const pick = await vscode.window.showQuickPick(items, { title: 'TopoLens: Train & Analyze', placeHolder: 'Choose a training preset or a study (times are estimates from this machine\'s past runs)', matchOnDescription: true, matchOnDetail: true });
+    return pick?.id;
   }
 
   private async pickConfigFile(): Promise<vscode.Uri | undefined> {
@@ -332,6 +365,21 @@ export class TrainingController implements vscode.Disposable {
     for (const t of this.active) t.cts.cancel();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The runs folder's runs, or none when it cannot be listed (only used for estimates). */
+function listRunsQuietly(root: string): RunEntry[] {
+  try {
+    return listRuns(root);
+  } catch {
+    return [];
+  }
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
 }
 
 /** Reports a message and the fraction (0..1) of the current training done. */
