@@ -107,13 +107,13 @@ export function lineChart() {
     const head = svg.append('g').attr('class', 'chart-head');
     head.append('text').attr('class', 'chart-title').attr('x', MARGIN.left - 50).attr('y', 14).attr('fill', fg)
       .attr('font-size', 12).attr('font-weight', 600).text(title);
-    const titleWidth = title ? (head.select<SVGTextElement>('text').node()?.getComputedTextLength() ?? title.length * 7) + 18 : 0;
+    const titleWidth = title ? (head.select<SVGTextElement>('text').node()?.getComputedTextLength() || title.length * 7) + 18 : 0;
     let lx = MARGIN.left - 50 + titleWidth;
     let ly = 14;
     for (const p of legendEntries) {
       const off = hidden.has(p.series.key);
       const item = head.append('g').attr('class', `legend-item${off ? ' off' : ''}`).attr('data-key', p.series.key)
-        .attr('tabindex', 0).attr('role', 'switch').attr('aria-checked', String(!off)).attr('aria-label', `show ${p.series.label}`)
+        .attr('tabindex', 0).attr('role', 'switch').attr('aria-checked', String(!off)).attr('aria-label', p.series.label)
         .attr('opacity', off ? 0.4 : 1).style('cursor', 'pointer')
         .on('click', () => toggle(p.series.key))
         .on('keydown', (event: KeyboardEvent) => {
@@ -181,7 +181,7 @@ export function lineChart() {
       svg.append('text').attr('class', 'axis-label').attr('transform', `translate(12,${(top + bottom) / 2}) rotate(-90)`)
         .attr('text-anchor', 'middle').attr('fill', muted).attr('font-size', 11).text(yLabel + (log ? ' (log)' : ''));
     }
-    // The focus ring (panel.css shows it when the chart has keyboard focus).
+    // The focus ring: invisible until the page's CSS strokes it for `svg.line-chart:focus`.
     svg.append('rect').attr('class', 'focus-ring').attr('x', left - 1).attr('y', top - 1).attr('width', Math.max(0, right - left + 2))
       .attr('height', Math.max(0, bottom - top + 2)).attr('fill', 'none').attr('stroke', 'none');
 
@@ -249,7 +249,7 @@ export function lineChart() {
       });
       if (checkpoints.length) {
         const c = checkpoints[nearestIndex(checkpoints, s)];
-        lines.push(`click: select checkpoint ${c.toLocaleString('en-US')}`);
+        lines.push(`click or Enter: checkpoint ${c.toLocaleString('en-US')}`);
       }
       tooltip?.show(at(x(s)), lines);
       return s;
