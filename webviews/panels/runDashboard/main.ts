@@ -90,8 +90,10 @@ function receive(message: RunDashboardHostMessage): void {
       scheduleRender();
       break;
     case 'curves':
+      // The first curves end "Reading the run…"; live refreshes (every second while training) leave the
+      // status line alone so an "Exported to …" note stays readable.
+      if (curves?.runDir !== message.curves.runDir) shell.status.clear();
       curves = message.curves;
-      shell.status.clear();
       scheduleRender();
       break;
     case 'linkedStep':
@@ -185,7 +187,10 @@ function render(): void {
   const layout = chartLayout(width, present.length);
   const root = d3.select(svgNode).attr('width', width).attr('height', layout.height).attr('viewBox', `0 0 ${width} ${layout.height}`)
     .attr('role', 'group').attr('aria-label', 'Training curves');
-  if (!c) return;
+  if (!c) {
+    root.selectAll('svg.line-chart').remove();
+    return;
+  }
   if (layout.cells.length) requestResolution(layout.cells[0].width);
   const lastStep = d3.max(c.series, (s) => s.steps[s.steps.length - 1]) ?? 0;
   const xMax = Math.max(c.totalSteps ?? 0, lastStep, c.checkpointSteps[c.checkpointSteps.length - 1] ?? 0);
