@@ -2,22 +2,20 @@
  * The Loss Barcode analysis (SPEC B) as the runner and the CLI see it: minima -> optimised path of every
  * pair -> barrier matrix -> barcode (elder rule) -> TO-score and segment length vs test error.
  *
- * Pairs are the unit of work: each one reports progress, checks cancellation at every path iteration and
- * is cached on its own (`<studyDir or first run>/analysis/lossBarcodePair/<key>.json`, keyed by the path
- * settings and both checkpoints' size and mtime), so a cancelled or crashed study resumes with the pairs
- * it had not finished, and adding a minimum to a study only computes the new pairs.
+ * Pairs are the unit of work: each one reports progress and is cached on its own
+ * (`<studyDir or first run>/analysis/lossBarcodePair/<key>.json`, keyed by the path settings and both
+ * checkpoints' size and mtime), so a cancelled or crashed study resumes with the pairs it had not finished,
+ * and adding a minimum to a study only computes the new pairs. Uncached pairs are spread over worker threads
+ * (pairThreads.ts; `threads`, default one per core) or computed in-process with `threads: 1`.
  */
 import path from 'node:path';
-import { loadDataset } from '../../data/load';
-import { prepareData, type PreparedData, type Split } from '../../data/prepare';
-import type { RunJson } from '../../spec/runFormat';
-import type { LossBarcodeMinimum, LossBarcodeParams, LossBarcodeResult, PairPath, PathSettings } from '../../worker/protocol/lossBarcode';
-import { cacheSlot } from '../cache';
+import type { LossBarcodeMinimum, LossBarcodeParams, LossBarcodeResult, PairPath } from '../../worker/protocol/lossBarcode';
+import { cacheSlot, type CacheSlot } from '../cache';
 import { defineAnalysis, type AnalysisContext, plainContext } from '../definition';
 import { matrixBarrier, minimaBarcode } from './barcode';
-import { loadMinimaSet, readParameters, type MinimaSet } from './minima';
-import { networkObjective } from './networkObjective';
-import { DEFAULT_PATH_OPTIONS, optimisePath, validatePathOptions, type PathOptions } from './pathOptimizer';
+import { readParameters } from './minima';
+import { canUsePairThreads, computePairsOnThreads, defaultPairThreads } from './pairThreads';
+import { computePair, prepareBarcode, type ResolvedSettings } from './prepare';
 import { spearman } from './rankCorrelation';
 import { requestRuns } from './studyRuns';
 import { toScore } from './toScore';
@@ -25,106 +23,84 @@ import { toScore } from './toScore';
 export const LOSS_BARCODE = { name: 'lossBarcode', version: 1 };
 const PAIR = { name: 'lossBarcodePair', version: 1 };
 
-export type ResolvedSettings = LossBarcodeResult['settings'];
-
-/** Settings with defaults filled in from the first run's config (its SGD learning rate and batch size). */
-export function resolveSettings(s: PathSettings, config: RunJson['config'], evalAvailable: number): ResolvedSettings {
-  const iterations = s.iterations ?? DEFAULT_PATH_OPTIONS.iterations;
-  const points = s.points ?? DEFAULT_PATH_OPTIONS.points;
-  const out: ResolvedSettings = {
-    points,
-    iterations,
-    lr: s.lr ?? (config.optimizer.kind === 'sgd' ? config.optimizer.lr : 0.05),
-    batchSize: s.batchSize ?? config.batchSize,
-    insertEvery: s.insertEvery ?? Math.max(1, Math.round(iterations / 5)),
-    insertCount: s.insertCount ?? DEFAULT_PATH_OPTIONS.insertCount,
-    maxPoints: s.maxPoints ?? Math.max(DEFAULT_PATH_OPTIONS.maxPoints, points),
-    interpolate: s.interpolate ?? DEFAULT_PATH_OPTIONS.interpolate,
-    evalSize: Math.min(s.evalSize ?? evalAvailable, evalAvailable),
-    seed: s.seed ?? 0,
-  };
-  if (!Number.isInteger(out.evalSize) || out.evalSize < 1) throw new Error(`loss barcode: evalSize must be a positive integer, got ${s.evalSize}`);
-  validatePathOptions(out);
-  return out;
-}
-
-/** The run's data exactly as training prepared it (same subsets, normalisation and evaluation sets). */
-export function runData(config: RunJson['config']): PreparedData {
-  const ds = config.dataset;
-  return prepareData(loadDataset(ds), {
-    trainSize: ds.trainSize, testSize: ds.testSize, subset: ds.subset, normalize: ds.normalize,
-    probeSize: config.probe.size, probeSplit: config.probe.split, probeSeed: config.seeds.probe,
-    evalTrainSize: config.evaluation.trainSize, evalTestSize: config.evaluation.testSize,
-  });
-}
-
-function head(split: Split, n: number): Split {
-  if (n >= split.n) return split;
-  const d = split.x.length / split.n;
-  return { x: split.x.subarray(0, n * d), y: split.y.subarray(0, n), n };
-}
-
 const runIdOf = (dir: string) => path.basename(path.resolve(dir));
 
-export function computeLossBarcode(params: LossBarcodeParams, context: AnalysisContext = plainContext()): LossBarcodeResult {
+export async function computeLossBarcode(params: LossBarcodeParams, context: AnalysisContext = plainContext()): Promise<LossBarcodeResult> {
   const t0 = Date.now();
   if (params.pairs !== undefined && params.pairs !== 'all') throw new Error(`loss barcode: pairs must be "all", got ${JSON.stringify(params.pairs)}`);
-  const set: MinimaSet = loadMinimaSet(requestRuns(params));
-  const config = set.runs[0].run.config;
-  context.progress(0, 'loading data');
-  const data = runData(config);
-  const settings = resolveSettings(params, config, data.evalTrain.n);
-  const evalSet = head(data.evalTrain, settings.evalSize);
-  const objective = networkObjective(set.layers, data.train, evalSet, { batchSize: settings.batchSize, seed: settings.seed, maxPoints: settings.maxPoints });
-  const thetas = set.runs.map((r) => readParameters(r.checkpoint.file, set.layers, objective.dim));
+  if (params.threads !== undefined && (!Number.isInteger(params.threads) || params.threads < 1)) throw new Error(`loss barcode: threads must be a positive integer, got ${params.threads}`);
+  context.progress(0, 'loading minima and data');
+  const runDirs = requestRuns(params);
+  const prep = prepareBarcode(runDirs, params);
+  const { set, data, settings, evalSet, objective, thetas } = prep;
   const atMinima = objective.score(thetas, evalSet);
   const onTest = data.evalTest.n > 0 ? objective.score(thetas, data.evalTest).error : undefined;
   const minima: LossBarcodeMinimum[] = set.runs.map((r, i) => {
-    const init = r.initCheckpoint ? objective.score([readParameters(r.initCheckpoint.file, set.layers, objective.dim)], evalSet).loss[0] : null;
     if (!Number.isFinite(atMinima.loss[i])) throw new Error(`${r.runDir}: the loss at its last checkpoint is ${atMinima.loss[i]} (the run diverged); remove it from the barcode`);
+    const init = r.initCheckpoint ? objective.score([readParameters(r.initCheckpoint.file, set.layers, objective.dim)], evalSet).loss[0] : null;
     return {
       runDir: r.runDir, runId: r.run.id, runName: r.run.name, seeds: { init: r.run.config.seeds.init, shuffle: r.run.config.seeds.shuffle },
       step: r.checkpoint.step, loss: atMinima.loss[i], testError: onTest ? onTest[i] : null, initLoss: init,
     };
   });
+  const minLoss = minima.map((m) => m.loss);
   const K = minima.length;
   const barriers: (number | null)[][] = Array.from({ length: K }, (_, i) => Array.from({ length: K }, (_, j) => (i === j ? minima[i].loss : null)));
   const straightBarriers = barriers.map((row) => row.slice());
-  const options: PathOptions = { ...settings };
-  const pairList: [number, number][] = [];
-  for (let i = 0; i < K; i++) for (let j = i + 1; j < K; j++) pairList.push([i, j]);
+  const total = (K * (K - 1)) / 2;
   const pairs: PairPath[] = [];
-  pairList.forEach(([i, j], done) => {
-    context.throwIfCancelled();
-    const a = set.runs[i];
-    const b = set.runs[j];
-    const slot = cacheSlot<PairPath>(PAIR.name, PAIR.version, { settings, a: [runIdOf(a.runDir), a.checkpoint.step], b: [runIdOf(b.runDir), b.checkpoint.step] },
-      { dir: params.studyDir ?? a.runDir, inputs: [a.checkpoint.file, b.checkpoint.file] }, params.force);
-    let pair = slot.hit && { ...slot.hit, i, j };
-    if (!pair) {
-      const t = Date.now();
-      const message = `pair ${done + 1}/${pairList.length}`;
-      context.progress(done / pairList.length, message);
-      const r = optimisePath(thetas[i], thetas[j], objective, options, (it) => {
-        context.throwIfCancelled();
-        if (it % 20 === 19) context.progress((done + (it + 1) / (options.iterations + 1)) / pairList.length, message);
-      });
-      pair = {
-        i, j,
-        // The endpoints are on the path: a barrier is never below them (rounding between evaluation batches aside).
-        barrier: Math.max(r.barrier, minima[i].loss, minima[j].loss),
-        straightBarrier: Math.max(r.straightBarrier, minima[i].loss, minima[j].loss),
-        points: r.path.length, t: Array.from(r.t), loss: Array.from(r.loss), straightT: Array.from(r.straightT), straightLoss: Array.from(r.straightLoss),
-        computeMs: Date.now() - t,
-      };
-      slot.store(pair);
-    }
+  const partial = new Map<string, number>(); // iterations done of pairs in progress
+  const report = (message: string) => {
+    let running = 0;
+    for (const it of partial.values()) running += it / (settings.iterations + 1);
+    context.progress((pairs.length + running) / total, message);
+  };
+  const accept = (pair: PairPath) => {
     pairs.push(pair);
-    barriers[i][j] = barriers[j][i] = pair.barrier;
-    straightBarriers[i][j] = straightBarriers[j][i] = pair.straightBarrier;
-    context.progress((done + 1) / pairList.length, `pair ${done + 1}/${pairList.length} done`);
-  });
-  return assembleResult(set.architecture, minima, barriers, straightBarriers, pairs, pairList.length, settings, Date.now() - t0);
+    partial.delete(`${pair.i}-${pair.j}`);
+    barriers[pair.i][pair.j] = barriers[pair.j][pair.i] = pair.barrier;
+    straightBarriers[pair.i][pair.j] = straightBarriers[pair.j][pair.i] = pair.straightBarrier;
+    report(`pair ${pairs.length}/${total} done`);
+  };
+
+  const slots = new Map<string, CacheSlot<PairPath>>();
+  const todo: { i: number; j: number }[] = [];
+  for (let i = 0; i < K; i++) {
+    for (let j = i + 1; j < K; j++) {
+      const a = set.runs[i];
+      const b = set.runs[j];
+      const slot = cacheSlot<PairPath>(PAIR.name, PAIR.version, { settings, a: [runIdOf(a.runDir), a.checkpoint.step], b: [runIdOf(b.runDir), b.checkpoint.step] },
+        { dir: params.studyDir ?? a.runDir, inputs: [a.checkpoint.file, b.checkpoint.file] }, params.force);
+      slots.set(`${i}-${j}`, slot);
+      if (slot.hit) accept({ ...slot.hit, i, j });
+      else todo.push({ i, j });
+    }
+  }
+  const store = (pair: PairPath) => {
+    slots.get(`${pair.i}-${pair.j}`)?.store(pair);
+    accept(pair);
+  };
+  const threads = Math.min(params.threads ?? defaultPairThreads(), todo.length);
+  if (threads > 1 && canUsePairThreads()) {
+    await computePairsOnThreads({ runDirs: set.runs.map((r) => r.runDir), settings, minLoss }, todo, threads, context, (task, it) => {
+      partial.set(`${task.i}-${task.j}`, it);
+      report(`pair ${pairs.length + 1}/${total}`);
+    }, store);
+  } else {
+    for (const { i, j } of todo) {
+      context.throwIfCancelled();
+      report(`pair ${pairs.length + 1}/${total}`);
+      store(computePair(prep, i, j, minLoss, (it) => {
+        context.throwIfCancelled();
+        if (it % 20 === 19) {
+          partial.set(`${i}-${j}`, it + 1);
+          report(`pair ${pairs.length + 1}/${total}`);
+        }
+      }));
+    }
+  }
+  pairs.sort((a, b) => a.i - b.i || a.j - b.j);
+  return assembleResult(set.architecture, minima, barriers, straightBarriers, pairs, total, settings, Date.now() - t0);
 }
 
 /** Barcode, TO-score and correlation from the minima and whatever pairs are known (also for partial results). */

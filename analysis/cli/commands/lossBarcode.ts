@@ -23,6 +23,7 @@ interface Options {
   evalSize?: number;
   interpolate?: number;
   seed?: number;
+  threads?: number;
   architecture?: string;
   force?: boolean;
   json?: boolean;
@@ -30,7 +31,7 @@ interface Options {
 
 /** Request params from the command line: one study folder, or run folders (all of one architecture). */
 export function lossBarcodeParams(dirs: string[], opts: Options): LossBarcodeParams {
-  const settings = { pairs: opts.pairs, points: opts.points, iterations: opts.iterations, lr: opts.lr, batchSize: opts.batchSize, evalSize: opts.evalSize, interpolate: opts.interpolate, seed: opts.seed, force: opts.force };
+  const settings = { pairs: opts.pairs, points: opts.points, iterations: opts.iterations, lr: opts.lr, batchSize: opts.batchSize, evalSize: opts.evalSize, interpolate: opts.interpolate, seed: opts.seed, threads: opts.threads, force: opts.force };
   const resolved = dirs.map((d) => path.resolve(d));
   const isStudy = resolved.length === 1 && fs.existsSync(path.join(resolved[0], STUDY_JSON));
   const runDirs = isStudy ? studyMemberRuns(resolved[0]) : resolved;
@@ -94,14 +95,15 @@ export function registerLossBarcodeCommand(program: Command): void {
     .option('--eval-size <n>', 'evaluation samples for barriers (default: the runs\' whole evaluation train subset)', parseIntOption('--eval-size', 1))
     .option('--interpolate <k>', 'points evaluated inside each final segment (default 3)', parseIntOption('--interpolate', 0))
     .option('--seed <s>', 'minibatch order seed (default 0)', parseIntOption('--seed', 0))
+    .option('--threads <n>', 'worker threads for the pairs (default: one per core, at most 4)', parseIntOption('--threads', 1))
     .option('--architecture <name>', 'for a study of several architectures: which one, e.g. "mlp 784-16-10 relu"')
     .option('--force', 'recompute pairs even when cached')
     .option('--json', 'print one JSON object: { minima, barriers, straightBarriers, bars, mergedInto, toScore }')
-    .action((dirs: string[], opts: Options) => {
+    .action(async (dirs: string[], opts: Options) => {
       const params = lossBarcodeParams(dirs, opts);
       const tty = process.stderr.isTTY === true;
       const context = plainContext({ onProgress: (f, m) => { if (m && (tty || m.endsWith('done'))) process.stderr.write(`${tty ? '\r\x1b[K' : ''}${m}${f !== undefined ? ` (${Math.round(100 * f)}%)` : ''}${tty ? '' : '\n'}`); } });
-      const r = computeLossBarcode(params, context);
+      const r = await computeLossBarcode(params, context);
       if (tty) process.stderr.write('\r\x1b[K');
       process.stdout.write(opts.json ? `${JSON.stringify(lossBarcodeJson(r))}\n` : formatLossBarcode(r));
     });

@@ -32,6 +32,8 @@ export interface PathSettings {
 export interface LossBarcodeParams extends AnalysisParams, PathSettings {
   /** Only `all` (every pair) for now; kept explicit so the CLI flag and the cache key say what was computed. */
   pairs?: 'all';
+  /** Worker threads for the pairs (default: one per core, at most 4); 1 computes them in-process. Never changes a result. */
+  threads?: number;
 }
 
 export interface LossBarcodeMinimum {

@@ -50,9 +50,9 @@ after(() => fs.rmSync(root, { recursive: true, force: true }));
 const fast = (runDirs: string[], over: Partial<LossBarcodeParams> = {}): LossBarcodeParams => ({ runDirs, points: 5, iterations: 30, maxPoints: 7, evalSize: 200, interpolate: 2, ...over });
 const analysisDirs = () => Object.values(runs).filter((d) => fs.existsSync(path.join(d, 'analysis', 'lossBarcodePair')));
 
-test('three minima: barriers >= both endpoints, optimised <= straight, symmetric matrices, one infinite bar', () => {
+test('three minima: barriers >= both endpoints, optimised <= straight, symmetric matrices, one infinite bar', async () => {
   const dirs = [runs.s1, runs.s2, runs.s3];
-  const r = computeLossBarcode(fast(dirs, { force: true }));
+  const r = await computeLossBarcode(fast(dirs, { force: true, threads: 1 }));
   assert.equal(r.minima.length, 3);
   assert.equal(r.pairsDone, 3);
   assert.equal(r.architecture, 'mlp 784-16-10 relu');
@@ -83,39 +83,50 @@ test('three minima: barriers >= both endpoints, optimised <= straight, symmetric
   assert.deepEqual(Object.keys(json), ['minima', 'barriers', 'straightBarriers', 'bars', 'mergedInto', 'toScore']);
   assert.deepEqual(Object.keys((json.minima as object[])[0]), ['runDir', 'loss', 'testError']);
   assert.equal(JSON.parse(JSON.stringify(json)).bars[g][1], null);
+  // Pairs on two worker threads: the same numbers, bit for bit.
+  const threaded = await computeLossBarcode(fast(dirs, { force: true, threads: 2 }));
+  assert.deepEqual(threaded.barriers, r.barriers);
+  assert.deepEqual(threaded.straightBarriers, r.straightBarriers);
+  assert.deepEqual(threaded.pairs.map((p) => p.loss), r.pairs.map((p) => p.loss));
 });
 
-test('pairs are cached one by one: a cancelled study resumes with the pairs it had not finished', () => {
+test('pairs are cached one by one: a cancelled study resumes with the pairs it had not finished', async () => {
   const dirs = [runs.s1, runs.s2, runs.s3];
-  const params = fast(dirs, { seed: 7, iterations: 20 });
+  const params = fast(dirs, { seed: 7, iterations: 20, threads: 1 });
   let finished = 0;
   const cancelling = plainContext({ isCancelled: () => finished >= 1, onProgress: (_f, m) => { if (m?.endsWith('done')) finished++; } });
-  assert.throws(() => computeLossBarcode(params, cancelling), CancelledError);
+  await assert.rejects(computeLossBarcode(params, cancelling), CancelledError);
   const computed: string[] = [];
-  const r = computeLossBarcode(params, plainContext({ onProgress: (_f, m) => { if (m && !m.endsWith('done') && m.startsWith('pair')) computed.push(m); } }));
+  const r = await computeLossBarcode(params, plainContext({ onProgress: (_f, m) => { if (m && !m.endsWith('done') && m.startsWith('pair')) computed.push(m); } }));
   assert.deepEqual([...new Set(computed)], ['pair 2/3', 'pair 3/3'], 'only the unfinished pairs are computed again');
   const again: string[] = [];
-  const r2 = computeLossBarcode(params, plainContext({ onProgress: (_f, m) => { if (m && !m.endsWith('done') && m.startsWith('pair')) again.push(m); } }));
+  const r2 = await computeLossBarcode(params, plainContext({ onProgress: (_f, m) => { if (m && !m.endsWith('done') && m.startsWith('pair')) again.push(m); } }));
   assert.deepEqual(again, [], 'everything cached');
   assert.deepEqual(r2.barriers, r.barriers);
+  // Cancelled while pairs run on threads: rejected at once, the threads stopped.
+  let cancelled = false;
+  const started = Date.now();
+  const pending = computeLossBarcode({ ...params, seed: 8, threads: 2 }, plainContext({ isCancelled: () => cancelled, onProgress: (_f, m) => { if (m?.startsWith('pair')) cancelled = true; } }));
+  await assert.rejects(pending, CancelledError);
+  assert.ok(Date.now() - started < 20000);
 });
 
-test('a study folder: its completed members; several architectures need --architecture', () => {
+test('a study folder: its completed members; several architectures need --architecture', async () => {
   const study = createStudyFromRuns('barcode test', [runs.s1, runs.s2, runs.wide]);
   assert.throws(() => lossBarcodeParams([study.dir], { pairs: 'all' }), /holds 2 architectures \("mlp 784-16-10 relu" x2, "mlp 784-24-10 relu" x1\); choose one with --architecture/);
   const p = lossBarcodeParams([study.dir], { pairs: 'all', architecture: 'mlp 784-16-10 relu' });
   assert.deepEqual(p.runDirs.sort(), [runs.s1, runs.s2].sort());
   assert.equal(p.studyDir, study.dir);
-  const r = computeLossBarcode({ ...fast(p.runDirs), studyDir: p.studyDir });
+  const r = await computeLossBarcode({ ...fast(p.runDirs), studyDir: p.studyDir });
   assert.equal(r.minima.length, 2);
   assert.ok(fs.readdirSync(path.join(study.dir, 'analysis', 'lossBarcodePair')).length === 1, 'the pair is cached in the study folder');
   assert.throws(() => lossBarcodeParams([study.dir], { pairs: 'all', architecture: 'mlp 1-2-3' }), /--architecture "mlp 1-2-3": none of the runs has it/);
 });
 
-test('bad input: one run, different architectures, a diverged minimum: clear messages, nothing written', () => {
+test('bad input: one run, different architectures, a diverged minimum: clear messages, nothing written', async () => {
   const before = analysisDirs().length;
-  assert.throws(() => computeLossBarcode(fast([runs.s1])), /needs at least 2 minima \(runs\), got 1 .*train more seeds/);
-  assert.throws(() => computeLossBarcode(fast([runs.s1, runs.wide])), /runs of different architectures: .* is mlp 784-16-10 relu, .* is mlp 784-24-10 relu/);
+  await assert.rejects(computeLossBarcode(fast([runs.s1])), /needs at least 2 minima \(runs\), got 1 .*train more seeds/);
+  await assert.rejects(computeLossBarcode(fast([runs.s1, runs.wide])), /runs of different architectures: .* is mlp 784-16-10 relu, .* is mlp 784-24-10 relu/);
   assert.throws(() => lossBarcodeParams([runs.s1, runs.wide], { pairs: 'all' }), /runs of different architectures/);
   // A diverged copy of s3: NaN weights in its last checkpoint.
   const diverged = path.join(root, 'diverged');
@@ -125,9 +136,9 @@ test('bad input: one run, different architectures, a diverged minimum: clear mes
   const { tensors, metadata } = decodeSafetensors(fs.readFileSync(last), last);
   tensors['dense1/kernel'].data[3] = NaN;
   fs.writeFileSync(last, encodeSafetensors(tensors, metadata));
-  assert.throws(() => computeLossBarcode(fast([runs.s1, diverged])), /dense1\/kernel holds NaN: the run diverged/);
+  await assert.rejects(computeLossBarcode(fast([runs.s1, diverged])), /dense1\/kernel holds NaN: the run diverged/);
   assert.equal(analysisDirs().length, before);
   assert.ok(!fs.existsSync(path.join(diverged, 'analysis')), 'nothing written for a refused barcode');
-  assert.throws(() => computeLossBarcode(fast([runs.s1, runs.s2], { points: 1 })), /points must be an integer >= 2/);
-  assert.throws(() => computeLossBarcode(fast([runs.s1, path.join(root, 'nope')])), /nope.*run\.json: missing/);
+  await assert.rejects(computeLossBarcode(fast([runs.s1, runs.s2], { points: 1 })), /points must be an integer >= 2/);
+  await assert.rejects(computeLossBarcode(fast([runs.s1, path.join(root, 'nope')])), /nope.*run\.json: missing/);
 });
