@@ -58,7 +58,7 @@ export interface InpcaOptions {
   components?: number;
   /** 'auto' (default): full up to `fullUpTo` points, Lanczos beyond. */
   method?: 'auto' | 'full' | 'lanczos';
-  /** Largest m decomposed fully under 'auto' (default 300). */
+  /** Largest m decomposed fully under 'auto' (default 120: beyond, Lanczos top-k is much faster than O(m^3)). */
   fullUpTo?: number;
   isCancelled?: () => boolean;
 }
@@ -110,7 +110,7 @@ export function inpca(D: Float64Array, m: number, options: InpcaOptions = {}): I
   if (m < 2) throw new Error(`InPCA needs at least 2 models to embed (got ${m})`);
   const k = Math.min(m, Math.max(1, Math.floor(options.components ?? 10)));
   const centred = doubleCentre(D, m);
-  const method = options.method === 'full' || options.method === 'lanczos' ? options.method : m <= (options.fullUpTo ?? 300) ? 'full' : 'lanczos';
+  const method = options.method === 'full' || options.method === 'lanczos' ? options.method : m <= (options.fullUpTo ?? 120) ? 'full' : 'lanczos';
   let pairs: EigenPairs;
   let iterations = 0;
   if (method === 'full') {

@@ -8,7 +8,7 @@ import { analysisRequest, type AnalysisParams } from './analysis';
 export interface PredictionManifoldParams extends AnalysisParams {
   /** InPCA axes kept (default 10). */
   components?: number;
-  /** Eigen-decomposition: 'auto' (default: full up to 300 models, Lanczos beyond), 'full' or 'lanczos'. */
+  /** Eigen-decomposition: 'auto' (default: full up to 120 models, Lanczos beyond), 'full' or 'lanczos'. */
   method?: 'auto' | 'full' | 'lanczos';
   /**
    * Live mode: embed only the checkpoints of the last full embedding of this run set and add newer ones by

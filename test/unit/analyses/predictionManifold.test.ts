@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { bhattacharyyaMatrix, bhattacharyyaPair, bhattacharyyaCross, sampleDistance } from '../../../analysis/analyses/predictionManifold/bhattacharyya';
 import { wasmBhattacharyyaMatrix } from '../../../analysis/analyses/predictionManifold/bhattacharyyaWasm';
@@ -395,6 +396,34 @@ test('analysis: runs with another probe set or class count are refused, naming b
     assert.throws(() => computePredictionManifold({ runDirs: [path.join(root, 'nope')] }), /nope.*run\.json: missing/);
     fs.writeFileSync(path.join(a, 'checkpoints', checkpointFileName(20)), encodeSafetensors({ 'probe/probs': { dtype: 'F32', shape: [30, 2], data: new Float32Array(60) } }));
     assert.throws(() => computePredictionManifold({ runDirs: [a] }), /step-0000020\.safetensors: 'probe\/probs' has shape \[30, 2\], expected \[30, 3\]/);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('CLI: manifold --probs FILE.npy --json embeds exactly the array\'s models, in order, with the issue\'s field names', () => {
+  const root = tmp();
+  try {
+    const C = 5;
+    const labels = Array.from({ length: 40 }, (_, n) => n % C);
+    const models = geodesicModels([0, 0.2, 0.4, 0.6, 0.8, 1], labels, C);
+    const flat = new Float32Array(models.length * 40 * C);
+    models.forEach((p, i) => flat.set(p, i * 40 * C));
+    const file = path.join(root, 'probs.npy');
+    fs.writeFileSync(file, npyBytes('<f4', [6, 40, C], flat));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../../analysis/cli/main.ts'), 'manifold', '--probs', file, '--json', '--axes', '2'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { eigenvalues: number[]; explainedStress: number[]; points: { runDir: null; step: number; coords: number[]; progress: null }[] };
+    assert.deepEqual(Object.keys(out), ['eigenvalues', 'explainedStress', 'points']);
+    assert.deepEqual(Object.keys(out.points[0]), ['runDir', 'step', 'coords', 'progress']);
+    assert.deepEqual(out.points.map((p) => p.step), [0, 1, 2, 3, 4, 5]);
+    assert.equal(out.points[0].coords.length, 2);
+    assert.equal(out.explainedStress.length, 5);
+    const direct = inpca(bhattacharyyaMatrix(stackModels(models, 40, C)).D, 6, { components: 6 });
+    assert.ok(maxAbsDiff(out.eigenvalues, direct.eigenvalues) < 1e-12);
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../../analysis/cli/main.ts'), 'manifold', root], { encoding: 'utf8' });
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /neither a run folder \(no run\.json\) nor a study folder \(no study\.json\)/);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
