@@ -1,7 +1,8 @@
 /**
  * The Weight Trees analyses as the runner sees them: `weightTrees` (graphs, tree measures, capacity per
- * layer), `weightSurface` (the learning surface of one layer) and `weightTreesFitEps` (eps suggestions).
- * Each is cached per run, keyed by its parameters and every checkpoint file (so a growing run recomputes).
+ * layer), `weightSurface` (the learning surface of one layer), `weightTreesFitEps` (eps suggestions) and
+ * `weightTreesNode` (a node's mean weight image, uncached). The first three are cached per run, keyed by
+ * their parameters and every checkpoint file (so a growing run recomputes).
  */
 import type { FitEpsParams, FitEpsResult, WeightSurface, WeightSurfaceParams, WeightTrees, WeightTreesParams } from '../../worker/protocol/weightTrees';
 import { defineAnalysis, plainContext, type AnalysisContext } from '../definition';
@@ -10,11 +11,13 @@ import { layerTree, reduceCloud } from './layerTree';
 import { paperLayerDefaults, resolveSettings, PAPER } from './paperDefaults';
 import { accuracyAt, pickLayers, readTreeRun, treeCacheSpec } from './runInputs';
 import { learningSurface } from './surface';
+import { computeNodeWeights } from './nodeWeights';
 import { trajectoryCloud } from './trajectoryCloud';
 
 export const WEIGHT_TREES = { name: 'weightTrees', version: 1 } as const;
 export const WEIGHT_SURFACE = { name: 'weightSurface', version: 1 } as const;
 export const FIT_EPS = { name: 'weightTreesFitEps', version: 1 } as const;
+export const NODE_WEIGHTS = { name: 'weightTreesNode', version: 1 } as const;
 
 export function computeWeightTrees(params: WeightTreesParams, context: AnalysisContext = plainContext()): WeightTrees {
   const run = readTreeRun(params, WEIGHT_TREES.name);
@@ -67,6 +70,7 @@ export function computeFitEps(params: FitEpsParams, context: AnalysisContext = p
 export const weightTreesAnalysis = defineAnalysis({ ...WEIGHT_TREES, cache: treeCacheSpec, run: computeWeightTrees });
 export const weightSurfaceAnalysis = defineAnalysis({ ...WEIGHT_SURFACE, cache: treeCacheSpec, run: computeWeightSurface });
 export const fitEpsAnalysis = defineAnalysis({ ...FIT_EPS, cache: treeCacheSpec, run: computeFitEps });
+export const nodeWeightsAnalysis = defineAnalysis({ ...NODE_WEIGHTS, run: computeNodeWeights });
 
-/** All three, for the registry. */
-export const weightTreesAnalyses = [weightTreesAnalysis, weightSurfaceAnalysis, fitEpsAnalysis] as const;
+/** All of them, for the registry. */
+export const weightTreesAnalyses = [weightTreesAnalysis, weightSurfaceAnalysis, fitEpsAnalysis, nodeWeightsAnalysis] as const;

@@ -130,3 +130,23 @@ export function trajectoryCloud(files: readonly string[], layer: string, onFile?
   const s = shape as { inDim: number; outDim: number };
   return { layer, data, checkpoints: files.length, neurons: s.outDim, fanIn: s.inDim };
 }
+
+/** The [in, out] kernel of `layer` in one checkpoint file (only its bytes are read). */
+export function readLayerKernel(file: string, layer: string): { data: Float32Array; inDim: number; outDim: number } {
+  const fd = openCheckpoint(file);
+  try {
+    const kernels = kernelLocations(fd, file);
+    const k = kernels.find((x) => x.layer === layer);
+    if (!k) throw new Error(`${file}: no dense layer '${layer}' (layers: ${kernels.map((x) => x.layer).join(', ') || 'none'})`);
+    const bytes = new Uint8Array(k.inDim * k.outDim * 4);
+    readExactly(fd, bytes, k.start, file);
+    const data = new Float32Array(bytes.buffer);
+    if (!LITTLE_ENDIAN_HOST) {
+      const view = new DataView(bytes.buffer);
+      for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(i * 4, true);
+    }
+    return { data, inDim: k.inDim, outDim: k.outDim };
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -183,6 +183,25 @@ export interface FittedEps {
 
 export interface FitEpsResult { runDir: string; layers: FittedEps[] }
 
+export interface NodeWeightsParams extends AnalysisParams {
+  layer: string;
+  /** Point indices (checkpoint-major, as in TreeNode.members) of a node. */
+  points: number[];
+  /** Member vectors returned besides the mean (evenly spaced over the points; default 24). */
+  maxMembers?: number;
+}
+
+export interface NodeWeights {
+  layer: string;
+  fanIn: number;
+  /** [28, 28] for MNIST-shaped inputs, else null (a bar strip). */
+  imageShape: [number, number] | null;
+  /** Mean incoming weight vector of all the points. */
+  mean: number[];
+  members: { point: number; neuron: number; step: number; values: number[] }[];
+}
+
 export const WeightTreesRequest = analysisRequest<WeightTreesParams, WeightTrees>('weightTrees');
 export const WeightSurfaceRequest = analysisRequest<WeightSurfaceParams, WeightSurface>('weightSurface');
 export const FitEpsRequest = analysisRequest<FitEpsParams, FitEpsResult>('weightTreesFitEps');
+export const NodeWeightsRequest = analysisRequest<NodeWeightsParams, NodeWeights>('weightTreesNode');

@@ -22,6 +22,7 @@ import { branchEvents, longestPath } from '../../../analysis/analyses/weightTree
 import { capacityJumps, clustersPerCheckpoint } from '../../../analysis/analyses/weightTrees/capacity';
 import { computeFitEps, computeWeightSurface, computeWeightTrees } from '../../../analysis/analyses/weightTrees/analyses';
 import { toKeplerMapperGraph } from '../../../analysis/analyses/weightTrees/keplerMapperJson';
+import { computeNodeWeights } from '../../../analysis/analyses/weightTrees/nodeWeights';
 import { resolveSettings } from '../../../analysis/analyses/weightTrees/paperDefaults';
 import { treesJson } from '../../../analysis/cli/commands/trees';
 import { gaussianSource, mulberry32 } from '../../../analysis/linalg/random';
@@ -323,4 +324,21 @@ test('bad input gets messages naming the file or setting', (t) => {
   const small = cloudOf('dense1', 1, 2, 6, () => [1, 2, 3, 4, 5, 6]);
   fs.writeFileSync(checkpointPath(other, 10), encodeSafetensors({ 'dense1/kernel': kernelAt(small, 0) }));
   assert.throws(() => computeWeightTrees({ runDirs: [other] }), /layer dense1 is \[6, 2\] here but \[6, 12\]/);
+});
+
+test('a node\'s weights: the mean of its members\' incoming vectors, read from the checkpoints', (t) => {
+  const dir = tmpDir(t);
+  const cloud = branchingCloud('dense1');
+  const runDir = writeRun(dir, [cloud], BRANCH_STEPS);
+  const points = [3, 12 * 40 + 1, 12 * 40 + 9, 12 * 60 + 11];
+  const w = computeNodeWeights({ runDirs: [runDir], layer: 'dense1', points, maxMembers: 2 });
+  const expected = Array.from({ length: 6 }, (_, i) => points.reduce((a, p) => a + cloud.data[p * 6 + i], 0) / points.length);
+  assert.deepEqual(w.mean, expected);
+  assert.equal(w.members.length, 2);
+  for (const m of w.members) {
+    assert.deepEqual(m.values, Array.from(cloud.data.subarray(m.point * 6, m.point * 6 + 6)));
+    assert.equal(m.neuron, m.point % 12);
+    assert.equal(m.step, BRANCH_STEPS[Math.floor(m.point / 12)]);
+  }
+  assert.throws(() => computeNodeWeights({ runDirs: [runDir], layer: 'dense1', points: [61 * 12] }), /point 732 is outside 0\.\.731/);
 });
