@@ -67,6 +67,31 @@ function barcode(hidden: number[]): TrainConfigInput {
   };
 }
 
+/**
+ * The barcode grids (SPEC B observation 1: TO-score vs width and depth). "paper": widths 16..256 x depths
+ * 1..4 as in the paper's MNIST MLP tables, each architecture as barcode() (2,000 digits, 30 epochs). "fast":
+ * widths {16, 64} x depths {1, 2} on 1,000 digits for 15 epochs, 4 seeds each, so the whole study (training
+ * and the loss barcodes) finishes in a few minutes on 2 cores (README: measured time). Our choice of sizes.
+ */
+const BARCODE_GRID = { widths: [16, 32, 64, 128, 256], depths: [1, 2, 3, 4] };
+const BARCODE_FAST_GRID = { widths: [16, 64], depths: [1, 2] };
+const barcodeGridId = (kind: 'grid' | 'fast', width: number, depth: number) => `barcode-${kind}-w${width}-d${depth}`;
+
+function barcodeGridPresets(kind: 'grid' | 'fast'): { id: string; label: string; description: string; source: string; config: TrainConfigInput }[] {
+  const g = kind === 'grid' ? BARCODE_GRID : BARCODE_FAST_GRID;
+  return g.depths.flatMap((depth) => g.widths.map((width) => {
+    const hidden = new Array<number>(depth).fill(width);
+    const base = barcode(hidden);
+    return {
+      id: barcodeGridId(kind, width, depth),
+      label: `Barcode ${kind === 'grid' ? 'grid' : 'fast grid'}: one minimum, MLP 784-${hidden.join('-')}-10`,
+      description: kind === 'grid' ? 'One minimum of the paper-sized width x depth grid (2,000 digits, 30 epochs); the barcode-grid study trains 8 seeds of each.' : 'One minimum of the fast grid (1,000 digits, 15 epochs); the barcode-grid-fast study trains 4 seeds of each.',
+      source: `${BARCODE_SOURCE}; sizes and schedule are our choice`,
+      config: kind === 'grid' ? base : { ...base, dataset: { kind: 'mnist', subset: 'stratified', trainSize: 1000, testSize: 1000 }, epochs: 15, checkpoints: { kind: 'log', count: 11 } },
+    };
+  }));
+}
+
 function regions(shape: 'moons' | 'circles' | 'spirals' | 'xor' | 'blobs', extra: Partial<TrainConfigInput> = {}): TrainConfigInput {
   const classes = shape === 'spirals' ? 3 : shape === 'blobs' ? 4 : 2;
   return {
@@ -156,6 +181,8 @@ const DEFS: { id: string; label: string; description: string; source: string; co
     source: `${BARCODE_SOURCE}; sizes and schedule are our choice`,
     config: barcode([32, 32, 32]),
   },
+  ...barcodeGridPresets('grid'),
+  ...barcodeGridPresets('fast'),
   {
     id: 'manifold-mlp-sgd',
     label: 'Manifold study: MLP 784-128-10, SGD',
@@ -239,6 +266,20 @@ export const STUDIES: Study[] = [
     description: 'K = 8 minima of 784-32-32-32-10, to compare with the one-hidden-layer nets.',
     source: BARCODE_SOURCE,
     runs: SEEDS_1_TO_8.map((s) => ({ name: `barcode-d3-seed${s}`, presetId: 'barcode-d3', seeds: { init: s, shuffle: s } })),
+  },
+  {
+    id: 'barcode-grid',
+    label: 'Barcode study: the paper grid, widths 16-256 x depths 1-4 (8 seeds each, 160 runs)',
+    description: 'K = 8 minima of each MLP of the grid: the TO-score Table shows whether barcode lengths shrink with width and depth (SPEC B observation 1) and segment length vs test error (observation 2). Hours on a laptop.',
+    source: BARCODE_SOURCE,
+    runs: BARCODE_GRID.depths.flatMap((d) => BARCODE_GRID.widths.flatMap((w) => SEEDS_1_TO_8.map((s) => ({ name: `${barcodeGridId('grid', w, d)}-seed${s}`, presetId: barcodeGridId('grid', w, d), seeds: { init: s, shuffle: s } })))),
+  },
+  {
+    id: 'barcode-grid-fast',
+    label: 'Barcode study: fast grid, widths 16, 64 x depths 1, 2 (4 seeds each, 16 runs)',
+    description: 'A few minutes on 2 cores: 4 minima of each of four MLPs on 1,000 digits, for a first TO-score Table.',
+    source: `${BARCODE_SOURCE}; sizes our choice`,
+    runs: BARCODE_FAST_GRID.depths.flatMap((d) => BARCODE_FAST_GRID.widths.flatMap((w) => [1, 2, 3, 4].map((s) => ({ name: `${barcodeGridId('fast', w, d)}-seed${s}`, presetId: barcodeGridId('fast', w, d), seeds: { init: s, shuffle: s } })))),
   },
   {
     id: 'manifold',
