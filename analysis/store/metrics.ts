@@ -39,10 +39,13 @@ export function appendMetric(file: string, record: MetricRecord): void {
 export function parseMetrics(text: string, file: string): MetricRecord[] {
   const lines = text.split('\n');
   const out: MetricRecord[] = [];
+  // Found once: checking "only blank lines follow" per line made a 100k-line file take minutes.
+  let last = lines.length - 1;
+  while (last >= 0 && lines[last].trim() === '') last--;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (!line) continue;
-    const isLast = lines.slice(i + 1).every((l) => l.trim() === '');
+    const isLast = i === last;
     try {
       const rec = JSON.parse(line) as MetricRecord;
       if (typeof rec !== 'object' || rec === null || typeof rec.step !== 'number') throw new Error('not a metric record');
