@@ -3,8 +3,9 @@
  * open the workbench -> TopoLens view -> "TopoLens: Train & Analyze" with the `quick` preset -> watch the run
  * train (tree, status bar) -> click a checkpoint -> read the weight barcode in the webview -> hover a bar ->
  * export PNG and SVG through the save dialog -> check the files; then the robustness scenarios in the same
- * session: the worker killed mid-training (scenarios/workerCrash.ts) and the panel restored after a window
- * reload (scenarios/reloadRestore.ts).
+ * session: the run dashboard (scenarios/dashboard.ts: curves, hover, a clicked step the barcode follows), the
+ * worker killed mid-training (scenarios/workerCrash.ts), the panel restored after a window reload
+ * (scenarios/reloadRestore.ts) and a two-run study grouped in the tree (scenarios/study.ts).
  *
  * Started by test/e2e/run.sh, which installs the VSIX into a throwaway profile and serves it. Environment:
  *   TOPOLENS_E2E_URL        code-server's URL            TOPOLENS_E2E_WORKSPACE  the folder it opens
@@ -24,6 +25,9 @@ import { readPngInfo } from './png';
 import { listRunFolders, runsRoot } from './runFolders';
 import { RunsTree, stepOf, type RunRow } from './runsTree';
 import { reloadRestoreScenario } from './scenarios/reloadRestore';
+import { dashboardScenario } from './scenarios/dashboard';
+import { studyScenario } from './scenarios/study';
+import { readDashboard } from './dashboardPanel';
 import { workerCrashScenario } from './scenarios/workerCrash';
 import { StepClock } from './stepClock';
 import { waitUntil, Workbench } from './workbench';
@@ -105,6 +109,9 @@ async function main(): Promise<number> {
       let run: RunRow | undefined;
       let seenRunning = false;
       let panelWhileRunning = false;
+      const dashboardTab = wb.editorTab(ui.dashboardTitle);
+      let dashboardShown = false;
+      let curvesWhileRunning: string[] = [];
       // Sample the live UI until the run's row says it completed. Short timeouts: this is a poll, and an
       // element that is missing right now is normal.
       const now = { timeout: 1_000 };
@@ -119,13 +126,28 @@ async function main(): Promise<number> {
         }
         // Live panels: the first checkpoint opens the barcode beside the editor while the run trains.
         if (/^running\b/.test(run.description)) panelWhileRunning ||= await panelTab.isVisible();
+        // The run's dashboard opened as training started: bring it to the front once and read its curves
+        // while the run still trains (they refresh live).
+        if (/^running\b/.test(run.description) && !dashboardShown && await dashboardTab.isVisible()) {
+          dashboardShown = true;
+          await dashboardTab.click(now).catch(() => undefined);
+        }
+        if (dashboardShown && curvesWhileRunning.length === 0 && /^running\b/.test(run.description)) {
+          const reading = await readDashboard(wb.webview()).catch(() => undefined);
+          curvesWhileRunning = reading?.series.loss ?? [];
+          if (curvesWhileRunning.length > 0) {
+            clock.log(`dashboard curves while training: ${JSON.stringify(reading?.series)}`);
+            await screenshot('dashboard-live.png', wb.webviewElement());
+          }
+        }
         await journey.tree.expand(run);
         stepsSeen = [...new Set([...stepsSeen, ...run.checkpoints.map((c) => stepOf(c.label)).filter(Number.isFinite)])];
         return /^completed\b/.test(run.description) ? true : undefined;
       }, trainTimeoutS * 1000, () => `the "${ui.preset}" run's row never read "completed ..." (row: ${JSON.stringify(run && { label: run.label, description: run.description })}, checkpoints seen: ${JSON.stringify(stepsSeen)}, status bar: "${statusText}")`);
       clock.mark('trained');
       clock.log(`status bar while training: "${statusText}"; checkpoints seen while training: ${JSON.stringify(stepsSeen)}; panel open while running: ${panelWhileRunning}`);
-      facts.livePanel = { runSeenRunning: seenRunning, panelOpenWhileRunning: panelWhileRunning };
+      facts.livePanel = { runSeenRunning: seenRunning, panelOpenWhileRunning: panelWhileRunning, dashboardOpenWhileRunning: dashboardShown, curvesWhileRunning };
+      if (seenRunning) assert.ok(dashboardShown, 'the run dashboard did not open while the run was training');
       assert.ok(progressSeen, 'no progress notification mentioning "training" appeared while training');
       assert.ok(statusText !== '', 'no status-bar item showing the loss appeared while training');
       assert.match(statusText, /step/i, `the status-bar item "${statusText}" does not show the step`);
@@ -134,6 +156,7 @@ async function main(): Promise<number> {
       // Once trained, the panel shows the run's final checkpoint.
       const trained = listRunFolders(runsRoot(workspace)).filter((r) => r.name === ui.preset).at(-1);
       assert.ok(trained && trained.checkpointSteps.length > 0, `no "${ui.preset}" run folder with checkpoints under ${runsRoot(workspace)}`);
+      await panelTab.click();
       await waitForPanel(wb, { step: Math.max(...trained.checkpointSteps), runDir: trained.dir }, 30_000, 'after training');
     });
 
@@ -245,8 +268,10 @@ async function main(): Promise<number> {
       await screenshot('workbench.png');
     });
 
+    await dashboardScenario(journey);
     await workerCrashScenario(journey);
     await reloadRestoreScenario(journey);
+    await studyScenario(journey);
   } catch (e) {
     failed = e;
     console.error(`\nE2E FAILED: ${e instanceof Error ? e.message : String(e)}`);

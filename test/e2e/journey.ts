@@ -58,6 +58,9 @@ export const ui = {
    *  surely still going when the test kills its worker, with a few checkpoints already on disk. */
   longPreset: 'gabella-tiny',
   panelTitle: /^\s*Weight Barcode/,
+  dashboardTitle: /^\s*Run — /,
+  /** A two-run study (two seeds of quick): trained by the study scenario. */
+  study: 'quick-seeds',
   exportedMessage: /Exported/,
   exportName: /^(.+)-step(\d+)-weight-barcode\.(png|svg)$/,
   workerCrashed: /worker crashed/i,
