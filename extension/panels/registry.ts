@@ -22,4 +22,13 @@ export const PANELS = [
     unavailableReason: (runs) => firstReason(needs.oneRun(runs), needs.checkpoints(runs), needs.denseLayers(runs)),
     load: () => import('./weightBarcode/controller'),
   }),
+  definePanel({
+    id: 'predictionManifold',
+    title: 'Prediction Manifold',
+    description: 'InPCA of every checkpoint\'s probe-set predictions: training trajectories between the ignorance point P0 and the truth P*',
+    icon: 'graph-scatter',
+    unavailableReason: (runs) => firstReason(needs.checkpoints(runs),
+      new Set(runs.map((r) => `${r.probeSize}/${r.classes}`)).size > 1 ? 'needs runs that share a probe set (same probe size and classes)' : undefined),
+    load: () => import('./predictionManifold/controller'),
+  }),
 ];
