@@ -23,6 +23,14 @@ export const PANELS = [
     load: () => import('./weightBarcode/controller'),
   }),
   definePanel({
+    id: 'weightTrees',
+    title: 'Weight Trees',
+    description: 'Mapper graphs of neurons\' weight trajectories: branching trees, effective capacity and learning surfaces (Gabella)',
+    icon: 'type-hierarchy',
+    unavailableReason: (runs) => firstReason(needs.oneRun(runs), needs.checkpoints(runs), needs.denseLayers(runs)),
+    load: () => import('./weightTrees/controller'),
+  }),
+  definePanel({
     id: 'predictionManifold',
     title: 'Prediction Manifold',
     description: 'InPCA of every checkpoint\'s probe-set predictions: training trajectories between the ignorance point P0 and the truth P*',
