@@ -30,7 +30,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bun
 <link rel="stylesheet" href="${asset('media', 'panel.css')}">${panelCss}
 <title>${escapeHtml(title)}</title>
 </head>
-<body>
+<body data-panel="${escapeHtml(bundle)}">
 <div id="app" aria-busy="true"></div>
 <script nonce="${nonce}" src="${asset('dist', 'webviews', `${bundle}.js`)}"></script>
 </body>

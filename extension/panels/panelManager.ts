@@ -70,7 +70,10 @@ export class PanelManager implements vscode.Disposable {
       existing.setTarget(target);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(panelViewType(id), definition.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: options.preserveFocus }, {});
+    // TopoLens panels gather as tabs in one group beside the code (the group of a panel already open),
+    // rather than splitting the window into ever more columns.
+    const column = [...this.sessions.values()].map((s) => s.panel.viewColumn).find((c) => c !== undefined) ?? vscode.ViewColumn.Beside;
+    const panel = vscode.window.createWebviewPanel(panelViewType(id), definition.title, { viewColumn: column, preserveFocus: options.preserveFocus }, {});
     return this.attach(definition, panel, target);
   }
 
