@@ -52,6 +52,15 @@ function manifold(model: TrainConfigInput['model'], optimizer: TrainConfigInput[
   };
 }
 
+/** The fast manifold presets: 2,000 digits, 2 epochs (80 steps), 21 log-spaced checkpoints, a 500-digit probe set. */
+const MANIFOLD_FAST_DATA: TrainConfigInput['dataset'] = { kind: 'mnist', subset: 'stratified', trainSize: 2000, testSize: 1000 };
+function manifoldFast(model: TrainConfigInput['model'], optimizer: TrainConfigInput['optimizer']): TrainConfigInput {
+  return {
+    dataset: MANIFOLD_FAST_DATA, model, optimizer, batchSize: 50, epochs: 2, init: { kind: 'glorot-uniform' },
+    checkpoints: { kind: 'log', count: 21 }, probe: { size: 500, split: 'test' }, seeds: { probe: 7 },
+  };
+}
+
 function barcode(hidden: number[]): TrainConfigInput {
   return {
     dataset: { kind: 'mnist', subset: 'stratified', trainSize: 2000, testSize: 2000 },
@@ -221,6 +230,37 @@ const DEFS: { id: string; label: string; description: string; source: string; co
       { kind: 'sgd', lr: 0.05, momentum: 0.9 },
     ),
   },
+  {
+    id: 'manifold-fast-mlp-narrow',
+    label: 'Manifold study (fast): MLP 784-32-10, SGD',
+    description: 'The fast manifold study\'s narrow net: 2,000 digits, 2 epochs, 21 log-spaced checkpoints, a 500-digit probe set shared by all manifold-fast presets.',
+    source: `${MANIFOLD_SOURCE}; sizes our choice (a study in about a minute)`,
+    config: manifoldFast({ kind: 'mlp', hidden: [32], activation: 'relu' }, { kind: 'sgd', lr: 0.05, momentum: 0.9 }),
+  },
+  {
+    id: 'manifold-fast-mlp-wide',
+    label: 'Manifold study (fast): MLP 784-256-10, SGD',
+    description: 'As manifold-fast-mlp-narrow, 8x wider: it should move along the same path, faster.',
+    source: `${MANIFOLD_SOURCE}; sizes our choice`,
+    config: manifoldFast({ kind: 'mlp', hidden: [256], activation: 'relu' }, { kind: 'sgd', lr: 0.05, momentum: 0.9 }),
+  },
+  {
+    id: 'manifold-fast-mlp-adam',
+    label: 'Manifold study (fast): MLP 784-32-10, Adam',
+    description: 'As manifold-fast-mlp-narrow with Adam (lr 1e-3): another optimiser on the same manifold.',
+    source: `${MANIFOLD_SOURCE}; sizes our choice`,
+    config: manifoldFast({ kind: 'mlp', hidden: [32], activation: 'relu' }, { kind: 'adam', lr: 0.001 }),
+  },
+  {
+    id: 'manifold-fast-cnn',
+    label: 'Manifold study (fast): small CNN, SGD',
+    description: 'conv3x3x8-pool-conv3x3x16-pool-dense10 on the fast study\'s data and probe set: another architecture.',
+    source: `${MANIFOLD_SOURCE}; sizes our choice`,
+    config: manifoldFast(
+      { kind: 'cnn', layers: [{ type: 'conv2d', filters: 8, kernelSize: 3 }, { type: 'maxpool', size: 2 }, { type: 'conv2d', filters: 16, kernelSize: 3 }, { type: 'maxpool', size: 2 }], hidden: [], activation: 'relu' },
+      { kind: 'sgd', lr: 0.05, momentum: 0.9 },
+    ),
+  },
   { id: 'regions-moons', label: 'Decision regions: two moons', description: '2-16-16-2 ReLU MLP on two moons (noise 0.1), Adam; 41 log-spaced checkpoints.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('moons') },
   { id: 'regions-circles', label: 'Decision regions: circles', description: '2-16-16-2 ReLU MLP on two concentric circles.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('circles') },
   { id: 'regions-spirals', label: 'Decision regions: three spirals', description: '2-32-32-3 ReLU MLP on three interleaved spirals, 200 epochs.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('spirals') },
@@ -283,10 +323,19 @@ export const STUDIES: Study[] = [
   },
   {
     id: 'manifold',
-    label: 'Manifold study: architectures and optimisers on one probe set',
-    description: 'Five trajectories (MLP SGD / Adam / wide / L2, CNN) with a shared probe set, embedded together by InPCA.',
+    label: 'Manifold study: architectures and optimisers on one probe set (2 seeds each, 10 runs)',
+    description: 'Ten trajectories (MLP SGD / Adam / wide / L2, CNN; two seeds each) with a shared probe set, embedded together by InPCA.',
     source: MANIFOLD_SOURCE,
-    runs: ['manifold-mlp-sgd', 'manifold-mlp-adam', 'manifold-mlp-wide', 'manifold-mlp-l2', 'manifold-cnn-sgd'].map((presetId) => ({ name: presetId, presetId })),
+    runs: ['manifold-mlp-sgd', 'manifold-mlp-adam', 'manifold-mlp-wide', 'manifold-mlp-l2', 'manifold-cnn-sgd'].flatMap((presetId) => [1, 2].map((s) => ({ name: `${presetId}-seed${s}`, presetId, seeds: { init: s, shuffle: s } }))),
+    panels: ['predictionManifold'],
+  },
+  {
+    id: 'manifold-fast',
+    label: 'Manifold study (fast): two MLP widths, SGD and Adam, a small CNN (2 seeds each, 8 runs)',
+    description: 'About a minute on 2 cores: eight short trajectories on one 500-digit probe set, embedded together by InPCA.',
+    source: `${MANIFOLD_SOURCE}; sizes our choice`,
+    runs: ['manifold-fast-mlp-narrow', 'manifold-fast-mlp-wide', 'manifold-fast-mlp-adam', 'manifold-fast-cnn'].flatMap((presetId) => [1, 2].map((s) => ({ name: `${presetId}-seed${s}`, presetId, seeds: { init: s, shuffle: s } }))),
+    panels: ['predictionManifold'],
   },
 ];
 
