@@ -39,4 +39,12 @@ export const PANELS = [
       new Set(runs.map((r) => `${r.probeSize}/${r.classes}`)).size > 1 ? 'needs runs that share a probe set (same probe size and classes)' : undefined),
     load: () => import('./predictionManifold/controller'),
   }),
+  definePanel({
+    id: 'decisionGeometry',
+    title: 'Decision Geometry',
+    description: 'Decision regions over a plane: linear regions vs Zaslavsky\'s bound, exact breakpoints, weight scaling bands, where the error backpropagates (van den Berg)',
+    icon: 'symbol-color',
+    unavailableReason: (runs) => firstReason(needs.oneRun(runs), needs.checkpoints(runs), needs.denseLayers(runs)),
+    load: () => import('./decisionGeometry/controller'),
+  }),
 ];
