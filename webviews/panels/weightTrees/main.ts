@@ -11,6 +11,7 @@ import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import * as d3 from 'd3';
+import './style.css';
 import type { LayerTree, NodeWeights, TreeNode, WeightSurface, WeightTrees, WeightTreesMapperSettings } from '../../../analysis/worker/protocol/weightTrees';
 import type { PanelTarget } from '../../protocol/common';
 import type { TreeColorBy, TreesView, WeightTreesHostMessage, WeightTreesState, WeightTreesViewMessage } from './protocol';
