@@ -65,4 +65,14 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // A panel's protocol is shared with the host: message and state types only, no page code.
+    files: ['webviews/panels/*/protocol.ts', 'webviews/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'webviews/ run in a browser.' }, { name: 'd3', message: 'protocol files hold message types only.' }],
+        patterns: [{ group: ['**/charts/**', '**/shared/**', './main', '**/analysis/analyses/**', '**/analysis/store/**'], message: 'a panel protocol imports only protocol types (webviews/protocol, analysis/worker/protocol, analysis/spec): declare the type there.' }],
+      }],
+    },
+  },
 );
