@@ -7,6 +7,7 @@ import { weightBarcodeAnalysis, weightBarcodeSeriesAnalysis } from './weightBarc
 import { runCurvesAnalysis } from './runCurves/analysis';
 import { weightTreesAnalyses } from './weightTrees/analyses';
 import { lossBarcodeAnalysis } from './lossBarcode/analysis';
+import { toScoreTableAnalysis } from './lossBarcode/toScoreTable';
 import { decisionGeometryAnalyses } from './decisionGeometry/analyses';
 import { predictionManifoldAnalysis } from './predictionManifold/analysis';
 
@@ -19,6 +20,7 @@ export const ANALYSES: readonly AnyAnalysis[] = [
   runCurvesAnalysis,
   ...weightTreesAnalyses,
   lossBarcodeAnalysis,
+  toScoreTableAnalysis,
   ...decisionGeometryAnalyses,
   predictionManifoldAnalysis,
 ];

@@ -47,4 +47,20 @@ export const PANELS = [
     unavailableReason: (runs) => firstReason(needs.oneRun(runs), needs.checkpoints(runs), needs.denseLayers(runs)),
     load: () => import('./decisionGeometry/controller'),
   }),
+  definePanel({
+    id: 'lossBarcode',
+    title: 'Loss Barcode',
+    description: 'Minima of a study joined by optimised paths: barriers, the minima barcode and the TO-score (Barannikov et al.)',
+    icon: 'graph-left',
+    unavailableReason: (runs) => firstReason(needs.severalRuns(runs), needs.checkpoints(runs), needs.denseLayers(runs)),
+    load: () => import('./lossBarcode/controller'),
+  }),
+  definePanel({
+    id: 'toScoreTable',
+    title: 'TO-score Table',
+    description: 'One loss barcode per architecture of a study: TO-scores, segment lengths and their rank correlation with test error',
+    icon: 'table',
+    unavailableReason: (runs) => firstReason(needs.severalRuns(runs), needs.checkpoints(runs), needs.denseLayers(runs)),
+    load: () => import('./toScoreTable/controller'),
+  }),
 ];

@@ -17,7 +17,7 @@ import { readParameters } from './minima';
 import { canUsePairThreads, computePairsOnThreads, defaultPairThreads } from './pairThreads';
 import { computePair, prepareBarcode, type ResolvedSettings } from './prepare';
 import { spearman } from './rankCorrelation';
-import { requestRuns } from './studyRuns';
+import { groupByArchitecture, requestRuns } from './studyRuns';
 import { toScore } from './toScore';
 
 export const LOSS_BARCODE = { name: 'lossBarcode', version: 1 };
@@ -30,7 +30,16 @@ export async function computeLossBarcode(params: LossBarcodeParams, context: Ana
   if (params.pairs !== undefined && params.pairs !== 'all') throw new Error(`loss barcode: pairs must be "all", got ${JSON.stringify(params.pairs)}`);
   if (params.threads !== undefined && (!Number.isInteger(params.threads) || params.threads < 1)) throw new Error(`loss barcode: threads must be a positive integer, got ${params.threads}`);
   context.progress(0, 'loading minima and data');
-  const runDirs = requestRuns(params);
+  const groups = groupByArchitecture(requestRuns(params));
+  let runDirs = groups.flatMap((g) => g.runDirs);
+  if (params.architecture !== undefined) {
+    const hit = groups.find((g) => g.architecture === params.architecture);
+    if (!hit) throw new Error(`loss barcode: no run has the architecture "${params.architecture}" (there are: ${groups.map((g) => `"${g.architecture}"`).join(', ')})`);
+    runDirs = hit.runDirs;
+  } else if (params.studyDir && groups.length > 1) {
+    // A study's grid: one architecture at a time (explicit runs of mixed architectures stay an error).
+    runDirs = (groups.find((g) => g.runDirs.length >= 2) ?? groups[0]).runDirs;
+  }
   const prep = prepareBarcode(runDirs, params);
   const { set, data, settings, evalSet, objective, thetas } = prep;
   const atMinima = objective.score(thetas, evalSet);
@@ -100,12 +109,14 @@ export async function computeLossBarcode(params: LossBarcodeParams, context: Ana
     }
   }
   pairs.sort((a, b) => a.i - b.i || a.j - b.j);
-  return assembleResult(set.architecture, minima, barriers, straightBarriers, pairs, total, settings, Date.now() - t0);
+  const architectures = groups.map((g) => ({ architecture: g.architecture, runs: g.runDirs.length }));
+  return assembleResult(set.architecture, architectures, minima, barriers, straightBarriers, pairs, total, settings, Date.now() - t0);
 }
 
 /** Barcode, TO-score and correlation from the minima and whatever pairs are known (also for partial results). */
-export function assembleResult(architecture: string, minima: LossBarcodeMinimum[], barriers: (number | null)[][], straightBarriers: (number | null)[][], pairs: PairPath[], pairsTotal: number, settings: ResolvedSettings, computeMs: number): LossBarcodeResult {
+export function assembleResult(architecture: string, architectures: LossBarcodeResult['architectures'], minima: LossBarcodeMinimum[], barriers: (number | null)[][], straightBarriers: (number | null)[][], pairs: PairPath[], pairsTotal: number, settings: ResolvedSettings, computeMs: number): LossBarcodeResult {
   const code = minimaBarcode(minima.map((m) => m.loss), matrixBarrier(barriers));
+  const straight = minimaBarcode(minima.map((m) => m.loss), matrixBarrier(straightBarriers));
   const inits = minima.map((m) => m.initLoss).filter((v): v is number => v !== null);
   const score = toScore(code.bars, inits.length > 0 ? inits.reduce((a, b) => a + b, 0) / inits.length : null);
   const finite = code.bars.map((b, i) => ({ length: b[1] - b[0], testError: minima[i].testError })).filter((x) => Number.isFinite(x.length) && x.testError !== null);
@@ -113,10 +124,12 @@ export function assembleResult(architecture: string, minima: LossBarcodeMinimum[
   return {
     version: LOSS_BARCODE.version,
     architecture,
+    architectures,
     minima,
     barriers,
     straightBarriers,
     bars: code.bars.map(([b, d]) => [b, d === Infinity ? null : d]),
+    straightBars: straight.bars.map(([b, d]) => [b, d === Infinity ? null : d]),
     mergedInto: code.mergedInto.map((m) => (m < 0 ? null : m)),
     mergedVia: code.mergedVia.map((v) => v ?? null),
     toScore: score,

@@ -32,6 +32,8 @@ export interface PathSettings {
 export interface LossBarcodeParams extends AnalysisParams, PathSettings {
   /** Only `all` (every pair) for now; kept explicit so the CLI flag and the cache key say what was computed. */
   pairs?: 'all';
+  /** For a study of several architectures: which one (as `architecture` names it); default: the first with 2+ minima. */
+  architecture?: string;
   /** Worker threads for the pairs (default: one per core, at most 4); 1 computes them in-process. Never changes a result. */
   threads?: number;
 }
@@ -87,12 +89,16 @@ export interface LossBarcodeResult {
   version: number;
   /** Architecture of every minimum, e.g. "mlp 784-16-10 relu". */
   architecture: string;
+  /** Every architecture among the requested runs (a study's grid) with its number of completed runs. */
+  architectures: { architecture: string; runs: number }[];
   minima: LossBarcodeMinimum[];
   /** Symmetric, diagonal = the minimum's loss; null where a pair is not computed (yet). */
   barriers: (number | null)[][];
   straightBarriers: (number | null)[][];
   /** [birth, death | null] per minimum, in the order of `minima`. */
   bars: [number, number | null][];
+  /** The same barcode from the straight-line barriers: the baseline the optimised paths improve on. */
+  straightBars: [number, number | null][];
   /** The minimum each one merged into (elder rule) and through which pair's barrier; null for the global minimum. */
   mergedInto: (number | null)[];
   mergedVia: ([number, number] | null)[];
@@ -107,3 +113,34 @@ export interface LossBarcodeResult {
 }
 
 export const LossBarcodeRequest = analysisRequest<LossBarcodeParams, LossBarcodeResult>('lossBarcode');
+
+/** One architecture of a study in the TO-score Table. */
+export interface ToScoreRow {
+  architecture: string;
+  /** Hidden layers and their width (null when the hidden layers differ in width). */
+  depth: number;
+  width: number | null;
+  parameters: number;
+  runDirs: string[];
+  minima: number;
+  pairsDone: number;
+  pairsTotal: number;
+  toScore: ToScore;
+  /** Mean and longest finite minima-segment length. */
+  meanSegment: number;
+  maxSegment: number;
+  globalMin: number;
+  meanTestError: number | null;
+  correlation: RankCorrelation | null;
+}
+
+export interface ToScoreTable {
+  rows: ToScoreRow[];
+  /** Architectures with fewer than 2 completed minima, and why they are not rows. */
+  skipped: { architecture: string; runs: number; reason: string }[];
+  computeMs: number;
+}
+
+export type ToScoreTableParams = LossBarcodeParams;
+
+export const ToScoreTableRequest = analysisRequest<ToScoreTableParams, ToScoreTable>('toScoreTable');
