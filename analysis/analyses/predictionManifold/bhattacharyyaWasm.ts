@@ -112,17 +112,20 @@ const S = 20;
 const LO = 21;
 const HI = 22;
 const PROD = [23, 24, 25, 26, 27, 28, 29, 30];
-const EXP = [31, 32, 33, 34, 35, 36, 37, 38];
-const K = { one: 39, minC: 40, mant: 41, oneBits: 42, bias: 43, zero: 44 };
-const V128_LOCALS = 29;
+const K = { one: 31, minC: 32 };
+const V128_LOCALS = 17;
 const RENORM_EVERY = 7;
 
-/** prod = mantissa in [1, 2), exp += unbiased binary exponent: the product's value is unchanged. */
+/**
+ * prod = mantissa in [1, 2), exp += unbiased binary exponent: the product's value is unchanged. The exponents
+ * live in the state memory (touched once per 7 samples), so the hot loop keeps only products and sums in
+ * registers (x64 has 16 vector registers: 4 sums, 8 products, 2 clamp bounds and temporaries fit).
+ */
 function renormalise(): number[] {
   const out: number[] = [];
   for (let i = 0; i < 8; i++) {
-    out.push(...op.get(EXP[i]), ...op.get(PROD[i]), ...op.i32(52), ...op.i64ShrU, ...op.get(K.bias), ...op.i64Sub, ...op.i64Add, ...op.set(EXP[i]));
-    out.push(...op.get(PROD[i]), ...op.get(K.mant), ...op.and, ...op.get(K.oneBits), ...op.or, ...op.set(PROD[i]));
+    out.push(...op.get(L.st), ...op.get(L.st), ...op.load(128 + 16 * i), ...op.get(PROD[i]), ...op.i32(52), ...op.i64ShrU, ...i64x2(1023n), ...op.i64Sub, ...op.i64Add, ...op.store(128 + 16 * i));
+    out.push(...op.get(PROD[i]), ...i64x2(0x000fffffffffffffn), ...op.and, ...i64x2(0x3ff0000000000000n), ...op.or, ...op.set(PROD[i]));
   }
   return out;
 }
@@ -135,12 +138,10 @@ function tileBody(classes: number, minCoefficient: number): number[] {
   const rowStep = 16 * classes;
   const code: number[] = [
     ...f64x2(1), ...op.set(K.one), ...f64x2(minCoefficient), ...op.set(K.minC),
-    ...i64x2(0x000fffffffffffffn), ...op.set(K.mant), ...i64x2(0x3ff0000000000000n), ...op.set(K.oneBits),
-    ...i64x2(1023n), ...op.set(K.bias), ...f64x2(0), ...op.set(K.zero),
     ...op.get(P.v), ...op.set(L.gv), ...op.get(P.state), ...op.set(L.st),
   ];
   const sample: number[] = [];
-  for (let j = 0; j < 4; j++) sample.push(...op.get(K.zero), ...op.set(ACC[j]));
+  for (let j = 0; j < 4; j++) sample.push(...f64x2(0), ...op.set(ACC[j]));
   for (let c = 0; c < classes; c++) {
     sample.push(...op.get(L.q), ...op.load32Splat(16 * c), ...op.set(S));
     for (let j = 0; j < 4; j++) {
@@ -157,13 +158,13 @@ function tileBody(classes: number, minCoefficient: number): number[] {
   sample.push(...op.get(L.k), ...op.i32(1), ...op.sub, ...op.tee(L.k), ...op.eqz, ...op.if, ...renormalise(), ...op.i32(RENORM_EVERY), ...op.set(L.k), ...op.end);
 
   const group: number[] = [];
-  for (let i = 0; i < 8; i++) group.push(...op.get(L.st), ...op.load(16 * i), ...op.set(PROD[i]), ...op.get(L.st), ...op.load(128 + 16 * i), ...op.set(EXP[i]));
+  for (let i = 0; i < 8; i++) group.push(...op.get(L.st), ...op.load(16 * i), ...op.set(PROD[i]));
   group.push(...op.get(P.u), ...op.set(L.q), ...op.get(L.gv), ...op.set(L.p[0]));
   for (let j = 1; j < 4; j++) group.push(...op.get(L.p[j - 1]), ...op.get(P.stride), ...op.add, ...op.set(L.p[j]));
   group.push(...op.i32(RENORM_EVERY), ...op.set(L.k));
   group.push(...forLoop(L.n, op.get(P.count), sample));
   group.push(...renormalise());
-  for (let i = 0; i < 8; i++) group.push(...op.get(L.st), ...op.get(PROD[i]), ...op.store(16 * i), ...op.get(L.st), ...op.get(EXP[i]), ...op.store(128 + 16 * i));
+  for (let i = 0; i < 8; i++) group.push(...op.get(L.st), ...op.get(PROD[i]), ...op.store(16 * i));
   group.push(...op.get(L.st), ...op.i32(256), ...op.add, ...op.set(L.st));
   group.push(...op.get(L.gv), ...op.get(P.stride), ...op.i32(2), ...op.shl, ...op.add, ...op.set(L.gv));
   return [...code, ...forLoop(L.g, op.get(P.groups), group)];
