@@ -21,6 +21,8 @@ import type { EmergentTest } from './workingColumn';
 export abstract class RipsComplex {
   /** Vertex scratch of the last simplex decoded by `decode`, largest first. */
   readonly verts: Int32Array;
+  /** Vertex added by each cofacet of the last `appendUpperCofacets` (indexed like its output). */
+  readonly upperVertex: Int32Array;
   /** Sign (+1/-1) of the facet returned by the last successful `zeroApparentFacet`. */
   facetSign = 1;
   /** Coefficient of the cofacet returned by the last successful `pushCoboundaryOrEmergent`. */
@@ -38,6 +40,7 @@ export abstract class RipsComplex {
   ) {
     this.verts = new Int32Array(maxDim + 3);
     this.apparentVerts = new Int32Array(maxDim + 3);
+    this.upperVertex = new Int32Array(edges.n + 1);
   }
 
   /** Decodes simplex `idx` of dimension `dim` into `verts`. */
@@ -108,7 +111,10 @@ export abstract class RipsComplex {
     isEmergentPivot: EmergentTest | null,
   ): number;
 
-  /** Appends the cofacets obtained by adding a vertex above the simplex's largest one (each once). */
+  /**
+   * Appends the cofacets obtained by adding a vertex above the simplex's largest one (each once),
+   * leaving the simplex decoded in `verts` and each added vertex in `upperVertex[position in out]`.
+   */
   abstract appendUpperCofacets(idx: number, rank: number, dim: number, out: SimplexList): void;
 
   /**
@@ -124,8 +130,35 @@ export abstract class RipsComplex {
    * callers (the cofacet's index may be wide).
    */
   hasZeroApparentCofacet(idx: number, rank: number, dim: number): boolean {
+    this.binom.vertices(idx, dim, this.apparentVerts);
+    return this.apparentCofacetOfDecoded(rank, dim);
+  }
+
+  /**
+   * The two apparent-pair tests for the cofacet that `appendUpperCofacets` made by adding vertex v
+   * above the simplex it decoded into `verts` (so no decoding: the cofacet is v, then those vertices).
+   */
+  hasZeroApparentCofacetOfUpper(v: number, rank: number, dim: number): boolean {
+    this.upperIntoApparent(v, dim);
+    return this.apparentCofacetOfDecoded(rank, dim);
+  }
+
+  zeroApparentFacetOfUpper(v: number, rank: number, dim: number): number {
+    if (dim < 2) return -1;
+    this.upperIntoApparent(v, dim);
+    return this.apparentFacetOfDecoded(rank, dim);
+  }
+
+  private upperIntoApparent(v: number, dim: number): void {
     const vs = this.apparentVerts;
-    this.binom.vertices(idx, dim, vs);
+    const parent = this.verts;
+    vs[0] = v;
+    for (let i = 0; i < dim; i++) vs[i + 1] = parent[i];
+  }
+
+  /** The apparent-cofacet test on the simplex decoded into `apparentVerts`. */
+  private apparentCofacetOfDecoded(rank: number, dim: number): boolean {
+    const vs = this.apparentVerts;
     const pos = offDiameterPosition(vs, dim, this.edges.uOfRank[rank], this.edges.vOfRank[rank]);
     return this.highestVertexBelowRank(vs, dim + 1, rank, pos < 0 ? -1 : vs[pos]) >= 0;
   }

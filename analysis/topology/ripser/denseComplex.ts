@@ -194,7 +194,10 @@ export class DenseComplex extends RipsComplex {
         const t = ranks[rows[i] + v];
         if (t > r) r = t;
       }
-      if (r < E) out.push(r, idx + B[dim + 2][v]);
+      if (r < E) {
+        this.upperVertex[out.length] = v;
+        out.push(r, idx + B[dim + 2][v]);
+      }
     }
   }
 }

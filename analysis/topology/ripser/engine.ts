@@ -348,12 +348,14 @@ export class RipserEngine {
       if ((s & 0xfff) === 0) this.checkCancelled();
       cand.length = 0;
       complex.appendUpperCofacets(simplices.index[s], simplices.rank[s], dim - 1, cand);
+      const added = complex.upperVertex;
       for (let t = 0; t < cand.length; t++) {
         const r = cand.rank[t];
         const x = cand.index[t];
         next?.push(r, x);
         if (pivots.has(x)) continue;
-        if (complex.hasZeroApparentCofacet(x, r, dim) || complex.zeroApparentFacet(x, r, dim) !== -1) continue;
+        // The cofacet's vertices are known (the added one, then the simplex's): no decoding.
+        if (complex.hasZeroApparentCofacetOfUpper(added[t], r, dim) || complex.zeroApparentFacetOfUpper(added[t], r, dim) !== -1) continue;
         found.push(r, x);
       }
     }
