@@ -7,10 +7,12 @@ import path from 'node:path';
 import { readStudy, studyMembers } from '../../store/studyStore';
 import type { AnalysisParams } from '../../worker/protocol/analysis';
 import { describeArchitecture, runLayers } from './minima';
-import { readRunJson } from '../../store/runStore';
+import { readRun } from '../../store/runStore';
 
 function architectureOf(dir: string): string {
-  return describeArchitecture(runLayers(readRunJson(dir), dir));
+  const entry = readRun(dir);
+  if (!entry.run) throw new Error(entry.problem ?? `${dir}: not a run folder`);
+  return describeArchitecture(runLayers(entry.run, dir));
 }
 
 export function studyMemberRuns(studyDir: string): string[] {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { trainRun } from '../../../analysis/training/train';
 import { parseTrainConfig, type TrainConfigInput } from '../../../analysis/spec/trainConfig';
 import { computeLossBarcode } from '../../../analysis/analyses/lossBarcode/analysis';
+import { computeToScoreTable } from '../../../analysis/analyses/lossBarcode/toScoreTable';
 import { CancelledError, plainContext } from '../../../analysis/analyses/definition';
 import { createStudyFromRuns } from '../../../analysis/store/studyStore';
 import { listCheckpoints } from '../../../analysis/store/runStore';
@@ -121,6 +122,25 @@ test('a study folder: its completed members; several architectures need --archit
   assert.equal(r.minima.length, 2);
   assert.ok(fs.readdirSync(path.join(study.dir, 'analysis', 'lossBarcodePair')).length === 1, 'the pair is cached in the study folder');
   assert.throws(() => lossBarcodeParams([study.dir], { pairs: 'all', architecture: 'mlp 1-2-3' }), /--architecture "mlp 1-2-3": none of the runs has it/);
+});
+
+test('TO-score table: one row per architecture with 2+ minima, the others listed as skipped; its barcodes equal the Loss Barcode', async () => {
+  const settings = fast([runs.s1, runs.s2, runs.s3, runs.wide], { threads: 1 });
+  const table = await computeToScoreTable(settings);
+  assert.equal(table.rows.length, 1);
+  const row = table.rows[0];
+  assert.equal(row.architecture, 'mlp 784-16-10 relu');
+  assert.equal(row.depth, 1);
+  assert.equal(row.width, 16);
+  assert.equal(row.parameters, 784 * 16 + 16 + 16 * 10 + 10);
+  assert.equal(row.minima, 3);
+  assert.deepEqual(table.skipped, [{ architecture: 'mlp 784-24-10 relu', runs: 1, reason: 'needs at least 2 completed minima' }]);
+  const single = await computeLossBarcode(fast([runs.s1, runs.s2, runs.s3], { threads: 1 }));
+  assert.deepEqual(row.toScore, single.toScore);
+  const finite = single.bars.filter((b) => b[1] !== null).map((b) => (b[1] as number) - b[0]);
+  assert.equal(row.maxSegment, Math.max(...finite));
+  assert.equal(row.meanSegment, finite.reduce((a, b) => a + b, 0) / finite.length);
+  await assert.rejects(computeToScoreTable(fast([runs.s1, runs.wide])), /no architecture has 2 or more completed minima \(mlp 784-16-10 relu: 1, mlp 784-24-10 relu: 1\)/);
 });
 
 test('bad input: one run, different architectures, a diverged minimum: clear messages, nothing written', async () => {
