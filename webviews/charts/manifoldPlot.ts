@@ -14,7 +14,7 @@ import { themeColor } from '../shared/theme';
 import { formatNumber } from '../shared/dom';
 
 export interface ManifoldPoint { step: number; coords: number[]; projected: boolean }
-export interface ManifoldTrack { key: string; label: string; color: string; points: ManifoldPoint[] }
+export interface ManifoldTrack { key: string; label: string; color: string; dash?: string; points: ManifoldPoint[] }
 export interface ManifoldMarker { label: string; coords: number[]; shape: 'square' | 'diamond' }
 export interface ManifoldHover { track: ManifoldTrack; index: number }
 
@@ -101,7 +101,8 @@ export function manifoldPlot() {
     const g = svg.append('g').attr('class', 'tracks');
     for (const track of tracks) {
       const tg = g.append('g').attr('class', 'track').attr('data-run', track.key);
-      tg.append('path').attr('d', line(track.points)).attr('fill', 'none').attr('stroke', track.color).attr('stroke-width', 1.6).attr('opacity', 0.85);
+      tg.append('path').attr('d', line(track.points)).attr('fill', 'none').attr('stroke', track.color).attr('stroke-width', 1.6).attr('opacity', 0.85)
+        .attr('stroke-dasharray', track.dash ?? null);
       tg.selectAll('circle').data(track.points).join('circle')
         .attr('class', 'checkpoint').attr('data-step', (p) => p.step)
         .attr('cx', (p) => project(p.coords)[0]).attr('cy', (p) => project(p.coords)[1]).attr('r', 3)

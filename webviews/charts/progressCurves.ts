@@ -7,7 +7,7 @@ import * as d3 from 'd3';
 import { themeColor } from '../shared/theme';
 import { formatNumber } from '../shared/dom';
 
-export interface ProgressTrack { key: string; label: string; color: string; steps: number[]; progress: number[]; trainAccuracy: (number | null)[] }
+export interface ProgressTrack { key: string; label: string; color: string; dash?: string; steps: number[]; progress: number[]; trainAccuracy: (number | null)[] }
 type SvgSelection = d3.Selection<SVGSVGElement, unknown, null, undefined>;
 const MARGIN = { top: 12, right: 16, bottom: 38, left: 48 };
 
@@ -35,7 +35,8 @@ export function progressCurves() {
     for (const t of tracks) {
       const idx = d3.range(t.steps.length).filter((i) => xOf(t, i) !== null);
       const g = svg.append('g').attr('class', 'progress-track').attr('data-run', t.key);
-      g.append('path').attr('d', d3.line<number>().x((i) => x(xOf(t, i) as number)).y((i) => y(t.progress[i]))(idx)).attr('fill', 'none').attr('stroke', t.color).attr('stroke-width', 1.5);
+      g.append('path').attr('d', d3.line<number>().x((i) => x(xOf(t, i) as number)).y((i) => y(t.progress[i]))(idx)).attr('fill', 'none').attr('stroke', t.color).attr('stroke-width', 1.5)
+        .attr('stroke-dasharray', t.dash ?? null);
       g.selectAll('circle').data(idx).join('circle').attr('cx', (i) => x(xOf(t, i) as number)).attr('cy', (i) => y(t.progress[i])).attr('r', 2.2).attr('fill', t.color)
         .style('cursor', 'pointer').on('click', (_e: MouseEvent, i) => pick(t.key, t.steps[i]))
         .append('title').text((i) => `${t.label}: step ${t.steps[i]}, progress ${formatNumber(t.progress[i])}`);

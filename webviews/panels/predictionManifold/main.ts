@@ -104,14 +104,28 @@ function persist(): void {
   shell.saveState({ target, axes, threeD, yaw, pitch, live, progressBy, hidden: [...hidden] });
 }
 
-/** Colour per run, stable across redraws: its position in the result. */
+/** Colour per configuration (architecture and optimiser), so seeds of one configuration share it. */
 function colorOf(m: PredictionManifold, runDir: string): string {
-  return seriesColor(Math.max(0, m.runs.findIndex((r) => r.runDir === runDir)));
+  const configs = [...new Set(m.runs.map(configOf))];
+  const run = m.runs.find((r) => r.runDir === runDir);
+  return seriesColor(run ? configs.indexOf(configOf(run)) : 0);
+}
+
+function configOf(r: ManifoldRun): string {
+  return `${r.architecture} · ${r.optimizer}`;
+}
+
+/** Seeds of one configuration are told apart by dashes: the first solid, the next dashed, ... */
+function dashOf(m: PredictionManifold, runDir: string): string | undefined {
+  const run = m.runs.find((r) => r.runDir === runDir);
+  if (!run) return undefined;
+  const i = m.runs.filter((r) => configOf(r) === configOf(run)).indexOf(run);
+  return [undefined, '6,3', '2,2', '8,3,2,3'][i % 4];
 }
 
 function tracksOf(m: PredictionManifold): ManifoldTrack[] {
   return m.runs.filter((r) => !hidden.has(r.runDir)).map((r) => ({
-    key: r.runDir, label: r.name, color: colorOf(m, r.runDir),
+    key: r.runDir, label: r.name, color: colorOf(m, r.runDir), dash: dashOf(m, r.runDir),
     points: r.steps.map((step, i) => ({ step, coords: r.coords[i], projected: r.projected[i] })),
   }));
 }
@@ -133,7 +147,7 @@ function render(): void {
       d3.select(svgNode), tracksOf(m), [{ label: 'P0', coords: m.p0.coords, shape: 'square' }, { label: 'P*', coords: m.pStar.coords, shape: 'diamond' }], highlight);
   explainedStressChart().width(width)(d3.select(esSvg), m.eigenvalues, m.explainedStress);
   progressCurves().width(width).by(progressBy).onPick((runDir, step) => post({ type: 'pick', runDir, step }))(d3.select(progressSvg),
-    m.runs.filter((r) => !hidden.has(r.runDir)).map((r) => ({ key: r.runDir, label: r.name, color: colorOf(m, r.runDir), steps: r.steps, progress: r.progress, trainAccuracy: r.trainAccuracy })));
+    m.runs.filter((r) => !hidden.has(r.runDir)).map((r) => ({ key: r.runDir, label: r.name, color: colorOf(m, r.runDir), dash: dashOf(m, r.runDir), steps: r.steps, progress: r.progress, trainAccuracy: r.trainAccuracy })));
   renderStale(m);
   renderLegend();
 }
@@ -176,7 +190,7 @@ function renderLegend(): void {
   const groups = d3.group(m.runs, (r) => r.architecture, (r) => r.optimizer);
   const entry = (r: ManifoldRun) => {
     const row = el('li', { class: hidden.has(r.runDir) ? 'off' : '', tabindex: '0', role: 'switch', 'aria-checked': String(!hidden.has(r.runDir)), 'data-run': r.runDir },
-      el('span', { class: 'swatch', style: `background:${colorOf(m, r.runDir)}` }), `${r.name} · seed ${r.seed}`);
+      swatch(colorOf(m, r.runDir), dashOf(m, r.runDir)), `${r.name} · seed ${r.seed}`);
     const toggle = () => {
       if (hidden.has(r.runDir)) hidden.delete(r.runDir); else hidden.add(r.runDir);
       persist();
@@ -215,6 +229,17 @@ function renderLegend(): void {
     blocks.push(remove);
   }
   side.replaceChildren(...blocks);
+}
+
+function swatch(color: string, dash: string | undefined): SVGSVGElement {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('width', '18');
+  svg.setAttribute('height', '6');
+  svg.classList.add('swatch');
+  const line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
+  for (const [k, v] of Object.entries({ x1: '0', y1: '3', x2: '18', y2: '3', stroke: color, 'stroke-width': '2', ...(dash ? { 'stroke-dasharray': dash } : {}) })) line.setAttribute(k, v);
+  svg.append(line);
+  return svg;
 }
 
 function showTooltip(h: ManifoldHover | undefined, event: MouseEvent): void {
