@@ -1,4 +1,5 @@
 import type { TrainConfig } from './trainConfig';
+import { parseVersionedJson } from './versionedJson';
 
 /**
  * study.json: what a study (several runs analysed together) is meant to be, at
@@ -31,22 +32,7 @@ export interface StudyJson {
 
 /** Parses study.json text; every problem is an Error naming `file`. */
 export function parseStudyJson(text: string, file: string): StudyJson {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message}); the file may be truncated or corrupt`);
-  }
-  const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof version === 'number' && version > STUDY_SCHEMA_VERSION) {
-    throw new Error(`${file}: written by a newer TopoLens (study schema ${version}, this version reads up to ${STUDY_SCHEMA_VERSION}); update TopoLens to open this study`);
-  }
-  const r = loadStudySchema().StudyJsonSchema.safeParse(raw);
-  if (!r.success) {
-    const first = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new Error(`${file}: not a valid TopoLens study.json (${first})`);
-  }
-  return r.data as StudyJson;
+  return parseVersionedJson<StudyJson>(text, file, { kind: 'study', fileName: 'study.json', version: STUDY_SCHEMA_VERSION, schema: () => loadStudySchema().StudyJsonSchema });
 }
 
 /** The zod schema module, required on first use (bundled lazily by esbuild; see the file comment). */

@@ -5,37 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { CancellationTokenSource, createMessageConnection, ResponseError, RequestType, type MessageConnection } from 'vscode-jsonrpc';
-import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import { registerHandlers } from '../../analysis/worker/handlers';
+import { CancellationTokenSource, ResponseError, RequestType } from 'vscode-jsonrpc';
+import { withWorker } from './inMemoryWorker';
 import { TrainProgressType, TrainRequest, type TrainParams } from '../../analysis/worker/protocol/training';
 import { WeightBarcodeRequest, WeightBarcodeSeriesRequest } from '../../analysis/worker/protocol/weightBarcode';
 import { AnalysisProgressType, type AnalysisProgress } from '../../analysis/worker/protocol/analysis';
 import { WorkerErrorCode } from '../../analysis/worker/protocol/system';
 import type { TrainConfigInput } from '../../analysis/spec/trainConfig';
-
-async function withWorker(body: (client: MessageConnection, root: string) => Promise<void>): Promise<void> {
-  const up = new PassThrough();
-  const down = new PassThrough();
-  const server = createMessageConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
-  const client = createMessageConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
-  const runner = registerHandlers(server);
-  server.listen();
-  client.listen();
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-runner-'));
-  try {
-    await body(client, root);
-  } finally {
-    client.dispose();
-    server.dispose();
-    await runner.dispose();
-    fs.rmSync(root, { recursive: true, force: true });
-  }
-}
 
 function params(root: string, hidden: number[], steps: number, checkpoints: number, token: string): TrainParams {
   const config: TrainConfigInput = {

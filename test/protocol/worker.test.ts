@@ -6,12 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { CancellationTokenSource, createMessageConnection, type MessageConnection } from 'vscode-jsonrpc';
-import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import { registerHandlers } from '../../analysis/worker/handlers';
+import { CancellationTokenSource } from 'vscode-jsonrpc';
+import { withWorker } from './inMemoryWorker';
 import { RunStartedNotification, TrainProgressType, TrainRequest, type RunStarted, type TrainParams } from '../../analysis/worker/protocol/training';
 import { ListRunsRequest } from '../../analysis/worker/protocol/runs';
 import { WeightBarcodeRequest, WeightBarcodeSeriesRequest } from '../../analysis/worker/protocol/weightBarcode';
@@ -19,26 +16,6 @@ import type { TrainConfigInput } from '../../analysis/spec/trainConfig';
 import type { TrainProgress } from '../../analysis/worker/protocol/training';
 import { readCheckpoint } from '../../analysis/store/runStore';
 import { denseKernels, neuronCloud } from '../../analysis/analyses/neuronClouds';
-
-/** Runs `body` with a client connected to the worker's handlers over in-memory streams and a temp runs folder. */
-async function withWorker(body: (client: MessageConnection, root: string) => Promise<void>): Promise<void> {
-  const up = new PassThrough();
-  const down = new PassThrough();
-  const server = createMessageConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
-  const client = createMessageConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
-  const runner = registerHandlers(server);
-  server.listen();
-  client.listen();
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-proto-'));
-  try {
-    await body(client, root);
-  } finally {
-    client.dispose();
-    server.dispose();
-    await runner.dispose();
-    fs.rmSync(root, { recursive: true, force: true });
-  }
-}
 
 function toyConfig(steps: number, checkpoints: number): TrainConfigInput {
   return {
