@@ -11,11 +11,15 @@
  *   every 7 samples (7 factors >= e^-100 stay above the smallest normal double) by moving its binary exponent
  *   into an integer accumulator, so one `Math.log` per pair replaces N of them;
  * - the work is tiled (64 samples x 64 models u x 256 models v) so both tiles sit in L2 and the running
- *   (product, exponent) state of each pair lives in memory between sample tiles.
+ *   (product, exponent) state of each pair lives in memory between sample tiles;
+ * - the memory is shared: for large m, helper threads (worker_threads) instantiate the same module on it and
+ *   take their share of the rows u (each row's state is its own, so threads never write the same bytes).
  * The module is generated for the class count C (the class loop is unrolled, offsets are immediates),
  * assembled byte by byte here like linalg/wasmMatmul.ts, and compiled once per C.
  */
 import type { ProbabilityStack } from './probabilities';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { checkCancelled } from '../../topology/cancel';
 
 interface WasmModule { readonly __wasmModule: unique symbol }
@@ -24,7 +28,7 @@ interface WasmInstance { readonly exports: Record<string, unknown> }
 declare const WebAssembly: {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => WasmModule;
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => WasmInstance;
 };
 
@@ -175,7 +179,7 @@ function moduleBytes(classes: number, minCoefficient: number): Uint8Array {
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([[0x60, ...vec(new Array<number[]>(6).fill([0x7f])), ...vec([])]])),
-    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, 0x03, ...uleb(1), ...uleb(65536)]])), // shared memory
     ...section(3, vec([uleb(0)])),
     ...section(7, vec([[...str('tile'), 0x00, ...uleb(0)]])),
     ...section(10, vec([[...uleb(body.length), ...body]])),
@@ -202,18 +206,101 @@ function moduleFor(classes: number, minCoefficient: number): WasmModule | null {
   return mod;
 }
 
-/** Tile sizes (see the file comment): samples per pass, models u per batch, groups of 16 models v per tile. */
-const TILE = { samples: 64, uRows: 64, vGroups: 16 };
 const GROUP = 16;
 const STATE_BYTES = 256;
 /** Above this many classes the unrolled module gets large; the JS kernel takes over. */
 const MAX_CLASSES = 256;
+/** Helper threads pay off above this many models (a thread starts in ~50 ms). */
+const THREADS_FROM = 400;
+
+/** What every thread needs to run its share of the tiles: plain numbers, so it crosses to a worker as is. */
+interface TilePlan { m: number; N: number; C: number; groups: number; blockStride: number; stateAt: Float64Array }
+
+/**
+ * Runs the tiles of rows u in [uFrom, uTo): sample passes of 64, batches of 64 rows u, tiles of 16 groups v.
+ * Self-contained (no outer names) because helper threads get its source text. Returns false if stopped.
+ */
+function runTiles(tile: TileKernel, plan: TilePlan, uFrom: number, uTo: number, stop: () => boolean, progress: (fraction: number) => void): boolean {
+  const SAMPLES = 64;
+  const U_ROWS = 64;
+  const V_GROUPS = 16;
+  const { N, C, groups, blockStride, stateAt } = plan;
+  const rowStep = 16 * C;
+  let total = 0;
+  for (let u = uFrom; u < uTo; u++) total += groups - (u >> 4);
+  let done = 0;
+  for (let n0 = 0; n0 < N; n0 += SAMPLES) {
+    const count = Math.min(SAMPLES, N - n0);
+    for (let u0 = uFrom; u0 < uTo; u0 += U_ROWS) {
+      if (stop()) return false;
+      const u1 = Math.min(uTo, u0 + U_ROWS);
+      for (let g0 = u0 >> 4; g0 < groups; g0 += V_GROUPS) {
+        const g1 = Math.min(groups, g0 + V_GROUPS);
+        for (let u = u0; u < u1; u++) {
+          const gu = u >> 4;
+          const gFirst = Math.max(g0, gu);
+          if (gFirst >= g1) continue;
+          tile((u >> 2) * blockStride + n0 * rowStep + (u & 3) * 4, gFirst * 4 * blockStride + n0 * rowStep, g1 - gFirst, count, stateAt[u] + (gFirst - gu) * 256, blockStride);
+        }
+      }
+      for (let u = u0; u < u1; u++) done += ((groups - (u >> 4)) * count) / N;
+      progress(total > 0 ? Math.min(1, done / total) : 1);
+    }
+  }
+  return true;
+}
+
+/** The source of a helper thread: instantiate the module on the shared memory, run its rows, flag done. */
+function helperSource(): string {
+  return `
+const { workerData } = require('node:worker_threads');
+const runTiles = (${runTiles.toString()});
+const { module, memory, plan, uFrom, uTo, flags } = workerData;
+try {
+  const tile = new WebAssembly.Instance(module, { env: { memory } }).exports.tile;
+  runTiles(tile, plan, uFrom, uTo, () => Atomics.load(flags, 1) === 1, () => undefined);
+  Atomics.store(flags, 0, 1);
+} catch (e) {
+  Atomics.store(flags, 0, 2);
+}
+Atomics.notify(flags, 0);
+`;
+}
+
+/** Splits rows so each of `parts` threads gets about the same number of pairs (rows near 0 have more). */
+function splitRows(m: number, groups: number, parts: number): number[] {
+  let total = 0;
+  for (let u = 0; u < m; u++) total += groups - (u >> 4);
+  const bounds = [0];
+  let acc = 0;
+  for (let u = 0; u < m && bounds.length < parts; u++) {
+    acc += groups - (u >> 4);
+    if (acc >= (total * bounds.length) / parts) bounds.push(u + 1);
+  }
+  while (bounds.length < parts) bounds.push(m);
+  bounds.push(m);
+  return bounds;
+}
+
+function helperThreads(m: number, threads: number | undefined): number {
+  if (threads !== undefined) return Math.max(0, threads - 1);
+  if (m < THREADS_FROM) return 0;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(0, Math.min(3, cores - 1));
+}
+
+export interface WasmDistanceOptions {
+  isCancelled?: () => boolean;
+  onProgress?: (fraction: number) => void;
+  /** Threads in all (default: up to 4 where there are cores and m >= 400; 1 = this thread only). */
+  threads?: number;
+}
 
 /**
  * The full symmetric m x m Bhattacharyya matrix (zero diagonal), or null where WebAssembly SIMD is missing,
  * the class count is unusual or the memory cannot be had (the caller falls back to the JS kernel).
  */
-export function wasmBhattacharyyaMatrix(stack: ProbabilityStack, options: { isCancelled?: () => boolean; onProgress?: (fraction: number) => void } = {}): Float64Array | null {
+export function wasmBhattacharyyaMatrix(stack: ProbabilityStack, options: WasmDistanceOptions = {}): Float64Array | null {
   const { m, samples: N, classes: C, data } = stack;
   if (m < 2 || C < 1 || C > MAX_CLASSES) return null;
   const mod = moduleFor(C, Math.exp(-100));
@@ -234,7 +321,7 @@ export function wasmBhattacharyyaMatrix(stack: ProbabilityStack, options: { isCa
   let memory: WasmMemory;
   let tile: TileKernel;
   try {
-    memory = new WebAssembly.Memory({ initial: pages });
+    memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     tile = new WebAssembly.Instance(mod, { env: { memory } }).exports.tile as TileKernel;
   } catch {
     return null;
@@ -252,36 +339,41 @@ export function wasmBhattacharyyaMatrix(stack: ProbabilityStack, options: { isCa
       for (let i = 0; i < size; i++) f32[base + 4 * i] = padValue;
     }
   }
-  const f64 = new Float64Array(memory.buffer, dataBytes, stateBytes / 8);
-  for (let at = 0; at < f64.length; at += STATE_BYTES / 8) f64.fill(1, at, at + GROUP); // products 1, exponents 0
+  const state = new Float64Array(memory.buffer, dataBytes, stateBytes / 8);
+  for (let at = 0; at < state.length; at += STATE_BYTES / 8) state.fill(1, at, at + GROUP); // products 1, exponents 0
 
-  const rowStep = 16 * C;
-  let totalWork = 0;
-  for (let u = 0; u < m; u++) totalWork += groups - (u >> 4);
-  let done = 0;
-  for (let n0 = 0; n0 < N; n0 += TILE.samples) {
-    const count = Math.min(TILE.samples, N - n0);
-    for (let u0 = 0; u0 < m; u0 += TILE.uRows) {
-      checkCancelled(options.isCancelled);
-      const u1 = Math.min(m, u0 + TILE.uRows);
-      for (let g0 = u0 >> 4; g0 < groups; g0 += TILE.vGroups) {
-        const g1 = Math.min(groups, g0 + TILE.vGroups);
-        for (let u = u0; u < u1; u++) {
-          const gu = u >> 4;
-          const gFirst = Math.max(g0, gu);
-          if (gFirst >= g1) continue;
-          const uPtr = (u >> 2) * blockStride + n0 * rowStep + (u & 3) * 4;
-          const vPtr = gFirst * 4 * blockStride + n0 * rowStep;
-          tile(uPtr, vPtr, g1 - gFirst, count, stateAt[u] + (gFirst - gu) * STATE_BYTES, blockStride);
-        }
-      }
-      for (let u = u0; u < u1; u++) done += ((groups - (u >> 4)) * count) / N;
-      options.onProgress?.(Math.min(1, done / totalWork));
+  const plan: TilePlan = { m, N, C, groups, blockStride, stateAt };
+  const helpers = helperThreads(m, options.threads);
+  const bounds = splitRows(m, groups, helpers + 1);
+  const flags = new Int32Array(new SharedArrayBuffer(8 * Math.max(1, helpers)));
+  const workers: Worker[] = [];
+  for (let h = 0; h < helpers; h++) {
+    try {
+      workers.push(new Worker(helperSource(), { eval: true, name: 'topolens-bhattacharyya', workerData: { module: mod, memory, plan, uFrom: bounds[h + 1], uTo: bounds[h + 2], flags: new Int32Array(flags.buffer, 8 * h, 2) } }));
+    } catch {
+      // No thread: this one does those rows too (below).
+      Atomics.store(flags, 2 * h, 3);
     }
   }
+  const cancelled = () => options.isCancelled?.() === true;
+  const stopHelpers = () => { for (let h = 0; h < helpers; h++) Atomics.store(flags, 2 * h + 1, 1); };
+  if (!runTiles(tile, plan, bounds[0], bounds[1], cancelled, (f) => options.onProgress?.(f))) {
+    stopHelpers();
+    checkCancelled(() => true);
+  }
+  for (let h = 0; h < helpers; h++) {
+    while (Atomics.load(flags, 2 * h) === 0) {
+      if (cancelled()) stopHelpers();
+      Atomics.wait(flags, 2 * h, 0, 50);
+    }
+    const outcome = Atomics.load(flags, 2 * h);
+    if (cancelled()) checkCancelled(() => true);
+    // A helper that failed to start or to run: this thread does its rows.
+    if (outcome !== 1 && !runTiles(tile, plan, bounds[h + 1], bounds[h + 2], cancelled, () => undefined)) checkCancelled(() => true);
+  }
+  for (const w of workers) void w.terminate();
 
   // d = -(log(product) + exponent * ln 2) / N; exponents fit in the low 32 bits (|exp| <= 145 N).
-  const state = new Float64Array(memory.buffer, dataBytes, stateBytes / 8);
   const exps = new Int32Array(memory.buffer, dataBytes, stateBytes / 4);
   const D = new Float64Array(m * m);
   for (let u = 0; u < m; u++) {

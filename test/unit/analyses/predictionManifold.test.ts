@@ -115,6 +115,14 @@ test('Bhattacharyya: the WebAssembly SIMD kernel agrees with the JS reference (o
   }
 });
 
+test('Bhattacharyya: helper threads on the shared memory give the same matrix bit for bit', () => {
+  const stack = randomStack(70, 33, 10, 8);
+  const one = wasmBhattacharyyaMatrix(stack, { threads: 1 });
+  const three = wasmBhattacharyyaMatrix(stack, { threads: 3 });
+  assert.ok(one && three);
+  assert.deepEqual(Array.from(three), Array.from(one));
+});
+
 test('Bhattacharyya: cross distances of a model to the set equal the matrix row', () => {
   const stack = randomStack(9, 40, 4, 6);
   const sqrt = sqrtProbabilities(stack.data);
