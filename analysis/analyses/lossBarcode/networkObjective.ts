@@ -14,28 +14,37 @@ export interface NetworkObjective extends PathObjective {
   score(points: readonly Float64Array[], split: Split): { loss: Float64Array; error: Float64Array };
 }
 
+/** The training-set indices of minibatch `iteration` (what every point of a path sees at that iteration). */
+export function minibatchOrder(n: number, batchSize: number, seed: number): (iteration: number) => Int32Array {
+  const perEpoch = Math.floor(n / batchSize);
+  let order: Int32Array | undefined;
+  let orderEpoch = -1;
+  return (iteration) => {
+    const epoch = Math.floor(iteration / perEpoch);
+    if (epoch !== orderEpoch) {
+      order = permutation(n, deriveSeed(seed, 'loss-barcode-path', epoch));
+      orderEpoch = epoch;
+    }
+    const from = (iteration % perEpoch) * batchSize;
+    return (order as Int32Array).subarray(from, from + batchSize);
+  };
+}
+
 export function networkObjective(layers: readonly DenseSpec[], train: Split, evalSet: Split, options: { batchSize: number; seed: number; maxPoints: number }): NetworkObjective {
   const B = options.batchSize;
   if (!Number.isInteger(B) || B < 1) throw new Error(`loss barcode: batchSize must be a positive integer, got ${B}`);
   if (train.n < B) throw new Error(`loss barcode: a batch of ${B} samples but the training set has ${train.n}; lower batchSize`);
   const engine = new MlpBatch(layers, options.maxPoints, B);
   const D = layers[0].inUnits;
-  const perEpoch = Math.floor(train.n / B);
   const x = new Float32Array(B * D);
   const y = new Int32Array(B);
-  let order: Int32Array | undefined;
-  let orderEpoch = -1;
+  const indices = minibatchOrder(train.n, B, options.seed);
   let loaded = -1;
   const batch = (iteration: number) => {
     if (iteration === loaded) return;
-    const epoch = Math.floor(iteration / perEpoch);
-    if (epoch !== orderEpoch) {
-      order = permutation(train.n, deriveSeed(options.seed, 'loss-barcode-path', epoch));
-      orderEpoch = epoch;
-    }
-    const from = (iteration % perEpoch) * B;
+    const idx = indices(iteration);
     for (let i = 0; i < B; i++) {
-      const src = (order as Int32Array)[from + i];
+      const src = idx[i];
       x.set(train.x.subarray(src * D, (src + 1) * D), i * D);
       y[i] = train.y[src];
     }
