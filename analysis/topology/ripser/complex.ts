@@ -149,6 +149,13 @@ export abstract class RipsComplex {
     return this.apparentFacetOfDecoded(rank, dim);
   }
 
+  /** `zeroApparentFacet` of the simplex with vertices `vs[0..dim]` (largest first), not decoded. */
+  zeroApparentFacetOfVertices(vs: Int32Array, rank: number, dim: number): number {
+    if (dim < 2) return -1;
+    this.apparentVerts.set(vs.subarray(0, dim + 1));
+    return this.apparentFacetOfDecoded(rank, dim);
+  }
+
   private upperIntoApparent(v: number, dim: number): void {
     const vs = this.apparentVerts;
     const parent = this.verts;

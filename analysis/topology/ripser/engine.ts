@@ -23,6 +23,7 @@ import type { BinomialTable } from './binomial';
 import { StreamColumn } from './coboundaryStreams';
 import type { RipsComplex } from './complex';
 import { DenseComplex } from './denseComplex';
+import { denseColumnsByDimension } from './denseColumns';
 import { EntryHeap } from './entryHeap';
 import { HeapColumn } from './heapColumn';
 import { PivotMap } from './pivotMap';
@@ -103,6 +104,8 @@ export class RipserEngine {
     const dimMax = Math.min(maxDim, n - 2);
     let columns = this.computeDim0(dimMax > 0);
     let simplices: SimplexList | null = null;
+    // Dense storage: the candidate columns of every dimension >= 2 in one depth-first pass (denseColumns.ts).
+    let denseFound: SimplexList[] | null = null;
     const working = dimMax > 0 ? this.workingColumn() : null;
     for (let dim = 1; dim <= dimMax; dim++) {
       this.checkCancelled();
@@ -114,6 +117,11 @@ export class RipserEngine {
       const pivots = new PivotMap(columns.length);
       this.computePairs(columns, dim, working!, pivots);
       if (dim < dimMax) {
+        if (this.complex instanceof DenseComplex) {
+          denseFound ??= denseColumnsByDimension(this.complex, this.binom, dimMax, () => this.checkCancelled());
+          columns = clearedAndSorted(denseFound[dim + 1], pivots);
+          continue;
+        }
         if (simplices === null) simplices = this.allEdges();
         const next = this.assembleColumns(simplices, pivots, dim + 1, dim + 1 < dimMax);
         columns = next.columns;
@@ -359,15 +367,23 @@ export class RipserEngine {
         found.push(r, x);
       }
     }
-    const order = new Uint32Array(found.length);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    const fr = found.rank;
-    const fx = found.index;
-    order.sort((a, b) => fr[b] - fr[a] || fx[a] - fx[b]);
-    const columns = new SimplexList();
-    for (let i = 0; i < order.length; i++) columns.push(fr[order[i]], fx[order[i]]);
-    return { columns, simplices: next };
+    return { columns: clearedAndSorted(found, null), simplices: next };
   }
+}
+
+/**
+ * The columns of a dimension: the candidates minus the previous dimension's pivots (clearing; null when
+ * already done), newest first (rank descending, ties by index ascending).
+ */
+function clearedAndSorted(found: SimplexList, pivots: PivotMap | null): SimplexList {
+  const order: number[] = [];
+  for (let i = 0; i < found.length; i++) if (pivots === null || !pivots.has(found.index[i])) order.push(i);
+  const fr = found.rank;
+  const fx = found.index;
+  const sorted = Uint32Array.from(order).sort((a, b) => fr[b] - fr[a] || fx[a] - fx[b]);
+  const columns = new SimplexList();
+  for (let i = 0; i < sorted.length; i++) columns.push(fr[sorted[i]], fx[sorted[i]]);
+  return columns;
 }
 
 /** Coefficient that cancels a pivot of coefficient `pc` when the apparent facet's coboundary is added

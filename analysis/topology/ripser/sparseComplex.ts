@@ -20,7 +20,6 @@ export class SparseComplex extends RipsComplex {
   private readonly lo: Int32Array;
   /** Iterators of the searches that may run while `walkCoboundary` holds `it`/`lo`. */
   private readonly it2: Int32Array;
-  private readonly lo2: Int32Array;
   private readonly offsets: Int32Array;
   private readonly nbr: Int32Array;
   private readonly nrank: Int32Array;
@@ -34,7 +33,6 @@ export class SparseComplex extends RipsComplex {
     this.it = new Int32Array(maxDim + 3);
     this.lo = new Int32Array(maxDim + 3);
     this.it2 = new Int32Array(maxDim + 3);
-    this.lo2 = new Int32Array(maxDim + 3);
     this.offsets = edges.offsets;
     this.nbr = edges.neighbors;
     this.nrank = edges.neighborRanks;
