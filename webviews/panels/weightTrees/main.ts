@@ -28,7 +28,8 @@ let target: PanelTarget | undefined;
 /** Layers recomputed with the view's own settings replace the defaults' graph. */
 const custom = new Map<string, { tree: LayerTree; settings: WeightTreesMapperSettings }>();
 let surface: WeightSurface | undefined;
-let selectedNode: number | undefined;
+/** The clicked node, by id (indices change when a live run's graph is recomputed). */
+let selectedId: string | undefined;
 let nodeWeights: { nodeId: string; weights: NodeWeights } | undefined;
 let playTimer: number | undefined;
 
@@ -121,6 +122,11 @@ function currentTree(): LayerTree | undefined {
   return (name && custom.get(name)?.tree) || trees?.layers.find((l) => l.layer === name) || trees?.layers[0];
 }
 
+function selectedIndex(tree: LayerTree): number | undefined {
+  const i = selectedId === undefined ? -1 : tree.nodes.findIndex((n) => n.id === selectedId);
+  return i >= 0 ? i : undefined;
+}
+
 function neuronsOf(node: TreeNode, tree: LayerTree): number[] {
   return [...new Set(node.members.map((p) => p % tree.neurons))].sort((a, b) => a - b);
 }
@@ -133,13 +139,14 @@ function receive(message: WeightTreesHostMessage): void {
       for (const name of [...custom.keys()]) if (!trees.layers.some((l) => l.layer === name)) custom.delete(name);
       shell.status.clear();
       persist({ layer: state().layer ?? trees.layers[0]?.layer });
+      // A live run's surface is out of date too.
+      surface = undefined;
       render();
       if (state().view === 'surface') requestSurface();
       break;
     case 'layer':
       custom.set(message.layer.layer, { tree: message.layer, settings: message.settings });
       shell.status.clear();
-      selectedNode = undefined;
       render();
       break;
     case 'surface':
@@ -174,8 +181,10 @@ function render(): void {
   settingsBar.hidden = view !== 'graph';
   shell.subtitle.textContent = `${trees.runName} · layer ${tree.layer} · ${tree.points} points (${tree.checkpoints} checkpoints × ${tree.neurons} neurons in ℝ^${tree.fanIn}) · ${formatNumber(tree.computeMs)} ms`;
   renderControls(tree);
-  if (view === 'graph') renderGraph(tree);
-  else renderSurface();
+  if (view === 'graph') {
+    renderGraph(tree);
+    renderNodePanel();
+  } else renderSurface();
 }
 
 function renderControls(tree: LayerTree): void {
@@ -215,7 +224,7 @@ function renderGraph(tree: LayerTree): void {
   const width = Math.max(360, (graphBox.parentElement?.clientWidth || 900) - 300);
   graph.width(width).height(Math.max(360, Math.min(900, 14 * Math.sqrt(tree.nodes.length) + 300)))
     .color((n) => (colorBy === 'lens' ? byLens((n as TreeNode).lensMean) : byStep(n.stepMean)))
-    .reveal(reveal).selected(selectedNode)
+    .reveal(reveal).selected(selectedIndex(tree))
     .onHover((n, _i, event) => {
       if (!n) return tooltip.hide();
       const node = n as TreeNode;
@@ -227,8 +236,8 @@ function renderGraph(tree: LayerTree): void {
         `lens ${formatNumber(node.lensMean)}`,
       ]);
     })
-    .onClick((n, i) => {
-      selectedNode = i;
+    .onClick((n) => {
+      selectedId = (n as TreeNode).id;
       nodeWeights = undefined;
       renderNodePanel();
       shell.post({ type: 'node', layer: tree.layer, nodeId: (n as TreeNode).id, points: (n as TreeNode).members });
@@ -241,11 +250,12 @@ function renderGraph(tree: LayerTree): void {
 
 function renderNodePanel(): void {
   const tree = currentTree();
-  if (!tree || selectedNode === undefined || !tree.nodes[selectedNode]) {
+  const index = tree ? selectedIndex(tree) : undefined;
+  if (!tree || index === undefined) {
     nodePanel.replaceChildren(el('p', { class: 'explain' }, 'Click a node to see its mean incoming weights and its members.'));
     return;
   }
-  const node = tree.nodes[selectedNode];
+  const node = tree.nodes[index];
   const head = el('h3', {}, `${node.id}: ${node.size} points, steps ${node.stepMin}–${node.stepMax}`);
   if (!nodeWeights || nodeWeights.nodeId !== node.id) {
     nodePanel.replaceChildren(head, el('p', { class: 'explain' }, 'Reading the members\' weights…'));
@@ -311,7 +321,7 @@ function settingsFromInputs(): WeightTreesMapperSettings {
 
 // ---- events ----------------------------------------------------------------------------------------
 layerSelect.addEventListener('change', () => {
-  selectedNode = undefined;
+  selectedId = undefined;
   persist({ layer: layerSelect.value });
   render();
   if (state().view === 'surface') requestSurface();
@@ -366,7 +376,6 @@ resetButton.addEventListener('click', () => {
   if (!tree) return;
   custom.delete(tree.layer);
   persist({ settings: {} });
-  selectedNode = undefined;
   render();
 });
 saveGraph.addEventListener('click', () => {
