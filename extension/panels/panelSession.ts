@@ -117,6 +117,8 @@ export class PanelSession implements vscode.Disposable {
       progress.dispose();
       if (this.inFlight.get(key) === cts) this.inFlight.delete(key);
       cts.dispose();
+      // The status line's "Computing…" / progress ends with the last request (an error posted above stays).
+      if (this.inFlight.size === 0) this.post({ type: 'idle' });
     }
   }
 

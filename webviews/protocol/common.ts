@@ -40,7 +40,9 @@ export interface LoadingMessage { type: 'loading'; text: string }
 export interface ProgressMessage { type: 'progress'; fraction?: number; text?: string }
 export interface ErrorMessage { type: 'error'; message: string }
 export interface ExportedMessage { type: 'exported'; format: string; path: string }
+/** No worker request of the panel is in flight any more: a loading status line is over (errors stay). */
+export interface IdleMessage { type: 'idle' }
 /** Another view of the same run picked a step; the panel shows the nearest checkpoint. */
 export interface LinkedStepMessage { type: 'linkedStep'; runDir: string; step: number }
 
-export type CommonHostMessage = LoadingMessage | ProgressMessage | ErrorMessage | ExportedMessage | LinkedStepMessage;
+export type CommonHostMessage = LoadingMessage | ProgressMessage | IdleMessage | ErrorMessage | ExportedMessage | LinkedStepMessage;

@@ -56,7 +56,7 @@ export interface Shell<ViewMsg, State> {
 }
 
 type ShellHandled = Exclude<CommonHostMessage['type'], 'linkedStep'>;
-const SHELL_TYPES = new Set<string>(['loading', 'progress', 'error', 'exported'] satisfies ShellHandled[]);
+const SHELL_TYPES = new Set<string>(['loading', 'progress', 'idle', 'error', 'exported'] satisfies ShellHandled[]);
 
 export function createShell<HostMsg extends { type: string }, ViewMsg extends { type: string }, State>(options: ShellOptions<HostMsg>): Shell<ViewMsg, State> {
   const app = (document.getElementById('app') ?? document.body.appendChild(el('div', { id: 'app' }))) as HTMLElement;
@@ -97,6 +97,7 @@ export function createShell<HostMsg extends { type: string }, ViewMsg extends { 
     switch (m.type) {
       case 'loading': lastLoadingText = m.text; return status.loading(m.text);
       case 'progress': return status.loading(m.text ?? lastLoadingText, m.fraction);
+      case 'idle': if (statusNode.classList.contains('loading')) status.clear(); return;
       case 'error': return status.error(m.message);
       case 'exported': return status.ok(`Exported ${m.format.toUpperCase()} to ${m.path}`);
     }
