@@ -145,7 +145,9 @@ function kdTreeSearch(data: Float64Array, n: number, d: number, k: number): KnnL
             const x = q[t] - data[j * d + t];
             s += x * x;
           }
-          insert(dist, idx, base, k, s, j);
+          // Most candidates lose to the current k-th best: test before the call.
+          const worst = dist[base + k - 1];
+          if (s < worst || (s === worst && j < idx[base + k - 1])) insert(dist, idx, base, k, s, j);
         }
         continue;
       }

@@ -22,15 +22,15 @@ export interface SublevelBar {
   basinSize: number;
 }
 
-/** Basin size of each finite bar: edges strictly below the death value joined, size of the minimum's component. */
-function basinSizes(values: Float64Array, edges: Uint32Array, bars: { minimum: number; death: number }[]): number[] {
+/**
+ * The edges in lower-star order (by max(f(u), f(v)), ties by the higher vertex's rank): an edge enters with its
+ * higher vertex, so a counting sort by that vertex's rank does it in O(n + m) after one sort of the n
+ * vertices. Handing the engine presorted edges also makes its own (stable, adaptive) sort nearly linear.
+ */
+function lowerStarOrder(values: Float64Array, edges: Uint32Array): Uint32Array {
   const n = values.length;
   const m = edges.length >> 1;
-  const w = new Float64Array(m);
-  for (let e = 0; e < m; e++) w[e] = Math.max(values[edges[2 * e]], values[edges[2 * e + 1]]);
-  // Lower-star order: an edge enters with its higher vertex, so a counting sort by that vertex's rank
-  // orders the edges by value in O(n + m) (after one sort of the n vertices).
-  const byValue = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
+  const byValue = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b] || a - b);
   const rank = new Int32Array(n);
   for (let r = 0; r < n; r++) rank[byValue[r]] = r;
   const start = new Int32Array(n + 1);
@@ -40,8 +40,19 @@ function basinSizes(values: Float64Array, edges: Uint32Array, bars: { minimum: n
     start[top[e] + 1]++;
   }
   for (let r = 0; r < n; r++) start[r + 1] += start[r];
-  const order = new Uint32Array(m);
-  for (let e = 0; e < m; e++) order[start[top[e]]++] = e;
+  const sorted = new Uint32Array(2 * m);
+  for (let e = 0; e < m; e++) {
+    const at = start[top[e]]++;
+    sorted[2 * at] = edges[2 * e];
+    sorted[2 * at + 1] = edges[2 * e + 1];
+  }
+  return sorted;
+}
+
+/** Basin size of each finite bar: edges (in lower-star order) strictly below the death value joined, size of the minimum's component. */
+function basinSizes(values: Float64Array, edges: Uint32Array, bars: { minimum: number; death: number }[]): number[] {
+  const n = values.length;
+  const m = edges.length >> 1;
   const uf = new UnionFind(n);
   const size = new Int32Array(n).fill(1);
   const byDeath = bars.map((_, i) => i).sort((a, b) => bars[a].death - bars[b].death);
@@ -50,9 +61,9 @@ function basinSizes(values: Float64Array, edges: Uint32Array, bars: { minimum: n
   for (const bi of byDeath) {
     const { death, minimum } = bars[bi];
     if (death === Infinity) continue;
-    while (e < m && w[order[e]] < death) {
-      const a = uf.find(edges[2 * order[e]]);
-      const b = uf.find(edges[2 * order[e] + 1]);
+    while (e < m && Math.max(values[edges[2 * e]], values[edges[2 * e + 1]]) < death) {
+      const a = uf.find(edges[2 * e]);
+      const b = uf.find(edges[2 * e + 1]);
       if (a !== b) {
         const r = uf.linkRoots(a, b);
         size[r] = size[a] + size[b];
@@ -68,7 +79,7 @@ function basinSizes(values: Float64Array, edges: Uint32Array, bars: { minimum: n
 export function knnSublevelBarcode(points: Float64Array, values: Float64Array, n: number, d: number, k: number): SublevelBar[] {
   if (values.length !== n) throw new Error(`k-NN sublevel: ${values.length} values for ${n} samples`);
   if (n < 1) throw new Error('k-NN sublevel: no samples');
-  const edges = fastKnnGraphEdges(points, n, d, k);
+  const edges = lowerStarOrder(values, fastKnnGraphEdges(points, n, d, k));
   const raw = sublevelPersistence0(values, edges).map((b) => ({ birth: b.birth, death: b.death, minimum: b.birthSimplex[0] }));
   const sizes = basinSizes(values, edges, raw);
   return raw.map((b, i) => ({ ...b, basinSize: sizes[i] })).sort((a, b) => a.birth - b.birth || a.minimum - b.minimum);
