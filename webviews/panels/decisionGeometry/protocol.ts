@@ -1,7 +1,6 @@
 /** Messages between the Decision Geometry panel and its host, and the view state it persists. */
 import type { DecisionGeometryResult, DecisionSeriesResult, SubsamplingResult } from '../../../analysis/worker/protocol/decisionGeometry';
 import type { PanelStateBase, PanelTarget } from '../../protocol/common';
-import type { Overlay } from '../../charts/regionMap';
 
 /** What the host computes the maps with (a change asks the worker again). */
 export interface GeometryView {
@@ -13,9 +12,12 @@ export interface GeometryView {
   plane?: [number, number, number];
 }
 
+/** What the map paints under its outlines (the same strings as the region-map chart's overlay). */
+export type MapOverlay = 'class' | 'confidence' | 'gradient';
+
 export interface DecisionGeometryState extends PanelStateBase {
   view?: GeometryView;
-  overlay?: Overlay;
+  overlay?: MapOverlay;
   show?: { regions: boolean; lines: boolean; points: boolean; contour: boolean };
 }
 
