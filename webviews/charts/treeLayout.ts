@@ -10,7 +10,7 @@ export interface LayoutNode { stepMean: number; size: number }
 export interface LayoutLink { source: number; target: number }
 
 export interface TreeLayout {
-  /** x in slots (0 .. slots), y = mean step. */
+  /** x in slot units (0 .. slots - 1, one per leaf plus one between components), y = mean step. */
   x: Float64Array;
   y: Float64Array;
   slots: number;
