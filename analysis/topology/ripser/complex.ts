@@ -14,15 +14,12 @@
 import type { BinomialTable } from './binomial';
 import type { RankedEdges } from './edgeFiltration';
 import type { EntryHeap } from './entryHeap';
-import type { SimplexList } from './simplexList';
 import type { WideEntryHeap } from './wideEntryHeap';
 import type { EmergentTest } from './workingColumn';
 
 export abstract class RipsComplex {
   /** Vertex scratch of the last simplex decoded by `decode`, largest first. */
   readonly verts: Int32Array;
-  /** Vertex added by each cofacet of the last `appendUpperCofacets` (indexed like its output). */
-  readonly upperVertex: Int32Array;
   /** Sign (+1/-1) of the facet returned by the last successful `zeroApparentFacet`. */
   facetSign = 1;
   /** Coefficient of the cofacet returned by the last successful `pushCoboundaryOrEmergent`. */
@@ -40,7 +37,6 @@ export abstract class RipsComplex {
   ) {
     this.verts = new Int32Array(maxDim + 3);
     this.apparentVerts = new Int32Array(maxDim + 3);
-    this.upperVertex = new Int32Array(edges.n + 1);
   }
 
   /** Decodes simplex `idx` of dimension `dim` into `verts`. */
@@ -112,12 +108,6 @@ export abstract class RipsComplex {
   ): number;
 
   /**
-   * Appends the cofacets obtained by adding a vertex above the simplex's largest one (each once),
-   * leaving the simplex decoded in `verts` and each added vertex in `upperVertex[position in out]`.
-   */
-  abstract appendUpperCofacets(idx: number, rank: number, dim: number, out: SimplexList): void;
-
-  /**
    * Largest vertex v > floor whose edges to every vertex of `vs[0..count)` have rank < `rank` (so adding
    * v does not lengthen a simplex of that rank), or -1. `vs` is descending and v is never one of them.
    */
@@ -134,33 +124,11 @@ export abstract class RipsComplex {
     return this.apparentCofacetOfDecoded(rank, dim);
   }
 
-  /**
-   * The two apparent-pair tests for the cofacet that `appendUpperCofacets` made by adding vertex v
-   * above the simplex it decoded into `verts` (so no decoding: the cofacet is v, then those vertices).
-   */
-  hasZeroApparentCofacetOfUpper(v: number, rank: number, dim: number): boolean {
-    this.upperIntoApparent(v, dim);
-    return this.apparentCofacetOfDecoded(rank, dim);
-  }
-
-  zeroApparentFacetOfUpper(v: number, rank: number, dim: number): number {
-    if (dim < 2) return -1;
-    this.upperIntoApparent(v, dim);
-    return this.apparentFacetOfDecoded(rank, dim);
-  }
-
   /** `zeroApparentFacet` of the simplex with vertices `vs[0..dim]` (largest first), not decoded. */
   zeroApparentFacetOfVertices(vs: Int32Array, rank: number, dim: number): number {
     if (dim < 2) return -1;
     this.apparentVerts.set(vs.subarray(0, dim + 1));
     return this.apparentFacetOfDecoded(rank, dim);
-  }
-
-  private upperIntoApparent(v: number, dim: number): void {
-    const vs = this.apparentVerts;
-    const parent = this.verts;
-    vs[0] = v;
-    for (let i = 0; i < dim; i++) vs[i + 1] = parent[i];
   }
 
   /** The apparent-cofacet test on the simplex decoded into `apparentVerts`. */

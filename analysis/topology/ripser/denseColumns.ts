@@ -2,7 +2,7 @@
  * The reduction columns of every dimension 2..maxDim on dense storage, in one depth-first walk over
  * the simplices (each grown from its facet without its top vertex by adding a higher vertex).
  *
- * Assembling dimension by dimension (Ripser's way, `RipserEngine.assembleColumns`) computes, for every
+ * Assembling dimension by dimension (Ripser's way, and this engine's before) computes, for every
  * (d-1)-simplex and every vertex v above it, the longest edge from v to the simplex: d+1 rank reads per
  * vertex, and again for the apparent-cofacet test. Depth first, each simplex carries `reach[v]`, the
  * rank of the longest edge from v to it; a cofacet's reach is the elementwise max of its facet's and one

@@ -2,15 +2,15 @@
  * Rips complex over a full n x n edge-rank matrix: a coboundary is a scan over all vertices v, reading
  * row w of the rank matrix for each vertex w of the simplex (contiguous memory).
  *
- * The vertex scan is written out in each of its uses (coboundary walk, apparent-pair search, upper
- * cofacets), each with a two-row version for edges, on purpose: these are the innermost loops on dense
- * inputs and differ in what they compute per vertex and when they stop.
+ * The vertex scan is written out in each of its uses (narrow and wide coboundary walks, apparent-pair
+ * search), with a two-row version for edges, on purpose: these are the innermost loops on dense inputs
+ * and differ in what they compute per vertex and when they stop. The columns themselves are assembled
+ * depth first in denseColumns.ts.
  */
 import type { BinomialTable } from './binomial';
 import { RipsComplex } from './complex';
 import type { DenseRanks } from './edgeFiltration';
 import type { EntryHeap } from './entryHeap';
-import type { SimplexList } from './simplexList';
 import type { WideEntryHeap } from './wideEntryHeap';
 import type { EmergentTest } from './workingColumn';
 
@@ -182,22 +182,4 @@ export class DenseComplex extends RipsComplex {
     return -1;
   }
 
-  appendUpperCofacets(idx: number, rank: number, dim: number, out: SimplexList): void {
-    this.decode(idx, dim);
-    const { ranks, rows } = this;
-    const E = this.edgeCount;
-    const top = this.verts[0];
-    const B = this.binom.rows;
-    for (let v = this.n - 1; v > top; v--) {
-      let r = rank;
-      for (let i = 0; i <= dim; i++) {
-        const t = ranks[rows[i] + v];
-        if (t > r) r = t;
-      }
-      if (r < E) {
-        this.upperVertex[out.length] = v;
-        out.push(r, idx + B[dim + 2][v]);
-      }
-    }
-  }
 }

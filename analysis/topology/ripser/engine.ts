@@ -24,6 +24,8 @@ import { StreamColumn } from './coboundaryStreams';
 import type { RipsComplex } from './complex';
 import { DenseComplex } from './denseComplex';
 import { denseColumnsByDimension } from './denseColumns';
+import type { SparseComplex } from './sparseComplex';
+import { sparseColumnsByDimension } from './sparseColumns';
 import { EntryHeap } from './entryHeap';
 import { HeapColumn } from './heapColumn';
 import { PivotMap } from './pivotMap';
@@ -103,9 +105,8 @@ export class RipserEngine {
     const n = this.complex.edges.n;
     const dimMax = Math.min(maxDim, n - 2);
     let columns = this.computeDim0(dimMax > 0);
-    let simplices: SimplexList | null = null;
-    // Dense storage: the candidate columns of every dimension >= 2 in one depth-first pass (denseColumns.ts).
-    let denseFound: SimplexList[] | null = null;
+    // The candidate columns of every dimension >= 2, from one depth-first pass when first needed.
+    let found: SimplexList[] | null = null;
     const working = dimMax > 0 ? this.workingColumn() : null;
     for (let dim = 1; dim <= dimMax; dim++) {
       this.checkCancelled();
@@ -117,18 +118,19 @@ export class RipserEngine {
       const pivots = new PivotMap(columns.length);
       this.computePairs(columns, dim, working!, pivots);
       if (dim < dimMax) {
-        if (this.complex instanceof DenseComplex) {
-          denseFound ??= denseColumnsByDimension(this.complex, this.binom, dimMax, () => this.checkCancelled());
-          columns = clearedAndSorted(denseFound[dim + 1], pivots);
-          continue;
-        }
-        if (simplices === null) simplices = this.allEdges();
-        const next = this.assembleColumns(simplices, pivots, dim + 1, dim + 1 < dimMax);
-        columns = next.columns;
-        simplices = next.simplices;
+        found ??= this.candidateColumns(dimMax);
+        columns = clearedAndSorted(found[dim + 1], pivots);
       }
     }
     return this.bars;
+  }
+
+  /** Columns of dimensions 2..dimMax before clearing (not in apparent pairs), per dimension. */
+  private candidateColumns(dimMax: number): SimplexList[] {
+    const cancelled = (): void => this.checkCancelled();
+    const { complex } = this;
+    if (complex instanceof DenseComplex) return denseColumnsByDimension(complex, this.binom, dimMax, cancelled);
+    return sparseColumnsByDimension(complex as SparseComplex, this.binom, dimMax, cancelled);
   }
 
   /** Coboundary streams on dense storage up to MAX_STREAM_POINTS (unless told otherwise), else the heap. */
@@ -156,13 +158,6 @@ export class RipserEngine {
     const out: number[] = [];
     for (let i = dim; i >= 0; i--) out.push(this.scratch[i]);
     return out;
-  }
-
-  private allEdges(): SimplexList {
-    const { uOfRank, vOfRank, edgeCount } = this.complex.edges;
-    const list = new SimplexList();
-    for (let r = 0; r < edgeCount; r++) list.push(r, edgeIndex(uOfRank[r], vOfRank[r]));
-    return list;
   }
 
   /** H0 by Kruskal; returns the H1 columns (cycle-closing edges not in apparent pairs), newest first. */
@@ -336,38 +331,6 @@ export class RipserEngine {
   private recordPair(dim: number, r: number, x: number, pr: number, pxHi: number, px: number): void {
     if (this.length[pr] <= this.length[r]) return;
     this.bars.push({ dim, birth: this.length[r], death: this.length[pr], birthSimplex: this.verticesOf(-1, x, dim), deathSimplex: this.verticesOf(pxHi, px, dim + 1) });
-  }
-
-  /**
-   * Columns of dimension `dim`: the cofacets of the (dim-1)-simplices, minus those already paired as
-   * deaths in dim-1 (clearing) and those in apparent pairs, sorted newest first.
-   */
-  private assembleColumns(
-    simplices: SimplexList,
-    pivots: PivotMap,
-    dim: number,
-    keepSimplices: boolean,
-  ): { columns: SimplexList; simplices: SimplexList | null } {
-    const { complex } = this;
-    const cand = new SimplexList();
-    const next = keepSimplices ? new SimplexList() : null;
-    const found = new SimplexList();
-    for (let s = 0; s < simplices.length; s++) {
-      if ((s & 0xfff) === 0) this.checkCancelled();
-      cand.length = 0;
-      complex.appendUpperCofacets(simplices.index[s], simplices.rank[s], dim - 1, cand);
-      const added = complex.upperVertex;
-      for (let t = 0; t < cand.length; t++) {
-        const r = cand.rank[t];
-        const x = cand.index[t];
-        next?.push(r, x);
-        if (pivots.has(x)) continue;
-        // The cofacet's vertices are known (the added one, then the simplex's): no decoding.
-        if (complex.hasZeroApparentCofacetOfUpper(added[t], r, dim) || complex.zeroApparentFacetOfUpper(added[t], r, dim) !== -1) continue;
-        found.push(r, x);
-      }
-    }
-    return { columns: clearedAndSorted(found, null), simplices: next };
   }
 }
 

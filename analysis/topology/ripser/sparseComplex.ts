@@ -3,15 +3,15 @@
  * are the common neighbours of its vertices, found by walking their lists downwards in lockstep
  * (Ripser's sparse coboundary enumerator). Memory and time scale with the number of edges, not n^2.
  *
- * The lockstep walk is written out in each of its three uses (coboundary, apparent-pair search, upper
- * cofacets) on purpose: it is the innermost loop on sparse inputs, and each use does different work per
+ * The lockstep walk is written out in each of its uses (narrow and wide coboundary, apparent-pair
+ * search) on purpose: it is the innermost loop on sparse inputs, and each use does different work per
  * common neighbour and stops differently, which a shared callback or iterator object would slow down.
+ * The columns themselves are assembled depth first in sparseColumns.ts.
  */
 import type { BinomialTable } from './binomial';
 import { RipsComplex } from './complex';
 import type { SparseRanks } from './edgeFiltration';
 import type { EntryHeap } from './entryHeap';
-import type { SimplexList } from './simplexList';
 import type { WideEntryHeap } from './wideEntryHeap';
 import type { EmergentTest } from './workingColumn';
 
@@ -180,31 +180,4 @@ export class SparseComplex extends RipsComplex {
     return -1;
   }
 
-  appendUpperCofacets(idx: number, rank: number, dim: number, out: SimplexList): void {
-    this.decode(idx, dim);
-    const vs = this.verts;
-    const { nbr, nrank, offsets } = this;
-    const it = this.it2;
-    for (let i = 0; i <= dim; i++) it[i] = offsets[vs[i] + 1] - 1;
-    const top = vs[0];
-    const lo0 = offsets[vs[0]];
-    const B = this.binom.rows;
-    outer: for (let p0 = it[0]; p0 >= lo0; p0--) {
-      const v = nbr[p0];
-      if (v <= top) return;
-      let r = nrank[p0];
-      if (r < rank) r = rank;
-      for (let i = 1; i <= dim; i++) {
-        let q = it[i];
-        const l = offsets[vs[i]];
-        while (q >= l && nbr[q] > v) q--;
-        it[i] = q;
-        if (q < l) return;
-        if (nbr[q] !== v) continue outer;
-        if (nrank[q] > r) r = nrank[q];
-      }
-      this.upperVertex[out.length] = v;
-      out.push(r, idx + B[dim + 2][v]);
-    }
-  }
 }
