@@ -126,9 +126,9 @@ async function main(): Promise<number> {
         }
         // Live panels: the first checkpoint opens the barcode beside the editor while the run trains.
         if (/^running\b/.test(run.description)) panelWhileRunning ||= await panelTab.isVisible();
-        // The run's dashboard opened as training started: bring it to the front once and read its curves
-        // while the run still trains (they refresh live).
-        if (/^running\b/.test(run.description) && !dashboardShown && await dashboardTab.isVisible()) {
+        // The run's dashboard opened as training started; once the analysis panel has opened beside it (and
+        // taken the front), bring the dashboard forward and read its curves while the run still trains.
+        if (/^running\b/.test(run.description) && !dashboardShown && await dashboardTab.isVisible() && await panelTab.isVisible()) {
           dashboardShown = true;
           await dashboardTab.click(now).catch(() => undefined);
         }
@@ -148,6 +148,7 @@ async function main(): Promise<number> {
       clock.log(`status bar while training: "${statusText}"; checkpoints seen while training: ${JSON.stringify(stepsSeen)}; panel open while running: ${panelWhileRunning}`);
       facts.livePanel = { runSeenRunning: seenRunning, panelOpenWhileRunning: panelWhileRunning, dashboardOpenWhileRunning: dashboardShown, curvesWhileRunning };
       if (seenRunning) assert.ok(dashboardShown, 'the run dashboard did not open while the run was training');
+      if (seenRunning) assert.ok(curvesWhileRunning.includes('trainLoss'), `the dashboard drew no train-loss curve while the run trained (series: ${JSON.stringify(curvesWhileRunning)})`);
       assert.ok(progressSeen, 'no progress notification mentioning "training" appeared while training');
       assert.ok(statusText !== '', 'no status-bar item showing the loss appeared while training');
       assert.match(statusText, /step/i, `the status-bar item "${statusText}" does not show the step`);

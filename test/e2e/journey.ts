@@ -85,9 +85,12 @@ export function makeScreenshot(page: Page, out: string): Journey['screenshot'] {
   };
 }
 
-/** Runs "TopoLens: Train & Analyze" from the palette and picks `preset` in its quick pick. */
+/** Runs "TopoLens: Train & Analyze" from the palette and picks `preset` (or a study) in its quick pick. */
 export async function startTraining(wb: Workbench, preset: string): Promise<void> {
   await wb.runCommand(ui.trainCommand);
+  // The list is virtual (studies sit below the presets): once the picker shows, type to filter, as a user would.
+  await wb.quickPickRow(ui.preset).waitFor({ timeout: 30_000 }).catch(() => undefined);
+  await wb.quickInput().fill(preset);
   const row = wb.quickPickRow(preset);
   await row.waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
     throw new Error(`no preset labelled exactly "${preset}" in the quick pick; it shows: ${JSON.stringify(await wb.quickPickLabels())}`, { cause: e });
