@@ -37,9 +37,9 @@ export function barrierMatrixChart() {
     const order = mergeTreeOrder(d);
     const left = 56;
     const top = 24;
-    const side = Math.max(120, Math.min(width * 0.5 - left, 28 * K));
+    const side = Math.max(180, Math.min(width * 0.45 - left, 40 * K));
     const cell = side / Math.max(1, K);
-    const treeLeft = left + side + 48;
+    const treeLeft = left + side + 90;
     const treeWidth = Math.max(120, width - treeLeft - 16);
     const height = top + side + 60;
     svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`).attr('role', 'img').attr('aria-label', `Barrier matrix of ${K} minima and their merge tree`);
@@ -48,7 +48,7 @@ export function barrierMatrixChart() {
     const muted = themeColor('--vscode-descriptionForeground', '#999');
     const values = d.barriers.flat().filter((v): v is number => v !== null);
     const color = d3.scaleSequential(d3.interpolateViridis).domain([d3.min(values) ?? 0, d3.max(values) ?? 1]);
-    svg.append('text').attr('x', left).attr('y', 14).attr('fill', fg).attr('font-size', 11).text('barrier between minima (loss at the highest point of the optimised path)');
+    svg.append('text').attr('x', left).attr('y', 14).attr('fill', fg).attr('font-size', 11).text('barriers of the optimised paths');
     const g = svg.append('g').attr('class', 'matrix');
     order.forEach((i, r) => {
       g.append('text').attr('x', left - 6).attr('y', top + r * cell + cell * 0.65).attr('text-anchor', 'end').attr('fill', fg).attr('font-size', 10).text(d.labels[i]);
@@ -80,6 +80,7 @@ export function barrierMatrixChart() {
     d.bars.forEach(([birth, death], i) => {
       const x = xOf.get(i) ?? 0;
       tree.append('line').attr('class', 'branch').attr('data-index', i).attr('x1', x).attr('x2', x).attr('y1', y(birth)).attr('y2', death === null ? top : y(death));
+      svg.append('circle').attr('class', 'leaf').attr('cx', x).attr('cy', y(birth)).attr('r', 3).attr('fill', fg);
       const into = d.mergedInto[i];
       if (into !== null && death !== null) tree.append('line').attr('x1', x).attr('x2', xOf.get(into) ?? x).attr('y1', y(death)).attr('y2', y(death));
       svg.append('text').attr('x', x).attr('y', top + side + 26).attr('text-anchor', 'middle').attr('fill', fg).attr('font-size', 10).text(d.labels[i]);

@@ -35,7 +35,7 @@ export function heatTable<R>() {
       });
     }
     const rowH = 24;
-    const headH = 40;
+    const headH = 46;
     const colW = columns.map((_c, i) => (i === 0 ? Math.max(150, width * 0.2) : (width - Math.max(150, width * 0.2)) / Math.max(1, columns.length - 1)));
     const xs = d3.cumsum([0, ...colW]);
     const height = headH + rows.length * rowH + 2;
@@ -47,12 +47,16 @@ export function heatTable<R>() {
     columns.forEach((c, i) => {
       const h = head.append('g').attr('class', 'column-header').attr('data-key', c.key).style('cursor', 'pointer').on('click', () => onSort(c.key));
       h.append('rect').attr('x', xs[i]).attr('width', colW[i]).attr('height', headH).attr('fill', 'transparent');
-      const words = `${c.label}${c.key === sortKey ? (descending ? ' ▼' : ' ▲') : ''}`;
-      const text = h.append('text').attr('x', xs[i] + 4).attr('y', 14).attr('fill', fg).attr('font-size', 11).attr('font-weight', 600);
-      // Two lines at most: break at the last space before the middle.
-      const cut = words.length > 16 ? words.lastIndexOf(' ', Math.ceil(words.length / 2)) : -1;
-      text.append('tspan').attr('x', xs[i] + 4).text(cut > 0 ? words.slice(0, cut) : words);
-      if (cut > 0) text.append('tspan').attr('x', xs[i] + 4).attr('dy', 14).text(words.slice(cut + 1));
+      const label = `${c.label}${c.key === sortKey ? (descending ? ' ▼' : ' ▲') : ''}`;
+      const text = h.append('text').attr('x', xs[i] + 4).attr('y', 12).attr('fill', fg).attr('font-size', 10.5).attr('font-weight', 600);
+      // Word-wrap the label to the column (about 6 px per character), three lines at most.
+      const fit = Math.max(4, Math.floor((colW[i] - 8) / 6));
+      const lines: string[] = [];
+      for (const word of label.split(' ')) {
+        if (lines.length > 0 && (lines[lines.length - 1] + ' ' + word).length <= fit) lines[lines.length - 1] += ` ${word}`;
+        else lines.push(word);
+      }
+      lines.slice(0, 3).forEach((line, l) => text.append('tspan').attr('x', xs[i] + 4).attr('dy', l === 0 ? 0 : 12).text(line));
     });
     const scales = columns.map((c) => {
       const vals = rows.map((r) => c.value(r)).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
