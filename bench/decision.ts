@@ -7,7 +7,8 @@
  * `--runs` names a folder that already holds them. TopoLens: the exact row walk (default) and a forward
  * pass per cell. References in the same run, on the same weights and grid: NumPy (float64 matmuls, bit
  * packing, np.unique) and PyTorch 1.13 CPU (float64, torch.unique), both /usr/bin/python3, each timed
- * inside its process (import and weight loading excluded). Medians; ratios are reference / TopoLens.
+ * inside its process (import and weight loading excluded). Medians of wall and CPU time (process, all
+ * threads: on a machine shared with other work the CPU ratio is the steadier one); ratios are reference / TopoLens.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -91,11 +92,11 @@ for case in spec['cases']:
     tl = [{'W': torch.from_numpy(l['W']), 'b': torch.from_numpy(l['b'])} for l in layers]
     X = grid_points(case['domain'], case['size'])
     XT = torch.from_numpy(X)
-    tn, tt = [], []
+    tn, tt, cn, ct = [], [], [], []
     for r in range(repeats):
-        t0 = time.perf_counter(); cls, conf, counts = run_numpy(layers, X); tn.append(1000 * (time.perf_counter() - t0))
-        t0 = time.perf_counter(); tcls, tconf, tcounts = run_torch(torch, tl, XT); tt.append(1000 * (time.perf_counter() - t0))
-    out.append({'numpyMs': median(tn), 'torchMs': median(tt), 'numpyRegions': counts, 'torchRegions': tcounts,
+        t0 = time.perf_counter(); c0 = time.process_time(); cls, conf, counts = run_numpy(layers, X); tn.append(1000 * (time.perf_counter() - t0)); cn.append(1000 * (time.process_time() - c0))
+        t0 = time.perf_counter(); c0 = time.process_time(); tcls, tconf, tcounts = run_torch(torch, tl, XT); tt.append(1000 * (time.perf_counter() - t0)); ct.append(1000 * (time.process_time() - c0))
+    out.append({'numpyMs': median(tn), 'torchMs': median(tt), 'numpyCpuMs': median(cn), 'torchCpuMs': median(ct), 'numpyRegions': counts, 'torchRegions': tcounts,
                 'classOnes': [int((cls == c).sum()) for c in range(layers[-1]['W'].shape[1])]})
 print(json.dumps({'numpy': np.__version__, 'torch': torch.__version__, 'cases': out}))
 `;
@@ -109,10 +110,13 @@ function round(x: number, digits = 2): number {
   return Number(x.toFixed(digits));
 }
 
-function wallMs(f: () => void): number {
+/** Wall and CPU milliseconds of f (CPU: this process, all threads; the fairer number on a shared machine). */
+function timed(f: () => void): { wall: number; cpu: number } {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   f();
-  return performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
 }
 
 /** The runs of the regions presets: from `--runs`, or trained now with the CLI into a temporary folder. */
@@ -154,21 +158,22 @@ export async function run(args: string[]): Promise<object> {
     // warm up both paths once, then alternate so load changes hit both alike
     evaluateGrid(c.net, c.domain, c.size);
     evaluateGrid(c.net, c.domain, c.size, { method: 'cells' });
-    const walk: number[] = [];
-    const cells: number[] = [];
+    const walk: { wall: number; cpu: number }[] = [];
+    const cells: { wall: number; cpu: number }[] = [];
     let regions: number[] = [];
     let classCounts: number[] = [];
     for (let r = 0; r < repeats; r++) {
-      walk.push(wallMs(() => {
+      walk.push(timed(() => {
         const g = evaluateGrid(c.net, c.domain, c.size);
         regions = g.regionsByLayer;
         classCounts = Array.from({ length: c.net.classes }, (_, k) => g.classMap.reduce((a, x) => a + (x === k ? 1 : 0), 0));
       }));
-      if (r < Math.max(3, Math.ceil(repeats / 2))) cells.push(wallMs(() => evaluateGrid(c.net, c.domain, c.size, { method: 'cells' })));
+      if (r < Math.max(3, Math.ceil(repeats / 2))) cells.push(timed(() => evaluateGrid(c.net, c.domain, c.size, { method: 'cells' })));
     }
-    return { preset: c.preset, size: c.size, layers: c.net.layers.map((l) => `${l.inDim}x${l.outDim}`).join(' '), topolensWalkMs: round(median(walk)), topolensCellsMs: round(median(cells)), regions, classCounts };
+    return { preset: c.preset, size: c.size, layers: c.net.layers.map((l) => `${l.inDim}x${l.outDim}`).join(' '), topolensWalkMs: round(median(walk.map((t) => t.wall))), topolensCellsMs: round(median(cells.map((t) => t.wall))),
+      topolensWalkCpuMs: round(median(walk.map((t) => t.cpu))), topolensCellsCpuMs: round(median(cells.map((t) => t.cpu))), regions, classCounts };
   });
-  let reference: { numpy: string; torch: string; cases: { numpyMs: number; torchMs: number; numpyRegions: number[]; torchRegions: number[]; classOnes: number[] }[] } | undefined;
+  let reference: { numpy: string; torch: string; cases: { numpyMs: number; torchMs: number; numpyCpuMs: number; torchCpuMs: number; numpyRegions: number[]; torchRegions: number[]; classOnes: number[] }[] } | undefined;
   if (withReference) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-bench-decision-py-'));
     try {
@@ -188,7 +193,7 @@ export async function run(args: string[]): Promise<object> {
   }
   if (trained) fs.rmSync(root, { recursive: true, force: true });
   return {
-    what: 'grid evaluation + region count per depth (class map, max-probability map, distinct activation patterns), float64, medians of wall time',
+    what: 'grid evaluation + region count per depth (class map, max-probability map, distinct activation patterns), float64, medians of wall time and of process CPU time (all threads)',
     repeats,
     loadAverage: os.loadavg().map((x) => round(x)),
     reference: reference ? { numpy: reference.numpy, torch: reference.torch, python: PYTHON } : 'skipped (--no-reference)',
@@ -197,9 +202,10 @@ export async function run(args: string[]): Promise<object> {
       return {
         ...r,
         ...(ref ? {
-          numpyMs: round(ref.numpyMs), torchMs: round(ref.torchMs),
+          numpyMs: round(ref.numpyMs), torchMs: round(ref.torchMs), numpyCpuMs: round(ref.numpyCpuMs), torchCpuMs: round(ref.torchCpuMs),
           numpyOverWalk: round(ref.numpyMs / r.topolensWalkMs), torchOverWalk: round(ref.torchMs / r.topolensWalkMs),
-          numpyOverCells: round(ref.numpyMs / r.topolensCellsMs),
+          numpyOverWalkCpu: round(ref.numpyCpuMs / r.topolensWalkCpuMs), torchOverWalkCpu: round(ref.torchCpuMs / r.topolensWalkCpuMs),
+          numpyOverCellsCpu: round(ref.numpyCpuMs / r.topolensCellsCpuMs),
           sameRegions: JSON.stringify(ref.numpyRegions) === JSON.stringify(r.regions) && JSON.stringify(ref.torchRegions) === JSON.stringify(r.regions),
           sameClassCounts: JSON.stringify(ref.classOnes) === JSON.stringify(r.classCounts),
           referenceRegions: ref.numpyRegions,
