@@ -19,7 +19,7 @@ import { scaleNetwork, predictedBandWidth, logit } from '../../../analysis/analy
 import { measureBandWidth, bandFraction } from '../../../analysis/analyses/decisionGeometry/bands';
 import { planeThrough, restrictToPlane, fromPlane, toPlane } from '../../../analysis/analyses/decisionGeometry/plane';
 import { sampleGradients } from '../../../analysis/analyses/decisionGeometry/gradients';
-import { selectSubset } from '../../../analysis/analyses/decisionGeometry/subsampling';
+import { computeSubsampling, selectSubset } from '../../../analysis/analyses/decisionGeometry/subsampling';
 import { trainTiny, accuracy } from '../../../analysis/analyses/decisionGeometry/tinyTrainer';
 import { fromBase64, toBase64 } from '../../../analysis/analyses/decisionGeometry/encoding';
 import { computeDecisionGeometry } from '../../../analysis/analyses/decisionGeometry/geometry';
@@ -392,6 +392,21 @@ test('the analysis on a run folder: hand-built net, segment between probes, cach
   assert.throws(() => computeDecisionGeometry({ runDirs: [path.join(dir, 'nope')] }), /run\.json: missing/);
   const cnn = writeRun(net, { layerTypes: ['conv2d', 'dense', 'dense'] });
   assert.throws(() => computeDecisionGeometry({ runDirs: [cnn] }), /reads dense \(MLP\) networks; this model has dense1 \(conv2d\)/);
+});
+
+test('subsampling study on a run folder: rows per budget and method, clear refusals', () => {
+  const dir = writeRun(handNet());
+  const r = computeSubsampling({ runDirs: [dir], budgets: [10, 40], seeds: 2, steps: 30 });
+  assert.equal(r.scorerStep, 10);
+  assert.equal(r.testSamples, 1000);
+  assert.deepEqual(r.rows.map((x) => `${x.budget}/${x.method}`), ['10/uniform', '10/band', '40/uniform', '40/band']);
+  for (const row of r.rows) {
+    assert.equal(row.accuracies.length, 2);
+    assert.ok(row.accuracies.every((a) => a >= 0 && a <= 1));
+    assert.ok(Math.abs(row.mean - (row.accuracies[0] + row.accuracies[1]) / 2) < 1e-12);
+  }
+  assert.throws(() => computeSubsampling({ runDirs: [dir], budgets: [1] }), /budgets 1: expected integers of at least 2/);
+  assert.throws(() => computeSubsampling({ runDirs: [dir], selection: 'nope' as 'band' }), /selection "nope": use "band" or "loss"/);
 });
 
 test('CLI geometry --json prints the issue\'s shape', () => {
