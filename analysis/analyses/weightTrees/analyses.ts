@@ -12,9 +12,10 @@ import { paperLayerDefaults, resolveSettings, PAPER } from './paperDefaults';
 import { accuracyAt, pickLayers, readTreeRun, treeCacheSpec } from './runInputs';
 import { learningSurface } from './surface';
 import { computeNodeWeights } from './nodeWeights';
+import { neuronClasses } from './neuronClass';
 import { trajectoryCloud } from './trajectoryCloud';
 
-export const WEIGHT_TREES = { name: 'weightTrees', version: 1 } as const;
+export const WEIGHT_TREES = { name: 'weightTrees', version: 2 } as const;
 export const WEIGHT_SURFACE = { name: 'weightSurface', version: 1 } as const;
 export const FIT_EPS = { name: 'weightTreesFitEps', version: 1 } as const;
 export const NODE_WEIGHTS = { name: 'weightTreesNode', version: 1 } as const;
@@ -25,6 +26,7 @@ export function computeWeightTrees(params: WeightTreesParams, context: AnalysisC
   const settings = chosen.map(({ index }) => resolveSettings(params, index, run.layers.length));
   const accuracy = accuracyAt(run.runDir, run.steps);
   const files = run.checkpoints.map((c) => c.file);
+  const classes = neuronClasses(files[files.length - 1], run.layers.map((l) => l.name));
   const layers = chosen.map(({ layer }, i) => {
     const share = 1 / chosen.length;
     const report = (f: number, m: string) => {
@@ -35,6 +37,7 @@ export function computeWeightTrees(params: WeightTreesParams, context: AnalysisC
     return layerTree(cloud, run.steps, settings[i], {
       accuracy,
       capacityScale: params.capacityScale,
+      neuronClass: classes.get(layer.name),
       checkpoint: (f, m) => report(0.2 + 0.8 * f, m),
     });
   });

@@ -33,6 +33,8 @@ export interface LayerTreeOptions {
   /** Test accuracy per checkpoint, for the capacity curve. */
   accuracy?: (number | null)[];
   capacityScale?: number;
+  /** Class per neuron (neuronClass.ts); empty when unknown. */
+  neuronClass?: number[];
   /** Called between units of work; throws to abandon (CancelledError). */
   checkpoint?: (fraction: number, message: string) => void;
 }
@@ -111,6 +113,7 @@ export function layerTree(
       scale,
       jumps: capacityJumps(steps, clusters),
     },
+    neuronClass: options.neuronClass ?? [],
     computeMs: performance.now() - t0,
   };
 }

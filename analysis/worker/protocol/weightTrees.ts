@@ -113,6 +113,11 @@ export interface LayerTree {
   shape: TreeShape;
   branchEvents: BranchEvent[];
   capacity: CapacityCurve;
+  /**
+   * Per neuron, the class its final outgoing weights favour (output layer: its own class; hidden layers:
+   * argmax of the product of the later layers' final kernels, sigmoids ignored). Colours nodes by class.
+   */
+  neuronClass: number[];
   computeMs: number;
 }
 

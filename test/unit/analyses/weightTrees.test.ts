@@ -23,6 +23,7 @@ import { capacityJumps, clustersPerCheckpoint } from '../../../analysis/analyses
 import { computeFitEps, computeWeightSurface, computeWeightTrees } from '../../../analysis/analyses/weightTrees/analyses';
 import { toKeplerMapperGraph } from '../../../analysis/analyses/weightTrees/keplerMapperJson';
 import { computeNodeWeights } from '../../../analysis/analyses/weightTrees/nodeWeights';
+import { neuronClasses } from '../../../analysis/analyses/weightTrees/neuronClass';
 import { resolveSettings } from '../../../analysis/analyses/weightTrees/paperDefaults';
 import { treesJson } from '../../../analysis/cli/commands/trees';
 import { gaussianSource, mulberry32 } from '../../../analysis/linalg/random';
@@ -226,6 +227,15 @@ test('the trajectory cloud read from safetensors equals a naive per-checkpoint c
     assert.deepEqual(Array.from(ours.data), Array.from(cloud.data), `${cloud.layer}: the cloud written`);
     assert.deepEqual([ours.checkpoints, ours.neurons, ours.fanIn], [9, cloud.neurons, cloud.fanIn]);
   }
+  // Classes from the final kernels: naive products of the later layers' [in, out] kernels, argmax per row.
+  const finals = denseKernels(readCheckpoint(files[files.length - 1]));
+  const matmul = (x: number[][], y: number[][]) => x.map((row) => y[0].map((_, j) => row.reduce((a, v, k) => a + v * y[k][j], 0)));
+  const rows = (k: NamedTensor) => Array.from({ length: k.shape[0] }, (_, i) => Array.from(k.data.subarray(i * k.shape[1], (i + 1) * k.shape[1])));
+  const argmax = (r: number[]) => r.indexOf(Math.max(...r));
+  const classes = neuronClasses(files[files.length - 1], ['dense1', 'dense2', 'dense3']);
+  assert.deepEqual(classes.get('dense3'), [0, 1, 2]);
+  assert.deepEqual(classes.get('dense2'), rows(finals[2].kernel).map(argmax));
+  assert.deepEqual(classes.get('dense1'), matmul(rows(finals[1].kernel), rows(finals[2].kernel)).map(argmax));
 });
 
 test('the run-level analyses read a run folder: graph, accuracy, KeplerMapper JSON, CLI JSON, surface, fitted eps', (t) => {
@@ -253,6 +263,9 @@ test('the run-level analyses read a run folder: graph, accuracy, KeplerMapper JS
   // Paper defaults per layer when nothing is overridden: dense1 is the first layer, dense2 the last.
   const defaults = computeWeightTrees({ runDirs: [runDir] });
   assert.deepEqual(defaults.layers.map((l) => [l.settings.intervals, l.settings.eps, l.settings.overlap, l.settings.pca]), [[30, 0.1, 0.99, 20], [20, 0.5, 0.99, 20]]);
+  // dense2's final kernel is 600 on its diagonal: dense1's neurons 0..2 favour classes 0..2, the rest tie at 0.
+  assert.deepEqual(defaults.layers[0].neuronClass, [0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(defaults.layers[1].neuronClass, [0, 1, 2]);
   // Surface of the first layer: the trajectories span e0, e1, e2 only.
   const surface = computeWeightSurface({ runDirs: [runDir], factors: 3 });
   assert.equal(surface.layer, 'dense1');

@@ -69,7 +69,8 @@ function persist(patch: Partial<WeightTreesState>): void {
 // ---- controls --------------------------------------------------------------------------------------
 const layerSelect = el('vscode-single-select', { id: 'layer', 'aria-label': 'Layer' }) as HTMLElement & { value: string };
 const colorSelect = el('vscode-single-select', { id: 'color', 'aria-label': 'Colour nodes by' },
-  el('vscode-option', { value: 'step' }, 'mean step'), el('vscode-option', { value: 'lens' }, 'lens (distance to centroid)')) as HTMLElement & { value: string };
+  el('vscode-option', { value: 'step' }, 'mean step'), el('vscode-option', { value: 'lens' }, 'lens (distance to centroid)'),
+  el('vscode-option', { value: 'class' }, 'class of the neurons\' final weights')) as HTMLElement & { value: string };
 const viewGroup = el('vscode-radio-group', { id: 'view', 'aria-label': 'View' },
   el('vscode-radio', { name: 'view', value: 'graph', label: 'Tree', ...(state().view !== 'surface' ? { checked: '' } : {}) }),
   el('vscode-radio', { name: 'view', value: 'surface', label: 'Surface', ...(state().view === 'surface' ? { checked: '' } : {}) }));
@@ -125,6 +126,17 @@ function currentTree(): LayerTree | undefined {
 function selectedIndex(tree: LayerTree): number | undefined {
   const i = selectedId === undefined ? -1 : tree.nodes.findIndex((n) => n.id === selectedId);
   return i >= 0 ? i : undefined;
+}
+
+/** The class most of a node's points' neurons favour (LayerTree.neuronClass), as a categorical colour. */
+function classColor(node: TreeNode, tree: LayerTree): string {
+  return tree.neuronClass.length === 0 ? '#888' : d3.schemeTableau10[classOf(node, tree) % 10];
+}
+
+function classOf(node: TreeNode, tree: LayerTree): number {
+  const counts = new Map<number, number>();
+  for (const p of node.members) counts.set(tree.neuronClass[p % tree.neurons], (counts.get(tree.neuronClass[p % tree.neurons]) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0];
 }
 
 function neuronsOf(node: TreeNode, tree: LayerTree): number[] {
@@ -223,7 +235,7 @@ function renderGraph(tree: LayerTree): void {
   const colorBy: TreeColorBy = state().colorBy ?? 'step';
   const width = Math.max(360, (graphBox.parentElement?.clientWidth || 900) - 300);
   graph.width(width).height(Math.max(360, Math.min(900, 14 * Math.sqrt(tree.nodes.length) + 300)))
-    .color((n) => (colorBy === 'lens' ? byLens((n as TreeNode).lensMean) : byStep(n.stepMean)))
+    .color((n) => (colorBy === 'lens' ? byLens((n as TreeNode).lensMean) : colorBy === 'class' ? classColor(n as TreeNode, tree) : byStep(n.stepMean)))
     .reveal(reveal).selected(selectedIndex(tree))
     .onHover((n, _i, event) => {
       if (!n) return tooltip.hide();
@@ -233,7 +245,7 @@ function renderGraph(tree: LayerTree): void {
         `node ${node.id}`,
         `${node.size} points · steps ${node.stepMin}–${node.stepMax} (mean ${Math.round(node.stepMean)})`,
         `neurons ${neurons.slice(0, 20).join(', ')}${neurons.length > 20 ? ` … (${neurons.length})` : ''}`,
-        `lens ${formatNumber(node.lensMean)}`,
+        `lens ${formatNumber(node.lensMean)}${tree.neuronClass.length ? ` · final weights favour class ${classOf(node, tree)}` : ''}`,
       ]);
     })
     .onClick((n) => {

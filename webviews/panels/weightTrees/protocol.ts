@@ -2,7 +2,7 @@
 import type { FitEpsResult, LayerTree, NodeWeights, WeightSurface, WeightTrees, WeightTreesMapperSettings } from '../../../analysis/worker/protocol/weightTrees';
 import type { LinkedStepMessage, PanelStateBase, PanelTarget } from '../../protocol/common';
 
-export type TreeColorBy = 'step' | 'lens';
+export type TreeColorBy = 'step' | 'lens' | 'class';
 export type TreesView = 'graph' | 'surface';
 
 /** What a reload restores: the run, the layer, the Mapper settings asked for, the time slider and the view. */
