@@ -39,8 +39,11 @@ function bruteForce(data: Float64Array, n: number, d: number, k: number): KnnLis
         const x = data[i * d + t] - data[j * d + t];
         s += x * x;
       }
-      insert(dist, idx, i * k, k, s, j);
-      insert(dist, idx, j * k, k, s, i);
+      // Most pairs lose to both current k-th bests: test before the calls.
+      const wi = dist[i * k + k - 1];
+      if (s < wi || (s === wi && j < idx[i * k + k - 1])) insert(dist, idx, i * k, k, s, j);
+      const wj = dist[j * k + k - 1];
+      if (s < wj || (s === wj && i < idx[j * k + k - 1])) insert(dist, idx, j * k, k, s, i);
     }
   }
   return { k, neighbours: idx };
