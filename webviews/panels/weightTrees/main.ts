@@ -292,9 +292,10 @@ function renderSurface(): void {
     surfaceInfo.textContent = 'Computing the learning surface…';
     return;
   }
+  // The order is taken at the time slider's step (the scatter itself always shows the whole run).
   const s = surface;
   const shares = s.variance.slice(0, 3).map((v) => `${(100 * v).toFixed(1)}%`).join(', ');
-  surfaceInfo.textContent = `${s.layer}: variance of PCA axes 1–3 ${shares} (a surface has two dominant axes). Order along axis 1 at step ${s.orderStep}.`;
+  surfaceInfo.textContent = `${s.layer}: variance of PCA axes 1–3 ${shares} (a surface has two dominant axes). Neurons ordered along axis 1 at step ${s.orderStep} (the time slider).`;
   const byStep = d3.scaleSequential(d3.interpolateViridis).domain([s.steps[0], s.steps[s.steps.length - 1]]);
   const colours = s.steps.map((t) => byStep(t));
   surfaceScatter().width(Math.max(360, Math.min(720, surfaceSection.clientWidth || 640))).height(420).rotation(state().rotation ?? [0.6, 0.35])
@@ -312,9 +313,12 @@ function renderSurface(): void {
   factorBox.replaceChildren(row('Neighbouring neurons (along PC1)', s.neighbourFactors), row(`Neuron ${s.neuron} between checkpoints`, s.timeFactors));
 }
 
+/** Asks for the surface of the shown layer, its neurons ordered at the time slider's step. */
 function requestSurface(): void {
   const layer = state().layer ?? trees?.layers[0]?.layer;
-  if (layer && (!surface || surface.layer !== layer)) shell.post({ type: 'surface', layer });
+  if (!layer || !trees) return;
+  const step = state().revealStep ?? trees.steps[trees.steps.length - 1];
+  if (!surface || surface.layer !== layer || surface.orderStep !== step) shell.post({ type: 'surface', layer, step });
 }
 
 /** Moves the time slider to the checkpoint at or before `step`; `link` tells the other views of the run. */
@@ -352,7 +356,11 @@ slider.addEventListener('input', () => {
   const step = trees.steps[Number(slider.value)];
   window.clearTimeout(sliderTimer);
   setReveal(step, false);
-  sliderTimer = window.setTimeout(() => trees && shell.post({ type: 'linkStep', runDir: trees.runDir, step }), 150);
+  sliderTimer = window.setTimeout(() => {
+    if (!trees) return;
+    shell.post({ type: 'linkStep', runDir: trees.runDir, step });
+    if (state().view === 'surface') requestSurface();
+  }, 150);
 });
 playButton.addEventListener('click', () => {
   if (!trees) return;
