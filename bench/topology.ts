@@ -8,7 +8,8 @@
  * - the five clouds of issue 4 (dims 0-1 at the enclosing radius), also run through GUDHI where
  *   installed (RipsComplex + edge collapse + expansion, GUDHI's recommended route; diagrams compared by
  *   bottleneck distance).
- * Each run is a fresh process: wall time around the spawn, peak memory (maxRSS) from /usr/bin/time.
+ * Each run is a fresh process: wall time around the spawn, peak memory (maxRSS) and CPU time (user +
+ * system, steadier than wall time when the machine is shared) from /usr/bin/time.
  * Barcodes are compared with Ripser's (same bars up to Ripser's float32 distances and 6-digit output).
  * Ratios are ours / Ripser's medians; a ratio below 1 means we are faster / smaller.
  *
@@ -152,22 +153,24 @@ interface ProcessRun {
   wallS: number;
   /** Peak resident memory of the process (MB), from /usr/bin/time; null where it is missing. */
   peakMB: number | null;
+  /** User + system CPU seconds of the process (from /usr/bin/time): steadier than wall time on a busy machine. */
+  cpuS: number | null;
   stdout: string;
 }
 
-/** Runs a command as a fresh process: wall time around the spawn, maxRSS via /usr/bin/time -f %M. */
+/** Runs a command as a fresh process: wall time around the spawn, maxRSS and CPU via /usr/bin/time. */
 function measureProcess(cmd: string, args: string[], timeoutS: number, scratch: string): ProcessRun | { error: string } {
   const timed = existsSync(TIME);
   const rssFile = join(scratch, 'maxrss.txt');
   const t0 = performance.now();
   const res = timed
-    ? spawnSync(TIME, ['-f', '%M', '-o', rssFile, cmd, ...args], { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 28 })
+    ? spawnSync(TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args], { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 28 })
     : spawnSync(cmd, args, { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 28 });
   const wallS = (performance.now() - t0) / 1000;
   if (res.error && (res.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return { error: `timed out after ${timeoutS} s` };
   if (res.status !== 0) return { error: `exit ${res.status}: ${(res.stderr || String(res.error)).trim().split('\n').slice(-1)[0]}` };
-  const peakMB = timed ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 : null;
-  return { wallS, peakMB, stdout: res.stdout };
+  const fields = timed ? readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) : null;
+  return { wallS, peakMB: fields ? fields[0] / 1024 : null, cpuS: fields ? fields[1] + fields[2] : null, stdout: res.stdout };
 }
 
 /** Builds Ripser from its source (g++ -O3, as its Makefile); null with the reason when it cannot. */
@@ -258,9 +261,15 @@ function writeCsv(path: string, pc: PointCloud): void {
   writeFileSync(path, `${lines.join('\n')}\n`);
 }
 
-function stats(runs: ProcessRun[]): { medianS: number; timesS: number[]; peakMB: number | null } {
+function stats(runs: ProcessRun[]): { medianS: number; timesS: number[]; peakMB: number | null; cpuS: number | null } {
   const mem = runs.map((r) => r.peakMB).filter((m): m is number => m !== null);
-  return { medianS: round(median(runs.map((r) => r.wallS))), timesS: runs.map((r) => round(r.wallS)), peakMB: mem.length ? round(median(mem), 0) : null };
+  const cpu = runs.map((r) => r.cpuS).filter((m): m is number => m !== null);
+  return {
+    medianS: round(median(runs.map((r) => r.wallS))),
+    timesS: runs.map((r) => round(r.wallS)),
+    peakMB: mem.length ? round(median(mem), 0) : null,
+    cpuS: cpu.length ? round(median(cpu)) : null,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -401,12 +410,15 @@ export async function run(args: string[]): Promise<object> {
         row.oursMedianS = o.medianS;
         row.oursTimesS = o.timesS;
         row.oursPeakMB = o.peakMB;
+        row.oursCpuS = o.cpuS;
         if (theirs.length > 0) {
           const t = stats(theirs);
           row.ripserMedianS = t.medianS;
           row.ripserTimesS = t.timesS;
           row.ripserPeakMB = t.peakMB;
+          row.ripserCpuS = t.cpuS;
           row.timeRatio = round(o.medianS / t.medianS, 2);
+          row.cpuRatio = o.cpuS !== null && t.cpuS !== null ? round(o.cpuS / t.cpuS, 2) : null;
           row.memoryRatio = o.peakMB !== null && t.peakMB !== null ? round(o.peakMB / t.peakMB, 2) : null;
           row.barcode = sameBarcodes(parseRipserText(ours[0].stdout), parseRipserText(theirs[0].stdout));
         }
