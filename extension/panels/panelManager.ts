@@ -20,7 +20,12 @@ import { log } from '../log';
 type OpenArgument = PanelTarget | { kind: 'run'; entry: { dir: string } } | { kind: 'checkpoint'; entry: { dir: string }; checkpoint: { step: number } } | { kind: 'study'; runDirs: string[]; studyDir: string } | undefined;
 
 export class PanelManager implements vscode.Disposable {
-  private readonly sessions = new Map<string, PanelSession>();
+  /**
+   * Open panels, least recently active first. Usually one per panel id; after a window reload VS Code
+   * revives a hidden panel only when it is shown, so a fresh panel of the same id may exist meanwhile.
+   * Opening reuses the most recently active one.
+   */
+  private readonly sessions: PanelSession[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   readonly services: PanelServices;
 
@@ -37,7 +42,7 @@ export class PanelManager implements vscode.Disposable {
     // A deleted run closes the panels that show only it.
     this.disposables.push(bus.onEvent((e) => {
       if (e.kind !== 'deleted') return;
-      for (const session of [...this.sessions.values()]) {
+      for (const session of [...this.sessions]) {
         if (session.target?.runDirs.length === 1 && session.target.runDirs[0] === e.runDir) session.dispose();
       }
     }));
@@ -45,12 +50,12 @@ export class PanelManager implements vscode.Disposable {
 
   /** The open panel of an id, if any (tests, commands that act on "the shown run"). */
   session(id: string): PanelSession | undefined {
-    return this.sessions.get(id);
+    return this.sessions.filter((s) => s.id === id).at(-1);
   }
 
   /** The runs shown by any open panel, most recently revealed first. */
   shownRunDirs(): string[] {
-    return [...this.sessions.values()].filter((s) => s.panel.active).concat([...this.sessions.values()]).flatMap((s) => s.target?.runDirs ?? []);
+    return [...this.sessions].reverse().flatMap((s) => s.target?.runDirs ?? []);
   }
 
   async open(id: string, target: PanelTarget, options: { preserveFocus?: boolean } = {}): Promise<PanelSession | undefined> {
@@ -64,7 +69,7 @@ export class PanelManager implements vscode.Disposable {
       void vscode.window.showWarningMessage(`TopoLens: ${definition.title} ${reason}.`);
       return undefined;
     }
-    const existing = this.sessions.get(id);
+    const existing = this.session(id);
     if (existing) {
       existing.panel.reveal(undefined, options.preserveFocus);
       existing.setTarget(target);
@@ -72,7 +77,7 @@ export class PanelManager implements vscode.Disposable {
     }
     // TopoLens panels gather as tabs in one group beside the code (the group of a panel already open),
     // rather than splitting the window into ever more columns.
-    const column = [...this.sessions.values()].map((s) => s.panel.viewColumn).find((c) => c !== undefined) ?? vscode.ViewColumn.Beside;
+    const column = [...this.sessions].reverse().map((s) => s.panel.viewColumn).find((c) => c !== undefined) ?? vscode.ViewColumn.Beside;
     const panel = vscode.window.createWebviewPanel(panelViewType(id), definition.title, { viewColumn: column, preserveFocus: options.preserveFocus }, {});
     return this.attach(definition, panel, target);
   }
@@ -83,13 +88,18 @@ export class PanelManager implements vscode.Disposable {
   }
 
   private async attach(definition: PanelDefinition, panel: vscode.WebviewPanel, target: PanelTarget | undefined, restoredState?: unknown): Promise<PanelSession> {
-    this.sessions.get(definition.id)?.dispose();
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'topolens.svg');
     panel.webview.options = panelWebviewOptions(this.extensionUri);
     panel.webview.html = panelHtml(panel.webview, this.extensionUri, definition.id, definition.title);
     const session = new PanelSession(definition.id, panel, this.services, target, restoredState);
-    this.sessions.set(definition.id, session);
-    session.onDidDispose(() => { if (this.sessions.get(definition.id) === session) this.sessions.delete(definition.id); });
+    this.sessions.push(session);
+    session.onDidDispose(() => this.forget(session));
+    // The most recently active panel of an id is the one "open" reuses (and the shown run commands act on).
+    panel.onDidChangeViewState((e) => {
+      if (!e.webviewPanel.active) return;
+      this.forget(session);
+      this.sessions.push(session);
+    });
     try {
       const module = await definition.load();
       session.controller = module.createController(session);
@@ -125,8 +135,13 @@ export class PanelManager implements vscode.Disposable {
     return picked ? { runDirs: [picked.runDir] } : undefined;
   }
 
+  private forget(session: PanelSession): void {
+    const i = this.sessions.indexOf(session);
+    if (i >= 0) this.sessions.splice(i, 1);
+  }
+
   dispose(): void {
-    for (const s of [...this.sessions.values()]) s.dispose();
+    for (const s of [...this.sessions]) s.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

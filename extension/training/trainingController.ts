@@ -171,7 +171,7 @@ export class TrainingController implements vscode.Disposable {
       return undefined;
     }
     this.tree.refresh(0);
-    return this.trainStudy(plan, `study ${study.id}`, ['runDashboard', ...(study.panels ?? [])]);
+    return this.trainStudy(plan, study.id, ['runDashboard', ...(study.panels ?? [])]);
   }
 
   /** Presets, then studies with the time they would take on this machine, then "From a config file…". */
@@ -221,7 +221,7 @@ export class TrainingController implements vscode.Disposable {
    */
   private trainStudy(plan: StudyPlan, title: string, panels: string[]): Promise<TrainResult[]> {
     return Promise.resolve(vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `TopoLens: ${title}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `TopoLens: study ${title}`, cancellable: true },
       async (progress, token) => {
         const results: TrainResult[] = [];
         const total = plan.jobs.length;
@@ -270,7 +270,7 @@ export class TrainingController implements vscode.Disposable {
     }
     const { readStudy } = await import('../../analysis/store/studyStore');
     const study = readStudy(plan.dir);
-    return this.trainStudy(plan, `study ${study.name}`, ['runDashboard', ...(study.panels ?? [])]);
+    return this.trainStudy(plan, study.name, ['runDashboard', ...(study.panels ?? [])]);
   }
 
   private baseParams(runsRoot: string, name: string): Omit<TrainParams, 'presetId'> {
