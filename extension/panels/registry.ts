@@ -44,7 +44,7 @@ export const PANELS = [
     title: 'Decision Geometry',
     description: 'Decision regions over a plane: linear regions vs Zaslavsky\'s bound, exact breakpoints, weight scaling bands, where the error backpropagates (van den Berg)',
     icon: 'symbol-color',
-    unavailableReason: (runs) => firstReason(needs.oneRun(runs), needs.checkpoints(runs), needs.denseLayers(runs)),
+    unavailableReason: (runs) => firstReason(runs.length < 1 || runs.length > 2 ? 'shows one run, or two side by side (e.g. with and without L2)' : undefined, needs.checkpoints(runs), needs.denseLayers(runs)),
     load: () => import('./decisionGeometry/controller'),
   }),
   definePanel({

@@ -1,8 +1,9 @@
 /**
- * Host side of the Decision Geometry panel: asks the worker for the maps of the target's run at its step
- * (the newest checkpoint when no step is pinned) with the panel's view (region depth, alpha, plane), then for
- * the series across training; runs the subsampling study on request. Follows the run live and follows steps
- * picked in linked views.
+ * Host side of the Decision Geometry panel: asks the worker for the maps of the target's (first) run at its
+ * step (the newest checkpoint when no step is pinned) with the panel's view (region depth, alpha, plane), then
+ * for the series across training of every target run (a second run, e.g. the same preset without L2, is
+ * drawn beside it in the ||W|| chart); runs the subsampling study on request. Follows the runs live and
+ * follows steps picked in linked views.
  */
 import { DecisionGeometryRequest, DecisionSeriesRequest, SubsamplingRequest } from '../../../analysis/worker/protocol/decisionGeometry';
 import type { DecisionGeometryHostMessage, DecisionGeometryState, DecisionGeometryViewMessage, GeometryView } from '../../../webviews/panels/decisionGeometry/protocol';
@@ -29,10 +30,10 @@ export function createController(session: PanelSession): PanelController {
     if (!result) return;
     session.setTitle(`Decision Geometry — ${result.runName} @ step ${result.step}`);
     post({ type: 'geometry', result, target, view: shownView });
-    const key = `${dir}|${view.plane?.join(',') ?? ''}|${result.steps.length}`;
+    const key = `${target.runDirs.join('|')}|${view.plane?.join(',') ?? ''}|${result.steps.length}`;
     if (key === seriesKey && !options.series) return;
     seriesKey = key;
-    const series = await session.request(DecisionSeriesRequest, { runDirs: [dir], plane: view.plane }, 'series');
+    const series = await session.request(DecisionSeriesRequest, { runDirs: target.runDirs, plane: view.plane }, 'series');
     if (series) post({ type: 'series', series });
     else seriesKey = '';
   }
@@ -61,9 +62,11 @@ export function createController(session: PanelSession): PanelController {
     },
     onRunEvent(event) {
       const dir = runDir();
-      if (!dir || !('runDir' in event) || event.runDir !== dir) return;
+      if (!dir || !('runDir' in event) || !session.target?.runDirs.includes(event.runDir)) return;
       if (event.kind === 'checkpoint' || event.kind === 'finished') {
         void load({ series: true });
+      } else if (event.runDir !== dir) {
+        return; // the second run only feeds the charts
       } else if (event.kind === 'stepSelected' && event.source !== session.id) {
         const step = nearestCheckpointStep(dir, event.step);
         if (step === undefined || step === session.target?.step) return;

@@ -264,8 +264,12 @@ function renderCharts(): void {
     line('first', 'first layer (exact, in view)', run.points.map((p) => p.firstLayerRegionsInView)),
     line('bound', 'Zaslavsky bound', run.points.map((p) => p.zaslavskyBound)),
   ]);
-  lineChart().title('‖W‖ per layer').width(width).height(180).checkpoints(steps).selectedStep(r.step).tooltip(tooltip).onStep(pick)(d3.select(normSvg),
-    run.layers.map((layer, k) => line(layer, layer, run.points.map((p) => p.weightNorms[k]))));
+  // Every target run's norms (a second run is the same preset with or without L2, side by side).
+  const all = series?.runs ?? [run];
+  lineChart().title(all.length > 1 ? '‖W‖ per layer, both runs' : '‖W‖ per layer').width(width).height(180).checkpoints(steps).selectedStep(r.step).tooltip(tooltip).onStep(pick)(d3.select(normSvg),
+    all.flatMap((x, i) => x.layers.map((layer, k): LineSeries => ({
+      key: `${i}:${layer}`, label: all.length > 1 ? `${x.runName} (wd ${x.weightDecay}) ${layer}` : layer, steps: x.points.map((p) => p.step), values: x.points.map((p) => p.weightNorms[k]),
+    }))));
   lineChart().title('Where the error backpropagates').width(width).height(180).checkpoints(steps).selectedStep(r.step).tooltip(tooltip).onStep(pick)(d3.select(gradSvg), [
     line('bandSamples', 'samples in the band', run.points.map((p) => p.bandSampleShare)),
     line('bandGradient', 'gradient norm they carry', run.points.map((p) => p.bandGradientShare)),
