@@ -19,6 +19,7 @@ import type { DecisionGeometryHostMessage, DecisionGeometryState, DecisionGeomet
 import { createShell } from '../../shared/shell';
 import { regionMap, type MapHover, type Overlay, type RegionMapData } from '../../charts/regionMap';
 import { lineChart, type LineSeries } from '../../charts/lineChart';
+import { unitHeatmap } from '../../charts/unitHeatmap';
 import { el, formatNumber } from '../../shared/dom';
 import { createTooltip } from '../../shared/tooltip';
 import './style.css';
@@ -91,11 +92,14 @@ const chartsBox = el('section', { class: 'timeline' });
 const regionSvg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
 const normSvg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
 const gradSvg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+const unitSvg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+unitSvg.id = 'units-over-training';
 regionSvg.id = 'regions-over-training';
 normSvg.id = 'norms-over-training';
 gradSvg.id = 'gradient-over-training';
-chartsBox.append(el('h2', {}, 'Across training'), regionSvg, normSvg, gradSvg,
-  el('p', { class: 'explain' }, 'Click a chart to jump to a checkpoint. Gradient concentration: the share of samples in the band and the share of the summed per-sample gradient norm they carry.'));
+chartsBox.append(el('h2', {}, 'Across training'), regionSvg, normSvg, gradSvg, unitSvg,
+  el('p', { class: 'explain' }, 'Click a chart to jump to a checkpoint. Gradient concentration: the share of samples in the band and the share of the summed per-sample gradient norm they carry. ' +
+    'Units: per hidden unit, the share of training samples on which σ\'(z) exceeds 0.1 of its maximum (for ReLU: the unit is active).'));
 chartsBox.hidden = true;
 const subsampleButton = el('vscode-button', { id: 'subsample', secondary: '' }, 'Run subsampling study');
 const subsampleTable = el('table', { class: 'summary subsampling' });
@@ -275,6 +279,11 @@ function renderCharts(): void {
     line('bandGradient', 'gradient norm they carry', run.points.map((p) => p.bandGradientShare)),
     line('top10', 'gradient norm of the top 10 %', run.points.map((p) => p.top10Share)),
   ]);
+  const unitRows = run.layers.slice(0, -1).flatMap((layer, k) => (run.points[0]?.unitSlopeFractions[k] ?? []).map((_, j) => ({
+    group: layer, label: `unit ${j}`, values: run.points.map((p) => p.unitSlopeFractions[k][j]),
+  })));
+  unitHeatmap().title('Units with σ\'(z) above threshold (share of training samples)').width(width).rowHeight(unitRows.length > 48 ? 3 : 5)
+    .tooltip(tooltip).selectedStep(r.step).onPick(pick)(d3.select(unitSvg), unitRows, steps);
 }
 
 function renderSubsampling(): void {
