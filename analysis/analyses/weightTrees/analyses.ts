@@ -15,9 +15,9 @@ import { computeNodeWeights } from './nodeWeights';
 import { neuronClasses } from './neuronClass';
 import { trajectoryCloud } from './trajectoryCloud';
 
-export const WEIGHT_TREES = { name: 'weightTrees', version: 2 } as const;
+export const WEIGHT_TREES = { name: 'weightTrees', version: 3 } as const;
 export const WEIGHT_SURFACE = { name: 'weightSurface', version: 1 } as const;
-export const FIT_EPS = { name: 'weightTreesFitEps', version: 1 } as const;
+export const FIT_EPS = { name: 'weightTreesFitEps', version: 2 } as const;
 export const NODE_WEIGHTS = { name: 'weightTreesNode', version: 1 } as const;
 
 export function computeWeightTrees(params: WeightTreesParams, context: AnalysisContext = plainContext()): WeightTrees {
@@ -58,14 +58,13 @@ export function computeWeightSurface(params: WeightSurfaceParams, context: Analy
 export function computeFitEps(params: FitEpsParams, context: AnalysisContext = plainContext()): FitEpsResult {
   const run = readTreeRun(params, FIT_EPS.name);
   const chosen = pickLayers(run, params.layers);
-  const minSamples = params.minSamples ?? PAPER.minSamples;
   const layers = chosen.map(({ layer, index }, i) => {
     context.throwIfCancelled();
     context.progress(i / chosen.length, `${layer.name}: k-distances`);
     const cloud = trajectoryCloud(run.checkpoints.map((c) => c.file), layer.name, () => context.throwIfCancelled());
     const reduced = reduceCloud(cloud, params.pca ?? PAPER.pca);
-    const fit = fitEps(reduced.scores, cloud.checkpoints * cloud.neurons, reduced.k, minSamples);
-    return { layer: layer.name, eps: fit.eps, kDistances: Array.from(fit.kDistances), elbowIndex: fit.elbowIndex, paperEps: paperLayerDefaults(index, run.layers.length).eps };
+    const fit = fitEps(reduced.scores, cloud.checkpoints * cloud.neurons, reduced.k);
+    return { layer: layer.name, eps: fit.eps, k: fit.k, kDistances: Array.from(fit.kDistances), elbowIndex: fit.elbowIndex, paperEps: paperLayerDefaults(index, run.layers.length).eps };
   });
   return { runDir: run.runDir, layers };
 }

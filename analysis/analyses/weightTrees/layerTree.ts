@@ -54,7 +54,7 @@ export function layerTree(
   const reduced = reduceCloud(cloud, settings.pca);
   const { scores, k, lens } = reduced;
   const epsFitted = settings.eps === 'fit';
-  const eps = settings.eps === 'fit' ? fitEps(scores, n, k, settings.minSamples).eps : settings.eps;
+  const eps = settings.eps === 'fit' ? fitEps(scores, n, k).eps : settings.eps;
   const stepOf = new Float64Array(n);
   for (let p = 0; p < n; p++) stepOf[p] = steps[Math.floor(p / neurons)];
   tick(0.3, `${cloud.layer}: Mapper`);

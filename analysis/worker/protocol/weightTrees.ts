@@ -16,7 +16,7 @@ export interface WeightTreesMapperSettings {
   intervals?: number;
   /** Overlap fraction (paper: 0.99 in KeplerMapper 1.1 semantics). */
   overlap?: number;
-  /** DBSCAN radius in the PCA space (paper: 0.1, 0.2, 0.5); `'fit'` uses the k-distance elbow of the run. */
+  /** DBSCAN radius in the PCA space (paper: 0.1, 0.2, 0.5); `'fit'` uses the k-distance elbow of the run (fitEps.ts). */
   eps?: number | 'fit';
   /** DBSCAN min_samples (paper: 2). */
   minSamples?: number;
@@ -172,15 +172,17 @@ export interface WeightSurface {
 
 export interface FitEpsParams extends AnalysisParams {
   layers?: string[];
+  /** PCA components of the space eps is fitted in (paper: 20). */
   pca?: number;
-  minSamples?: number;
 }
 
 export interface FittedEps {
   layer: string;
   /** The elbow of the sorted k-distance curve: the suggested DBSCAN eps. */
   eps: number;
-  /** k-th neighbour distance (k = max(1, minSamples - 1)) of the sampled points, ascending. */
+  /** k = 2 x PCA dimension - 1 (Sander et al.'s minPts = 2 dim rule; see analyses/weightTrees/fitEps.ts). */
+  k: number;
+  /** k-th distinct-neighbour distance of the sampled points, ascending. */
   kDistances: number[];
   elbowIndex: number;
   paperEps: number;

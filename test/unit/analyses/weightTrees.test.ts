@@ -305,11 +305,15 @@ test('k-th neighbour distances match brute force; fitEps finds the spacing of a 
       assert.ok(Math.abs(ours[qi] - d[k - 1]) < 1e-12, `k=${k} query ${q}`);
     });
   }
-  // 950 points spaced 1 apart on a line, and 50 isolated points far away: the elbow radius is the spacing.
+  // 950 points spaced 1 apart on a line, and 50 isolated points far away: with k = 1 the elbow radius is the
+  // spacing; with the default k = 2 dim - 1 = 3 it is the line's largest third-neighbour distance: 3, at the
+  // chain's two ends (inside, it is 2), still at the knee far below the isolated points' distances.
   const line = new Float64Array(1000 * 2);
   for (let i = 0; i < 950; i++) line[2 * i] = i;
   for (let i = 0; i < 50; i++) { line[2 * (950 + i)] = 5000 + 100 * i * i; line[2 * (950 + i) + 1] = 1000 * (i + 1); }
-  assert.equal(fitEps(line, 1000, 2, 2, 1000).eps, 1);
+  assert.equal(fitEps(line, 1000, 2, 1, 1000).eps, 1);
+  const fitted = fitEps(line, 1000, 2, undefined, 1000);
+  assert.deepEqual([fitted.k, fitted.eps], [3, 3]);
 });
 
 // --- bad input ---------------------------------------------------------------------------------------
