@@ -90,7 +90,9 @@ export async function computeLossBarcode(params: LossBarcodeParams, context: Ana
     accept(pair);
   };
   const threads = Math.min(params.threads ?? defaultPairThreads(), todo.length);
-  if (threads > 1 && canUsePairThreads()) {
+  if (params.cachedOnly) {
+    // The live view: what is known so far (missing pairs stay null; unconnected minima keep infinite bars).
+  } else if (threads > 1 && canUsePairThreads()) {
     await computePairsOnThreads({ runDirs: set.runs.map((r) => r.runDir), settings, minLoss }, todo, threads, context, (task, it) => {
       partial.set(`${task.i}-${task.j}`, it);
       report(`pair ${pairs.length + 1}/${total}`);

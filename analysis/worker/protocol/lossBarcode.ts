@@ -34,6 +34,8 @@ export interface LossBarcodeParams extends AnalysisParams, PathSettings {
   pairs?: 'all';
   /** For a study of several architectures: which one (as `architecture` names it); default: the first with 2+ minima. */
   architecture?: string;
+  /** Only the pairs already cached, none computed: the partial barcode a panel shows while pairs finish. */
+  cachedOnly?: boolean;
   /** Worker threads for the pairs (default: one per core, at most 4); 1 computes them in-process. Never changes a result. */
   threads?: number;
 }

@@ -2,19 +2,39 @@
  * Host side of the Loss Barcode panel: asks the worker for the loss barcode of the target's runs (a study's
  * members of one architecture, or picked runs), with progress per pair in the panel; recomputes when a
  * member run finishes or the study changes (finished pairs are cached, so only new pairs cost time).
+ * Live: while the pairs run, the barcode of the pairs finished so far (cached) is fetched every few seconds,
+ * so bars appear and shorten as pairs finish.
  */
 import { LossBarcodeRequest } from '../../../analysis/worker/protocol/lossBarcode';
 import type { LossBarcodeHostMessage, LossBarcodeViewMessage } from '../../../webviews/panels/lossBarcode/protocol';
 import type { PanelController, PanelSession } from '../panelSession';
 
+const LIVE_REFRESH_MS = 4000;
+
 export function createController(session: PanelSession): PanelController {
   const post = (m: LossBarcodeHostMessage) => session.post(m);
+  let live: NodeJS.Timeout | undefined;
+  let generation = 0;
 
   async function load(force = false): Promise<void> {
     const target = session.target;
     if (!target) return;
+    const mine = ++generation;
     session.post({ type: 'loading', text: 'Optimising paths between the minima…' });
+    clearInterval(live);
+    let polling = false;
+    live = setInterval(() => {
+      if (polling) return;
+      polling = true;
+      void session.request(LossBarcodeRequest, { runDirs: target.runDirs, studyDir: target.studyDir, cachedOnly: true }, 'partial').then((partial) => {
+        polling = false;
+        if (partial && mine === generation && partial.pairsDone > 0 && partial.pairsDone < partial.pairsTotal) post({ type: 'barcode', result: partial, target, partial: true });
+      });
+    }, LIVE_REFRESH_MS);
     const result = await session.request(LossBarcodeRequest, { runDirs: target.runDirs, studyDir: target.studyDir, force }, 'lossBarcode');
+    if (mine !== generation) return;
+    clearInterval(live);
+    session.cancel('partial');
     if (!result) return;
     session.setTitle(`Loss Barcode — ${result.architecture} (${result.minima.length} minima)`);
     post({ type: 'barcode', result, target });
@@ -26,6 +46,7 @@ export function createController(session: PanelSession): PanelController {
     onViewMessage(message) {
       if ((message as LossBarcodeViewMessage).type === 'recompute') void load(true);
     },
+    dispose: () => clearInterval(live),
     onRunEvent(event) {
       const target = session.target;
       if (!target) return;

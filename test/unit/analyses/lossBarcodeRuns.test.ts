@@ -97,6 +97,12 @@ test('pairs are cached one by one: a cancelled study resumes with the pairs it h
   let finished = 0;
   const cancelling = plainContext({ isCancelled: () => finished >= 1, onProgress: (_f, m) => { if (m?.endsWith('done')) finished++; } });
   await assert.rejects(computeLossBarcode(params, cancelling), CancelledError);
+  // The live view: only what is cached, nothing computed; the unconnected minima keep infinite bars.
+  const partial = await computeLossBarcode({ ...params, cachedOnly: true });
+  assert.equal(partial.pairsDone, 1);
+  assert.equal(partial.pairsTotal, 3);
+  assert.equal(partial.bars.filter((b) => b[1] === null).length, 2);
+  assert.equal(partial.barriers.flat().filter((v) => v === null).length, 4);
   const computed: string[] = [];
   const r = await computeLossBarcode(params, plainContext({ onProgress: (_f, m) => { if (m && !m.endsWith('done') && m.startsWith('pair')) computed.push(m); } }));
   assert.deepEqual([...new Set(computed)], ['pair 2/3', 'pair 3/3'], 'only the unfinished pairs are computed again');

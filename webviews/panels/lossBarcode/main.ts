@@ -61,7 +61,7 @@ function receive(message: LossBarcodeHostMessage): void {
   if (message.type !== 'barcode') return;
   result = message.result;
   target = message.target;
-  shell.status.clear();
+  if (!message.partial) shell.status.clear();
   persist();
   render();
 }

@@ -7,7 +7,8 @@ export interface LossBarcodeState extends PanelStateBase {
   view?: 'barcode' | 'matrix';
 }
 
-export type LossBarcodeHostMessage = { type: 'barcode'; result: LossBarcodeResult; target: PanelTarget };
+/** `partial`: the pairs finished so far, while the rest still run (the status line keeps showing progress). */
+export type LossBarcodeHostMessage = { type: 'barcode'; result: LossBarcodeResult; target: PanelTarget; partial?: boolean };
 
 /** Open the run's dashboard (a click on a bar) goes through the common `openPanel`; nothing panel-specific. */
 export type LossBarcodeViewMessage = { type: 'recompute' };
