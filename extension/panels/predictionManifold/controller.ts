@@ -81,7 +81,7 @@ export function createController(session: PanelSession): PanelController {
         clearTimeout(liveTimer);
         void load(false);
       } else if (event.kind === 'stepSelected' && event.source !== session.id) {
-        post({ type: 'linked', runDir: event.runDir, step: event.step });
+        post({ type: 'linkedStep', runDir: event.runDir, step: event.step });
       }
     },
     dispose: () => clearTimeout(liveTimer),

@@ -92,7 +92,7 @@ function receive(message: PredictionManifoldHostMessage): void {
       pickable = message.runs;
       renderLegend();
       break;
-    case 'linked':
+    case 'linkedStep':
       linked = { runDir: message.runDir, step: message.step };
       render();
       break;

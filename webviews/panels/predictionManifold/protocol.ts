@@ -1,6 +1,6 @@
 /** Messages between the Prediction Manifold panel and its host, and the view state it persists. */
 import type { PredictionManifold } from '../../../analysis/worker/protocol/predictionManifold';
-import type { PanelStateBase, PanelTarget } from '../../protocol/common';
+import type { LinkedStepMessage, PanelStateBase, PanelTarget } from '../../protocol/common';
 
 /** A run the picker offers: any run of the runs folder whose probe settings match the shown ones. */
 export interface PickableRun { runDir: string; name: string; status: string }
@@ -23,7 +23,8 @@ export interface PredictionManifoldState extends PanelStateBase {
 export type PredictionManifoldHostMessage =
   | { type: 'manifold'; manifold: PredictionManifold; target: PanelTarget }
   | { type: 'pickable'; runs: PickableRun[] }
-  | { type: 'linked'; runDir: string; step: number };
+  /** Another view picked a step of one of the runs: ring the nearest checkpoint. */
+  | LinkedStepMessage;
 
 export type PredictionManifoldViewMessage =
   /** Click on a checkpoint: move that run's linked checkpoint. */
