@@ -40,9 +40,9 @@ def load_kernel(path, name):
     e = header[name]; b, en = e['data_offsets']
     return np.frombuffer(raw, dtype='<f4', count=(en - b) // 4, offset=8 + hlen + b).reshape(e['shape'])
 
-times, read_t, pca_t, mapper_t = [], [], [], []
+times, cpu_t, read_t, pca_t, mapper_t = [], [], [], [], []
 for _ in range(repeats):
-    t0 = time.perf_counter()
+    c0 = time.process_time(); t0 = time.perf_counter()
     # one row per (checkpoint, neuron): the kernel is [in, out], a neuron's incoming weights are a column
     X = np.concatenate([load_kernel(f, layer + '/kernel').T for f in files]).astype(np.float64)
     t1 = time.perf_counter()
@@ -64,14 +64,14 @@ for _ in range(repeats):
     for lst in of.values():
         for i in range(len(lst)):
             for j in range(i + 1, len(lst)): links.add((lst[i], lst[j]))
-    t3 = time.perf_counter()
+    t3 = time.perf_counter(); cpu_t.append(time.process_time() - c0)
     times.append(t3 - t0); read_t.append(t1 - t0); pca_t.append(t2 - t1); mapper_t.append(t3 - t2)
-print(json.dumps({'times': times, 'read': read_t, 'pca': pca_t, 'mapper': mapper_t,
+print(json.dumps({'times': times, 'cpu': cpu_t, 'read': read_t, 'pca': pca_t, 'mapper': mapper_t,
                   'maxRssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   'graph': {'nodes': len(nodes), 'edges': len(links)}}))
 `;
 
-interface Stages { total: number; read: number; pca: number; mapper: number; wholeLayer: number; allLayers: number; nodes: number; edges: number; maxRssMB: number }
+interface Stages { total: number; cpu: number; read: number; pca: number; mapper: number; wholeLayer: number; allLayers: number; nodes: number; edges: number; maxRssMB: number }
 
 /** One measurement (in a fresh process): files -> cloud -> PCA -> Mapper graph, then the capacity curve. */
 function measureOnce(runDir: string, layer: string): Stages {
@@ -79,6 +79,7 @@ function measureOnce(runDir: string, layer: string): Stages {
   const index = run.layers.findIndex((l) => l.name === layer);
   const settings = resolveSettings({}, index, run.layers.length);
   const files = run.checkpoints.map((c) => c.file);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const cloud = trajectoryCloud(files, layer);
   const t1 = performance.now();
@@ -91,6 +92,7 @@ function measureOnce(runDir: string, layer: string): Stages {
     clusterer: { method: 'dbscan', eps: settings.eps as number, minSamples: settings.minSamples },
   });
   const t3 = performance.now();
+  const cpu = process.cpuUsage(c0);
   // The layer's whole analysis (the same stages plus tree measures and the capacity curve), and the run's.
   const t4 = performance.now();
   layerTree(trajectoryCloud(files, layer), run.steps, settings);
@@ -99,6 +101,7 @@ function measureOnce(runDir: string, layer: string): Stages {
   const t6 = performance.now();
   return {
     total: (t3 - t0) / 1000,
+    cpu: (cpu.user + cpu.system) / 1e6,
     read: (t1 - t0) / 1000,
     pca: (t2 - t1) / 1000,
     mapper: (t3 - t2) / 1000,
@@ -155,6 +158,7 @@ export async function run(args: string[]): Promise<object> {
     repeats,
     ours: {
       medianS: oursMedian('total'),
+      cpuMedianS: oursMedian('cpu'),
       stagesMedianS: { read: oursMedian('read'), pca: oursMedian('pca'), mapper: oursMedian('mapper') },
       wholeLayerAnalysisMedianS: oursMedian('wholeLayer'),
       allLayersAnalysisMedianS: oursMedian('allLayers'),
@@ -168,17 +172,20 @@ export async function run(args: string[]): Promise<object> {
     const res = spawnSync(PYTHON, ['-c', PYTHON_SCRIPT, JSON.stringify(files), layer, String(settings.pca), String(settings.intervals), String(settings.overlap), String(settings.eps), String(settings.minSamples), String(repeats)], { encoding: 'utf8', timeout: refTimeout * 1000, maxBuffer: 1 << 24 });
     if (res.status !== 0) result.python = { error: (res.stderr || String(res.error)).trim().split('\n').slice(-1)[0] };
     else {
-      const py = JSON.parse(res.stdout) as { times: number[]; read: number[]; pca: number[]; mapper: number[]; maxRssMB: number; graph: { nodes: number; edges: number } };
+      const py = JSON.parse(res.stdout) as { times: number[]; cpu: number[]; read: number[]; pca: number[]; mapper: number[]; maxRssMB: number; graph: { nodes: number; edges: number } };
       const pyMedian = round(median(py.times));
       result.python = {
         stack: 'numpy + scikit-learn (randomized PCA, DBSCAN) + KeplerMapper 1.1 cover and nerve, /usr/bin/python3',
         medianS: pyMedian,
+        cpuMedianS: round(median(py.cpu)),
         stagesMedianS: { read: round(median(py.read)), pca: round(median(py.pca)), mapper: round(median(py.mapper)) },
         timesS: py.times.map((t) => round(t)),
         peakRssMB: round(py.maxRssMB, 0),
         graph: py.graph,
       };
       result.ratioPythonOverOurs = round(pyMedian / (result.ours as { medianS: number }).medianS, 2);
+      // CPU seconds (user + system, all threads): steadier than wall time on a shared machine.
+      result.cpuRatioPythonOverOurs = round(median(py.cpu) / (result.ours as { cpuMedianS: number }).cpuMedianS, 2);
     }
   }
   result.loadAverage = { before: round(loadBefore, 2), after: round(loadavg()[0], 2) };
