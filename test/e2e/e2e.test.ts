@@ -27,6 +27,7 @@ import { RunsTree, stepOf, type RunRow } from './runsTree';
 import { reloadRestoreScenario } from './scenarios/reloadRestore';
 import { dashboardScenario } from './scenarios/dashboard';
 import { studyScenario } from './scenarios/study';
+import { staticPageScenario } from './scenarios/staticPage';
 import { readDashboard } from './dashboardPanel';
 import { workerCrashScenario } from './scenarios/workerCrash';
 import { StepClock } from './stepClock';
@@ -270,6 +271,7 @@ async function main(): Promise<number> {
     });
 
     await dashboardScenario(journey);
+    await staticPageScenario(journey, browser);
     await workerCrashScenario(journey);
     await reloadRestoreScenario(journey);
     await studyScenario(journey);
