@@ -180,6 +180,7 @@ export class MlpBatch {
     const z = this.view(last.H);
     const dz = this.view(last.dH);
     const row = P * C;
+    const expScratch = new Float64Array(C);
     for (let i = 0; i < m; i++) {
       const label = y[yFrom + i];
       for (let p = 0; p < P; p++) {
@@ -189,10 +190,16 @@ export class MlpBatch {
         if (best === label) correct[p]++;
         const max = z[o + best];
         let sum = 0;
-        for (let c = 0; c < C; c++) sum += Math.exp(z[o + c] - max);
-        const lse = max + Math.log(sum);
-        lossSum[p] += lse - z[o + label];
-        if (gradScale !== undefined) for (let c = 0; c < C; c++) dz[o + c] = (Math.exp(z[o + c] - lse) - (c === label ? 1 : 0)) * gradScale;
+        for (let c = 0; c < C; c++) {
+          const e = Math.exp(z[o + c] - max);
+          expScratch[c] = e;
+          sum += e;
+        }
+        lossSum[p] += max + Math.log(sum) - z[o + label];
+        if (gradScale !== undefined) {
+          const scale = gradScale / sum;
+          for (let c = 0; c < C; c++) dz[o + c] = expScratch[c] * scale - (c === label ? gradScale : 0);
+        }
       }
     }
   }

@@ -64,23 +64,24 @@ function lerp(a: Float64Array, b: Float64Array, s: number, out: Float64Array): F
   return out;
 }
 
-/** Unit vector from a to b into `out`; zero when the points coincide. */
-function unitDirection(a: Float64Array, b: Float64Array, out: Float64Array): void {
+/** b - a into `out`; returns 1 / |b - a| (0 when the points coincide), so the unit tangent is out * that. */
+function difference(a: Float64Array, b: Float64Array, out: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) {
     const d = b[i] - a[i];
     out[i] = d;
     s += d * d;
   }
-  const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-  for (let i = 0; i < a.length; i++) out[i] *= inv;
+  return s > 0 ? 1 / Math.sqrt(s) : 0;
 }
 
 /**
- * One simultaneous move of every interior point (tangents of all segments first, then the moves; each
- * segment's tangent is the right tangent of one point and the left tangent of the next).
+ * One simultaneous move of every interior point (segment tangents first, then the moves; each segment's
+ * tangent is the right tangent of one point and the left tangent of the next). Tangents are kept as
+ * differences and inverse lengths, so a move reads each vector once for the two dot products and once for
+ * the update.
  */
-function moveInterior(path: Float64Array[], objective: PathObjective, iteration: number, lr: number, grads: Float64Array[], tangents: Float64Array[]): void {
+function moveInterior(path: Float64Array[], objective: PathObjective, iteration: number, lr: number, grads: Float64Array[], diffs: Float64Array[]): void {
   const interior = path.slice(1, -1);
   const losses = new Float64Array(interior.length);
   const chunk = Math.max(1, objective.maxPoints);
@@ -90,22 +91,23 @@ function moveInterior(path: Float64Array[], objective: PathObjective, iteration:
   }
   for (let k = 0; k < interior.length; k++) if (!Number.isFinite(losses[k])) throw new Error(`path optimisation: the loss became ${losses[k]} at iteration ${iteration} (lower lr)`);
   const dim = objective.dim;
-  for (let s = 0; s + 1 < path.length; s++) unitDirection(path[s], path[s + 1], tangents[s]);
+  const inv = new Float64Array(path.length - 1);
+  for (let s = 0; s + 1 < path.length; s++) inv[s] = difference(path[s], path[s + 1], diffs[s]);
   for (let k = 0; k < interior.length; k++) {
     const g = grads[k];
-    const tl = tangents[k];
-    const tr = tangents[k + 1];
+    const dl = diffs[k];
+    const dr = diffs[k + 1];
     let gl = 0;
     let gr = 0;
     for (let i = 0; i < dim; i++) {
-      gl += g[i] * tl[i];
-      gr += g[i] * tr[i];
+      gl += g[i] * dl[i];
+      gr += g[i] * dr[i];
     }
-    // theta -= lr * (g - 1/2 (g.tl) tl - 1/2 (g.tr) tr)
+    // theta -= lr * (g - 1/2 (g.tl) tl - 1/2 (g.tr) tr), with t = d * inv
     const p = interior[k];
-    const cl = 0.5 * gl;
-    const cr = 0.5 * gr;
-    for (let i = 0; i < dim; i++) p[i] -= lr * (g[i] - cl * tl[i] - cr * tr[i]);
+    const cl = 0.5 * gl * inv[k] * inv[k];
+    const cr = 0.5 * gr * inv[k + 1] * inv[k + 1];
+    for (let i = 0; i < dim; i++) p[i] -= lr * (g[i] - cl * dl[i] - cr * dr[i]);
   }
 }
 
@@ -166,11 +168,11 @@ export function optimisePath(a: Float64Array, b: Float64Array, objective: PathOb
   if (a.length !== objective.dim || b.length !== objective.dim) throw new Error(`path optimisation: endpoints of dimension ${a.length}/${b.length}, the objective has ${objective.dim}`);
   const path = straightLine(a, b, options.points);
   const grads: Float64Array[] = [];
-  const tangents: Float64Array[] = [];
+  const diffs: Float64Array[] = [];
   for (let it = 0; it < options.iterations; it++) {
     while (grads.length < path.length - 2) grads.push(new Float64Array(objective.dim));
-    while (tangents.length < path.length - 1) tangents.push(new Float64Array(objective.dim));
-    moveInterior(path, objective, it, options.lr, grads, tangents);
+    while (diffs.length < path.length - 1) diffs.push(new Float64Array(objective.dim));
+    moveInterior(path, objective, it, options.lr, grads, diffs);
     onIteration?.(it);
     if ((it + 1) % options.insertEvery === 0 && it + 1 < options.iterations) insertMidpoints(path, objective, it, options.insertCount, options.maxPoints);
   }
