@@ -35,7 +35,7 @@ const config = (hidden: number[], seed: number): TrainConfigInput => ({
 });
 
 async function train(name: string, input: TrainConfigInput): Promise<string> {
-  const r = await trainRun({ config: parseTrainConfig(input, name), runsRoot: root, name, backend: 'cpu', isCancelled: () => false, onProgress: () => undefined, log: () => undefined });
+  const r = await trainRun({ config: parseTrainConfig(input, name), runsRoot: root, name, backend: 'wasm', isCancelled: () => false, onProgress: () => undefined, log: () => undefined });
   assert.equal(r.status, 'completed', `${name}: ${r.error?.message}`);
   return r.runDir;
 }
