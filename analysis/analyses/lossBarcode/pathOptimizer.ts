@@ -14,6 +14,12 @@
  *
  * Defaults (our choice; the paper gives 10-19 points and "periodic" insertion): 13 points, 200 iterations,
  * a midpoint pair every 40 iterations, at most 25 points, 3 interpolated points per segment.
+ *
+ * A known limit of the spring-free string: where neighbour tangents differ, part of the gradient along the
+ * path survives, so over many iterations points drift into the minima and leave long chords behind (on the
+ * Müller-Brown surface at lr 2e-4: exact saddles after 100-200 iterations, a chord across a ridge after
+ * 1,000). Midpoints go where the midpoint loss is highest, which repairs such chords at each insertion; keep
+ * iterations moderate, or insert more often, rather than running the string for long.
  */
 import type { PathObjective } from './pathObjective';
 import { evaluateMany } from './pathObjective';
