@@ -1,7 +1,7 @@
 /** The `ph` and `mapper` commands: golden inputs end to end, and one clear error per malformed input. */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -10,6 +10,7 @@ import { registerMapperCommand, runMapper } from '../../../analysis/cli/commands
 import { GOLDEN_DIR, RIPS_CASES, goldenRipsAnswer } from './goldenFiles';
 
 const dir = mkdtempSync(join(tmpdir(), 'topolens-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 function file(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);
