@@ -2,7 +2,8 @@
  * Worker crash (issue 2, "The worker"): while a long training runs, the analysis worker is killed with
  * SIGKILL, as the OOM killer would. The extension must say so ("worker crashed"), mark the run interrupted
  * with its checkpoints so far still listed, and start a fresh worker for the next request: a new quick
- * training completes and the barcode panel shows it.
+ * training completes and the barcode panel shows it. Before the kill, the long run's dashboard must show its
+ * train-loss curve growing live.
  */
 import assert from 'node:assert/strict';
 import { startTraining, ui, type Journey } from '../journey';
@@ -10,6 +11,7 @@ import { readPanel, waitForPanel } from '../barcodePanel';
 import { checkpointSteps, listRunFolders, readRunFolder, runsRoot, type RunFolder } from '../runFolders';
 import { stepOf, type RunRow } from '../runsTree';
 import { waitUntil } from '../workbench';
+import { readDashboard } from '../dashboardPanel';
 import { isAlive, parentPid, workerPids } from '../workerProcess';
 
 /** The one new run folder named `name` that appeared since `before` (ids of folders seen earlier). */
@@ -53,6 +55,20 @@ export async function workerCrashScenario(j: Journey): Promise<void> {
       return step > 0 && row && checkpoints >= minCheckpoints ? true : undefined;
     }, 60_000, () => `"${ui.longPreset}" did not show step > 0 in the status bar ("${statusText}") with a run row in "${ui.runsView}" and ${minCheckpoints} checkpoints (run folder: ${long ? `${long.dir} with ${checkpointSteps(long.dir).length}` : 'none yet'})`);
     assert.ok(long);
+    // While it trains, its dashboard (opened as training started) draws the curves and keeps them live.
+    await wb.editorTab(ui.dashboardTitle).click();
+    const growing: number[] = [];
+    await waitUntil(async () => {
+      const reading = await readDashboard(wb.webview());
+      const points = await wb.webview().locator('svg.line-chart[data-group="loss"] .series[data-key="trainLoss"] path').first().getAttribute('d', now).catch(() => null);
+      if ((reading.series.loss ?? []).includes('trainLoss') && points) growing.push(points.length);
+      // Two readings of the same path, the second longer: the curve grew while the run trained.
+      return growing.length >= 2 && growing[growing.length - 1] > growing[0] ? true : undefined;
+    }, 60_000, () => `the dashboard of the training "${ui.longPreset}" run did not draw a growing train-loss curve (path lengths seen: ${JSON.stringify(growing)})`);
+    facts.liveCurvePathLengths = [growing[0], growing[growing.length - 1]];
+    clock.log(`dashboard curve grew while training: path d ${growing[0]} -> ${growing[growing.length - 1]} characters`);
+    await j.screenshot('dashboard-live.png', wb.webviewElement());
+    await wb.editorTab(ui.panelTitle).click();
     const pids = workerPids(env.extensionsDir);
     assert.equal(pids.length, 1, `expected one TopoLens worker under ${env.extensionsDir}, found pids ${JSON.stringify(pids)}`);
     killedPid = pids[0];
