@@ -164,6 +164,7 @@ const DEFS: { id: string; label: string; description: string; source: string; co
     description: 'gabella-zero on the first 5,000 digits at lr 0.5 for 120 epochs (6,000 steps, about a minute), still 201 checkpoints: leaves the 10% plateau near step 3,600, then branches into a forest.',
     source: `${GABELLA_SOURCE}; subset, lr and epochs are our choice`,
     config: gabella({ kind: 'zeros', symmetryBreaking: 1e-7 }, true),
+    panels: ['runDashboard', 'weightTrees'],
   },
   {
     id: 'gabella-tiny-fast',
@@ -171,6 +172,7 @@ const DEFS: { id: string; label: string; description: string; source: string; co
     description: 'gabella-tiny on the first 5,000 digits at lr 0.5 for 120 epochs (6,000 steps, about a minute), still 201 checkpoints.',
     source: `${GABELLA_SOURCE}; subset, lr and epochs are our choice`,
     config: gabella({ kind: 'normal', std: 1e-6 }, true),
+    panels: ['runDashboard', 'weightTrees'],
   },
   {
     id: 'barcode-w16',
