@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- decision [--runs DIR] [--repeats N] [--sizes 256,1024] [--no-reference]`
+ * `npm run bench -- geometry [--runs DIR] [--repeats N] [--sizes 256,1024] [--no-reference]`
  *
  * Grid evaluation + region count (SPEC D): class map, max-probability map and the number of distinct
  * activation patterns per depth, over a size x size grid of the data plane, for the final checkpoints of the

@@ -127,7 +127,7 @@ function regions(shape: 'moons' | 'circles' | 'spirals' | 'xor' | 'blobs', extra
   };
 }
 
-const DEFS: { id: string; label: string; description: string; source: string; config: TrainConfigInput }[] = [
+const DEFS: { id: string; label: string; description: string; source: string; config: TrainConfigInput; panels?: string[] }[] = [
   {
     id: 'quick',
     label: 'Quick look (MNIST subset, small MLP)',
@@ -273,17 +273,18 @@ const DEFS: { id: string; label: string; description: string; source: string; co
       { kind: 'sgd', lr: 0.05, momentum: 0.9 },
     ),
   },
-  { id: 'regions-moons', label: 'Decision regions: two moons', description: '2-16-16-2 ReLU MLP on two moons (noise 0.1), Adam; 41 log-spaced checkpoints.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('moons') },
-  { id: 'regions-circles', label: 'Decision regions: circles', description: '2-16-16-2 ReLU MLP on two concentric circles.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('circles') },
-  { id: 'regions-spirals', label: 'Decision regions: three spirals', description: '2-32-32-3 ReLU MLP on three interleaved spirals, 200 epochs.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('spirals') },
-  { id: 'regions-xor', label: 'Decision regions: XOR', description: '2-16-16-2 ReLU MLP on the XOR quadrants.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('xor') },
-  { id: 'regions-blobs', label: 'Decision regions: four blobs', description: '2-16-16-4 ReLU MLP on four Gaussian blobs.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('blobs') },
+  { id: 'regions-moons', label: 'Decision regions: two moons', description: '2-16-16-2 ReLU MLP on two moons (noise 0.1), Adam; 41 log-spaced checkpoints.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('moons'), panels: ['decisionGeometry'] },
+  { id: 'regions-circles', label: 'Decision regions: circles', description: '2-16-16-2 ReLU MLP on two concentric circles.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('circles'), panels: ['decisionGeometry'] },
+  { id: 'regions-spirals', label: 'Decision regions: three spirals', description: '2-32-32-3 ReLU MLP on three interleaved spirals, 200 epochs.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('spirals'), panels: ['decisionGeometry'] },
+  { id: 'regions-xor', label: 'Decision regions: XOR', description: '2-16-16-2 ReLU MLP on the XOR quadrants.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('xor'), panels: ['decisionGeometry'] },
+  { id: 'regions-blobs', label: 'Decision regions: four blobs', description: '2-16-16-4 ReLU MLP on four Gaussian blobs.', source: `${REGIONS_SOURCE}; data and sizes our choice`, config: regions('blobs'), panels: ['decisionGeometry'] },
   {
     id: 'regions-moons-sigmoid-l2',
     label: 'Decision regions: two moons, sigmoid, with L2',
     description: '2-8-2 sigmoid MLP with SGD and weight decay 3e-4: ||W|| levels off and the transition band stays wide; compare with regions-moons-sigmoid (SPEC D.3).',
     source: `${REGIONS_SOURCE}; data, sizes and weight decay our choice (1e-3 underfits: 88 % train accuracy)`,
     config: regions('moons', { model: { kind: 'mlp', hidden: [8], activation: 'sigmoid' }, init: { kind: 'glorot-uniform' }, optimizer: { kind: 'sgd', lr: 0.5, momentum: 0.9 }, weightDecay: 3e-4, epochs: 100 }),
+    panels: ['decisionGeometry'],
   },
   {
     id: 'regions-moons-sigmoid',
@@ -291,6 +292,7 @@ const DEFS: { id: string; label: string; description: string; source: string; co
     description: 'regions-moons-sigmoid-l2 without weight decay: ||W|| keeps growing, the band narrows and the gradient vanishes (SPEC D.3, D.4).',
     source: `${REGIONS_SOURCE}; data and sizes our choice`,
     config: regions('moons', { model: { kind: 'mlp', hidden: [8], activation: 'sigmoid' }, init: { kind: 'glorot-uniform' }, optimizer: { kind: 'sgd', lr: 0.5, momentum: 0.9 }, epochs: 100 }),
+    panels: ['decisionGeometry'],
   },
 ];
 

@@ -29,6 +29,7 @@ import { dashboardScenario } from './scenarios/dashboard';
 import { studyScenario } from './scenarios/study';
 import { staticPageScenario } from './scenarios/staticPage';
 import { analysisPanelsScenario } from './scenarios/analysisPanels';
+import { decisionGeometryScenario } from './scenarios/decisionGeometry';
 import { readDashboard } from './dashboardPanel';
 import { workerCrashScenario } from './scenarios/workerCrash';
 import { StepClock } from './stepClock';
@@ -272,6 +273,7 @@ async function main(): Promise<number> {
 
     await dashboardScenario(journey);
     await staticPageScenario(journey, browser);
+    await decisionGeometryScenario(journey);
     await workerCrashScenario(journey);
     await reloadRestoreScenario(journey);
     await studyScenario(journey);

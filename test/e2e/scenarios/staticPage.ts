@@ -47,7 +47,9 @@ export async function staticPageScenario(j: Journey, browser: Browser): Promise<
       assert.equal(await bars.count(), barcode.bars.length, 'the static page draws every bar of the barcode');
       const subtitle = ((await page.locator('.panel-header .subtitle').textContent()) ?? '').trim();
       assert.match(subtitle, new RegExp(`step ${barcode.step}\\b`), `static page subtitle: "${subtitle}"`);
-      await page.locator('svg.timeline-chart path').first().waitFor({ timeout: 10_000 });
+      // The "Across training" section shows once the second message (the series) is replayed.
+      await page.locator('section.timeline').waitFor({ state: 'visible', timeout: 10_000 });
+      assert.ok(await page.locator('svg.timeline-chart path').count() > 0, 'the static page drew no timeline');
       assert.deepEqual(errors, [], 'the static page had errors or requests');
       facts.bars = barcode.bars.length;
       facts.bytes = html.length;
