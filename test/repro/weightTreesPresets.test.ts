@@ -12,12 +12,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { trainRun } from '../../../analysis/training/train';
-import { getPreset } from '../../../analysis/training/presets';
-import { parseTrainConfig } from '../../../analysis/spec/trainConfig';
-import { computeWeightTrees } from '../../../analysis/analyses/weightTrees/analyses';
-import { analyzeGraph } from '../../../analysis/topology/mapper/graphAnalysis';
-import type { LayerTree } from '../../../analysis/worker/protocol/weightTrees';
+import { trainRun } from '../../analysis/training/train';
+import { getPreset } from '../../analysis/training/presets';
+import { parseTrainConfig } from '../../analysis/spec/trainConfig';
+import { computeWeightTrees } from '../../analysis/analyses/weightTrees/analyses';
+import { analyzeGraph } from '../../analysis/topology/mapper/graphAnalysis';
+import type { LayerTree } from '../../analysis/worker/protocol/weightTrees';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-trees-presets-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
