@@ -30,6 +30,8 @@ import { studyScenario } from './scenarios/study';
 import { staticPageScenario } from './scenarios/staticPage';
 import { analysisPanelsScenario } from './scenarios/analysisPanels';
 import { decisionGeometryScenario } from './scenarios/decisionGeometry';
+import { weightTreesScenario } from './scenarios/weightTrees';
+import { predictionManifoldScenario } from './scenarios/predictionManifold';
 import { readDashboard } from './dashboardPanel';
 import { workerCrashScenario } from './scenarios/workerCrash';
 import { StepClock } from './stepClock';
@@ -274,10 +276,12 @@ async function main(): Promise<number> {
     await dashboardScenario(journey);
     await staticPageScenario(journey, browser);
     await decisionGeometryScenario(journey);
+    await weightTreesScenario(journey);
     await workerCrashScenario(journey);
     await reloadRestoreScenario(journey);
     await studyScenario(journey);
     await analysisPanelsScenario(journey);
+    await predictionManifoldScenario(journey);
   } catch (e) {
     failed = e;
     console.error(`\nE2E FAILED: ${e instanceof Error ? e.message : String(e)}`);

@@ -4,10 +4,9 @@
  * probabilities and the region; PNG export writes the map.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { startTraining, type Journey } from '../journey';
-import { readPngInfo } from '../png';
+import { exportPng } from '../exportPng';
 import { listRunFolders, runsRoot } from '../runFolders';
 import { waitUntil } from '../workbench';
 
@@ -77,14 +76,7 @@ export async function decisionGeometryScenario(j: Journey): Promise<void> {
   });
 
   await clock.step('geometry: export PNG through the save dialog', async () => {
-    await view().locator('#export-png').click();
-    const proposed = await wb.acceptSaveDialog();
-    assert.match(path.basename(proposed), /-decision-regions\.png$/, `the save dialog proposed "${proposed}"`);
-    const file = await waitUntil(async () => (fs.existsSync(proposed) && fs.statSync(proposed).size > 0 ? proposed : undefined), 30_000, () => `${proposed} was not written`);
-    const info = readPngInfo(fs.readFileSync(file), file);
-    facts.png = { width: info.width, height: info.height };
-    assert.ok(info.width > 200 && info.height > 200, `the exported PNG is ${info.width}x${info.height}`);
-    fs.copyFileSync(file, path.join(env.out, 'exported-decision-regions.png'));
+    facts.png = await exportPng(wb, /-decision-regions\.png$/, path.join(env.out, 'exported-decision-regions.png'));
   });
 
   const run = listRunFolders(runsRoot(env.workspace)).filter((r) => r.name === PRESET).at(-1);
