@@ -46,8 +46,10 @@ export async function predictionManifoldScenario(j: Journey): Promise<void> {
   });
 
   await clock.step('manifold: hover a checkpoint (tooltip), switch axes (redraw)', async () => {
-    const point = view().locator('g.track circle.checkpoint').nth(3);
-    await point.hover();
+    // The plot picks the checkpoint nearest the pointer (an overlay takes the pointer events): move there.
+    const box = await view().locator('g.track circle.checkpoint').nth(3).boundingBox();
+    assert.ok(box, 'no checkpoint marker on the plot');
+    await wb.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const tooltip = view().locator('#tooltip');
     await tooltip.waitFor({ state: 'visible', timeout: 10_000 });
     const text = ((await tooltip.textContent()) ?? '').replace(/\s+/g, ' ').trim();
