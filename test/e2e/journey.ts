@@ -87,9 +87,16 @@ export function makeScreenshot(page: Page, out: string): Journey['screenshot'] {
 
 /** Runs "TopoLens: Train & Analyze" from the palette and picks `preset` (or a study) in its quick pick. */
 export async function startTraining(wb: Workbench, preset: string): Promise<void> {
-  await wb.runCommand(ui.trainCommand);
-  // The list is virtual (studies sit below the presets): once the picker shows, type to filter, as a user would.
-  await wb.quickPickRow(ui.preset).waitFor({ timeout: 30_000 }).catch(() => undefined);
+  // The picker opens after the command loads the presets; if focus moves meanwhile (a webview taking it),
+  // the quick input closes: open it again.
+  for (let attempt = 1; ; attempt++) {
+    await wb.runCommand(ui.trainCommand);
+    const shown = await wb.quickPickRow(ui.preset).waitFor({ timeout: 20_000 }).then(() => true, () => false);
+    if (shown) break;
+    if (attempt >= 3) throw new Error(`"${ui.trainCommand}" showed no preset picker (3 tries)`);
+    await wb.page.keyboard.press('Escape');
+  }
+  // The list is virtual (studies sit below the presets): type to filter, as a user would.
   await wb.quickInput().fill(preset);
   const row = wb.quickPickRow(preset);
   await row.waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
