@@ -4,6 +4,7 @@
  * needs no VS Code and no network: what a headless report (issue 12) is made of, one panel at a time.
  */
 import { randomBytes } from 'node:crypto';
+import { panelDocument } from './panelDocument';
 
 export interface StaticPanelPage {
   title: string;
@@ -24,24 +25,12 @@ export function staticPanelHtml(page: StaticPanelPage): string {
   // JSON inside <script>: escape what could close the element or start a comment.
   const data = JSON.stringify({ messages: page.messages, state: page.state }).replace(/</g, '\\u003c').replace(/-->/g, '--\\>');
   const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src 'unsafe-inline'`, `img-src data: blob:`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(page.title)}</title>
-${page.styles.map((css) => `<style>${css.replace(/<\/style/gi, '<\\/style')}</style>`).join('\n')}
-</head>
-<body data-panel="${escapeHtml(page.panel)}" class="vscode-light">
-<div id="app" aria-busy="true"></div>
-<script nonce="${nonce}">window.__TOPOLENS_STATIC__ = ${data};</script>
-<script nonce="${nonce}">${page.script.replace(/<\/script/gi, '<\\/script')}</script>
-</body>
-</html>
-`;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return panelDocument({
+    csp,
+    title: page.title,
+    panel: page.panel,
+    bodyAttributes: 'class="vscode-light"',
+    head: page.styles.map((css) => `<style>${css.replace(/<\/style/gi, '<\\/style')}</style>`).join('\n'),
+    scripts: `<script nonce="${nonce}">window.__TOPOLENS_STATIC__ = ${data};</script>\n<script nonce="${nonce}">${page.script.replace(/<\/script/gi, '<\\/script')}</script>`,
+  });
 }

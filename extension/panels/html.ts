@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { panelDocument } from '../../analysis/report/panelDocument';
 
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string): string {
   const nonce = randomBytes(16).toString('base64');
@@ -20,25 +21,13 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bun
     // data:/blob: images are our own SVG snapshots, rasterised for PNG export
     `img-src ${webview.cspSource} data: blob:`,
   ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${asset('dist', 'codicons', 'codicon.css')}" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${asset('media', 'panel.css')}">${panelCss}
-<title>${escapeHtml(title)}</title>
-</head>
-<body data-panel="${escapeHtml(bundle)}">
-<div id="app" aria-busy="true"></div>
-<script nonce="${nonce}" src="${asset('dist', 'webviews', `${bundle}.js`)}"></script>
-</body>
-</html>`;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return panelDocument({
+    csp,
+    title,
+    panel: bundle,
+    head: `<link rel="stylesheet" href="${asset('dist', 'codicons', 'codicon.css')}" id="vscode-codicon-stylesheet">\n<link rel="stylesheet" href="${asset('media', 'panel.css')}">${panelCss}`,
+    scripts: `<script nonce="${nonce}" src="${asset('dist', 'webviews', `${bundle}.js`)}"></script>`,
+  });
 }
 
 export function panelWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
