@@ -29,8 +29,9 @@ function params(root: string, hidden: number[], steps: number, checkpoints: numb
 }
 
 test('a cancelled analysis is answered at once, and training steps on while an analysis computes', () => withWorker(async (client, root) => {
-  // A run whose second layer has 90 neurons in R^90: its H3 barcode takes far longer than this test waits.
-  const wide = await client.sendRequest(TrainRequest, params(root, [90, 90], 4, 2, 'wide'));
+  // A run whose second layer has 200 neurons in R^90: its H3 barcode (billions of 4-simplices) takes far
+  // longer than this test waits, even on a fast idle machine.
+  const wide = await client.sendRequest(TrainRequest, params(root, [90, 200], 4, 2, 'wide'));
   assert.equal(wide.status, 'completed');
 
   const analysisCts = new CancellationTokenSource();
@@ -42,6 +43,8 @@ test('a cancelled analysis is answered at once, and training steps on while an a
   client.onProgress(TrainProgressType, 'busy', (p) => steps.push(p.step));
   const trainCts = new CancellationTokenSource();
   const training = client.sendRequest(TrainRequest, params(root, [16], 100_000, 2, 'busy'), trainCts.token);
+  // Settled either way before any assertion can throw (a rejection must not go unobserved).
+  const trainingOutcome = training.then((r) => r, (e: unknown) => e);
   while (steps.length < 5) await new Promise((r) => setTimeout(r, 50));
   const stepsBefore = steps[steps.length - 1];
   await new Promise((r) => setTimeout(r, 1500));
@@ -58,7 +61,9 @@ test('a cancelled analysis is answered at once, and training steps on while an a
   assert.ok(answeredMs < 1000, `cancel answered in ${answeredMs.toFixed(0)} ms`);
 
   trainCts.cancel();
-  assert.equal((await training).status, 'interrupted');
+  const trained = await trainingOutcome;
+  assert.ok(!(trained instanceof Error), `the training failed: ${String(trained)}`);
+  assert.equal((trained as { status: string }).status, 'interrupted');
 
   // The runner is healthy afterwards: a new analysis on the same run succeeds.
   const small = await client.sendRequest(WeightBarcodeRequest, { runDirs: [wide.runDir], layer: 'dense1', maxDim: 1 });
