@@ -94,6 +94,12 @@ function meanAndTotalVariance(data: Float64Array, n: number, d: number): { mean:
   return { mean, totalVariance };
 }
 
+function vectorNorm(v: Float64Array, at: number, len: number): number {
+  let s = 0;
+  for (let t = at; t < at + len; t++) s += v[t] * v[t];
+  return Math.sqrt(s);
+}
+
 /** Top-k PCA of the row-major `n x d` cloud `data`. k is clamped to min(n, d). */
 export function pcaTopK(data: Float64Array, n: number, d: number, k: number, opts: PcaOptions = {}): PcaResult {
   validate(data, n, d, k);
@@ -143,7 +149,14 @@ export function pcaTopK(data: Float64Array, n: number, d: number, k: number, opt
   for (let it = 0; it < blocks && filled < dimK; it++) {
     const m = Math.min(b, dimK - filled);
     transposedTimes(prev, m, block);
-    for (let j = 0; j < m; j++) orthogonalizeAgainst(block, j * d, Z, filled, d);
+    for (let j = 0; j < m; j++) {
+      // A vector (almost) inside the basis leaves only rounding noise once projected out; normalising that
+      // noise would add a direction that is not orthogonal to the basis (a rank-1 cloud then reported a
+      // variance share of 2). Judge the residual against the vector's norm before the projection.
+      const before = vectorNorm(block, j * d, d);
+      orthogonalizeAgainst(block, j * d, Z, filled, d);
+      if (!(vectorNorm(block, j * d, d) > 1e-10 * before)) block.fill(0, j * d, (j + 1) * d);
+    }
     orthonormalizePanel(block, m, d);
     Z.set(block.subarray(0, m * d), filled * d);
     const image = AZ.subarray(filled * n, (filled + m) * n);

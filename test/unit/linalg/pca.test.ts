@@ -167,3 +167,19 @@ test('condensed distances: layout, full-matrix conversion, enclosing radius', ()
   assert.throws(() => condensedFromFull(Float64Array.from([0, 5, 10, 4, 0, 5, 10, 5, 0]), 3), /asymmetric at \(1, 0\)/);
   assert.equal(enclosingRadius(dist, 3), 5);
 });
+
+test('a rank-deficient cloud: shares sum to at most 1 and the one real axis carries all the variance', () => {
+  // Every row constant across its 100 columns: rank 1 after centring. Later Krylov blocks then lie inside
+  // the basis; their rounding residue must not be normalised into a fake, non-orthogonal axis.
+  const n = 2000;
+  const d = 100;
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) data.fill(Math.sin(i), i * d, (i + 1) * d);
+  for (const wasm of [true, false]) {
+    const r = pcaTopK(data, n, d, 20, { wasm });
+    const shares = Array.from(r.explainedVarianceRatio);
+    assert.ok(Math.abs(shares[0] - 1) < 1e-9, `first share ${shares[0]} (wasm ${wasm})`);
+    assert.ok(shares.reduce((a, b) => a + b, 0) <= 1 + 1e-9, `shares sum to ${shares.reduce((a, b) => a + b, 0)} (wasm ${wasm})`);
+    for (let t = 0; t < d; t++) assert.ok(Math.abs(Math.abs(r.components[t]) - 1 / Math.sqrt(d)) < 1e-9, 'the axis is the all-ones direction');
+  }
+});
