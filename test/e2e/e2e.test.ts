@@ -32,6 +32,7 @@ import { analysisPanelsScenario } from './scenarios/analysisPanels';
 import { decisionGeometryScenario } from './scenarios/decisionGeometry';
 import { weightTreesScenario } from './scenarios/weightTrees';
 import { predictionManifoldScenario } from './scenarios/predictionManifold';
+import { lossBarcodeScenario } from './scenarios/lossBarcode';
 import { readDashboard } from './dashboardPanel';
 import { workerCrashScenario } from './scenarios/workerCrash';
 import { StepClock } from './stepClock';
@@ -301,6 +302,7 @@ async function main(): Promise<number> {
     await studyScenario(journey);
     await analysisPanelsScenario(journey);
     await predictionManifoldScenario(journey);
+    await lossBarcodeScenario(journey);
   } catch (e) {
     failed = e;
     console.error(`\nE2E FAILED: ${e instanceof Error ? e.message : String(e)}`);
