@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread, threadEntry } from '../threads/startThread';
 import type { AtomicWriteQueue } from '../store/atomic';
 import { queueCheckpointFiles } from './recorder';
 import { buffersOf, compactSets, recordCheckpoint, type CheckpointPaths, type CheckpointRecord, type CheckpointSnapshot, type EvaluationSets, type LogitsFn, type Score } from './checkpointRecord';
@@ -72,15 +72,12 @@ export function liveEvaluatorThreads(): number {
  * (dist/worker.js, dist/cli.js), or evaluatorThread.ts beside this file when running from source (tsx).
  */
 export function evaluatorEntry(): string {
-  return __filename.endsWith('.ts') ? path.join(__dirname, 'evaluatorThread.ts') : path.join(__dirname, 'evaluator.js');
+  return threadEntry(__filename, 'evaluatorThread.ts', 'evaluator.js');
 }
 
 function startWorker(entry: string): Worker {
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing`);
-  if (!entry.endsWith('.ts')) return new Worker(entry, { name: 'topolens-evaluator' });
-  // Node starts no worker from a .ts file; from source, load it through tsx's CommonJS hook.
-  const tsx = 'tsx/cjs';
-  return new Worker(`require(${JSON.stringify(require.resolve(tsx))}); require(${JSON.stringify(entry)});`, { eval: true, name: 'topolens-evaluator' });
+  return startThread(entry, { name: 'topolens-evaluator' });
 }
 
 interface Waiter<T> { resolve: (v: T) => void; reject: (e: Error) => void }

@@ -4,13 +4,13 @@
  * in-process computation (same engine, data, minibatch order). Cancellation is polled every 100 ms and
  * terminates the threads at once; a pair finished before that is already cached by `onPair`.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import os from 'node:os';
-import path from 'node:path';
 import fs from 'node:fs';
 import type { PairPath } from '../../worker/protocol/lossBarcode';
 import { CancelledError, type AnalysisContext } from '../definition';
 import type { ResolvedSettings } from './prepare';
+import { startThread, threadEntry } from '../../threads/startThread';
 
 export interface PairThreadStart { runDirs: string[]; settings: ResolvedSettings; minLoss: number[] }
 export interface PairThreadTask { i: number; j: number }
@@ -21,16 +21,11 @@ export type PairThreadMessage =
   | { kind: 'error'; message: string };
 
 /** dist/lossBarcodePair.js beside the bundle, or pairThread.ts from source (tsx); undefined when neither exists. */
-function threadEntry(): string | undefined {
-  const entry = __filename.endsWith('.ts') ? path.join(__dirname, 'pairThread.ts') : path.join(__dirname, 'lossBarcodePair.js');
+function pairThreadEntry(): string | undefined {
+  const entry = threadEntry(__filename, 'pairThread.ts', 'lossBarcodePair.js');
   return fs.existsSync(entry) ? entry : undefined;
 }
 
-function startThread(entry: string, data: PairThreadStart): Worker {
-  if (!entry.endsWith('.ts')) return new Worker(entry, { workerData: data, name: 'topolens-loss-barcode' });
-  const tsx = 'tsx/cjs'; // a variable, so the bundler does not try to bundle tsx
-  return new Worker(`require(${JSON.stringify(require.resolve(tsx))}); require(${JSON.stringify(entry)});`, { eval: true, workerData: data, name: 'topolens-loss-barcode' });
-}
 
 /** Threads to use by default: one per core, at most 4 (each holds the data set and a batch of networks). */
 export function defaultPairThreads(): number {
@@ -38,14 +33,14 @@ export function defaultPairThreads(): number {
 }
 
 export function canUsePairThreads(): boolean {
-  return threadEntry() !== undefined;
+  return pairThreadEntry() !== undefined;
 }
 
 export function computePairsOnThreads(
   start: PairThreadStart, tasks: PairThreadTask[], threads: number, context: AnalysisContext,
   onProgress: (task: PairThreadTask, iteration: number) => void, onPair: (pair: PairPath) => void,
 ): Promise<void> {
-  const entry = threadEntry();
+  const entry = pairThreadEntry();
   if (!entry) return Promise.reject(new Error('loss barcode: the pair thread bundle (lossBarcodePair.js) is missing'));
   const queue = tasks.slice();
   let pending = tasks.length;
@@ -66,7 +61,7 @@ export function computePairsOnThreads(
       if (task) w.postMessage(task);
     };
     for (let t = 0; t < Math.min(threads, tasks.length); t++) {
-      const w = startThread(entry, start);
+      const w = startThread(entry, { workerData: start, name: 'topolens-loss-barcode' });
       workers.push(w);
       w.on('message', (m: PairThreadMessage) => {
         if (settled) return;

@@ -9,8 +9,8 @@
  * - Where no thread can start, jobs run in-process (cancellation then only between analysis steps).
  */
 import os from 'node:os';
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread, threadEntry } from '../../threads/startThread';
 import { plainContext } from '../../analyses/definition';
 import { executeJob, type JobOutcome } from './executeJob';
 import type { FromThread, RunJob } from './threadMessages';
@@ -43,17 +43,6 @@ interface Job {
 
 interface Slot { worker: Worker; job?: Job; idleTimer?: NodeJS.Timeout }
 
-/** Where the thread's code is: dist/analysisThread.js beside the bundle, or the .ts file from source. */
-function threadEntry(): string {
-  return __filename.endsWith('.ts') ? path.join(__dirname, 'analysisThread.ts') : path.join(__dirname, 'analysisThread.js');
-}
-
-function startThread(entry: string): Worker {
-  if (!entry.endsWith('.ts')) return new Worker(entry, { name: 'topolens-analysis' });
-  // Node starts no worker from a .ts file; from source, load it through tsx's CommonJS hook.
-  const tsx = 'tsx/cjs'; // a variable, so the bundler does not try to bundle tsx
-  return new Worker(`require(${JSON.stringify(require.resolve(tsx))}); require(${JSON.stringify(entry)});`, { eval: true, name: 'topolens-analysis' });
-}
 
 export function defaultThreadCount(): number {
   // Two threads even on two cores: a quick request (curves) must not wait behind a long barcode series.
@@ -127,7 +116,7 @@ export class AnalysisRunner {
   private spawn(): Slot | undefined {
     let worker: Worker;
     try {
-      worker = startThread(this.options.entry ?? threadEntry());
+      worker = startThread(this.options.entry ?? threadEntry(__filename, 'analysisThread.ts', 'analysisThread.js'), { name: 'topolens-analysis' });
     } catch (e) {
       // No thread (a bundle without its thread file): degrade to in-process rather than fail every request.
       this.options.inProcess = true;
