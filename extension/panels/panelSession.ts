@@ -57,6 +57,13 @@ export class PanelSession implements vscode.Disposable {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: { type: string }) => void this.receive(m)),
       panel.onDidDispose(() => this.dispose()),
+      // A hidden webview is destroyed (no retainContextWhenHidden) and re-created when shown again; until its
+      // new script says `ready`, posts would be lost. Its `ready` makes the controller send everything again.
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.visible) return;
+        this.ready = false;
+        this.queue = [];
+      }),
       services.bus.onEvent((e) => this.controller?.onRunEvent?.(e)),
     );
   }
