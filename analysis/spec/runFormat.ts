@@ -28,6 +28,14 @@ export interface RunShape {
   layers: { name: string; type: string; activation?: string; weights: { name: string; shape: number[] }[] }[];
 }
 
+/** Why training ended where it did (completed runs): the stopping rule that fired, or the step budget. */
+export interface RunStop {
+  rule: 'train-loss-plateau' | 'max-steps';
+  step: number;
+  epoch: number;
+  reason: string;
+}
+
 export interface RunJson {
   schemaVersion: number;
   id: string;
@@ -45,4 +53,5 @@ export interface RunJson {
   warnings?: string[];
   resumedAt?: number[];
   study?: { id: string; member: string };
+  stop?: RunStop;
 }

@@ -57,6 +57,8 @@ export const RunJsonSchema = z.object({
   resumedAt: z.array(z.number()).optional(),
   /** The study this run belongs to: its id (folder studies/<id>/ beside the runs) and this run's member name. */
   study: z.object({ id: z.string(), member: z.string() }).optional(),
+  /** Why training ended where it did (completed runs). */
+  stop: z.object({ rule: z.enum(['train-loss-plateau', 'max-steps']), step: z.number(), epoch: z.number(), reason: z.string() }).optional(),
 });
 
 

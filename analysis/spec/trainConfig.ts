@@ -119,6 +119,19 @@ export const CheckpointScheduleSchema = z.discriminatedUnion('kind', [
 ]);
 export type CheckpointSchedule = z.infer<typeof CheckpointScheduleSchema>;
 
+/**
+ * When to stop before `epochs`/`steps` run out (those become the maximum): the train-loss plateau rule,
+ * checked at each epoch's end on the mean minibatch loss (analysis/training/stopping.ts).
+ */
+export const StoppingRuleSchema = z.object({
+  kind: z.literal('train-loss-plateau'),
+  /** Epochs in a row without an improvement larger than minDelta. */
+  patience: PositiveInt.default(5),
+  /** Smallest decrease of the epoch-mean train loss that counts as an improvement (absolute). */
+  minDelta: z.number().nonnegative().default(1e-3),
+});
+export type StoppingRule = z.infer<typeof StoppingRuleSchema>;
+
 const TrainConfigObject = z
   .object({
     dataset: DatasetSpecSchema,
@@ -132,6 +145,8 @@ const TrainConfigObject = z
     epochs: PositiveInt.optional(),
     steps: PositiveInt.optional(),
     checkpoints: CheckpointScheduleSchema.default({ kind: 'even', count: 21 }),
+    /** Optional early stop; the last step run always gets a checkpoint. */
+    stopping: StoppingRuleSchema.optional(),
     seeds: z.object({ init: z.number().int().default(1), shuffle: z.number().int().default(1), probe: z.number().int().default(1) }).prefault({}),
     probe: z.object({ size: PositiveInt.default(1000), split: z.enum(['test', 'train']).default('test') }).prefault({}),
     /**

@@ -16,6 +16,7 @@ import { CheckpointPipeline } from './checkpointPipeline';
 import { MetricsLog } from './metricsLog';
 import { BufferPool } from './bufferPool';
 import { buildUserNetwork, loadModelModule } from './userModel';
+import { maxStepsStop, PlateauDetector } from './stopping';
 import type { Tf } from './tf';
 import type { NamedTensor } from '../store/safetensors';
 import type { CheckpointCost, TrainProgress, TrainResult } from '../worker/protocol/training';
@@ -24,7 +25,7 @@ import { loadDataset } from '../data/load';
 import { prepareData, type PreparedData } from '../data/prepare';
 import { deriveSeed, permutation } from '../data/random';
 import { sampleSize } from '../data/dataset';
-import { RUN_SCHEMA_VERSION, type RunJson, type RunStatus } from '../spec/runFormat';
+import { RUN_SCHEMA_VERSION, type RunJson, type RunStatus, type RunStop } from '../spec/runFormat';
 import { parseMetrics } from '../store/metrics';
 import { HEARTBEAT_INTERVAL_MS, isWriterAlive, listCheckpoints, readRunJson, readSafetensorsFile, writeRunJson, type CheckpointRef } from '../store/runStore';
 import { AtomicWriteQueue, writeFileAtomic } from '../store/atomic';
@@ -325,6 +326,10 @@ class TrainingSession {
     let rateSamples = 0;
     let rateStart = performance.now();
     let samplesPerSec = 0;
+    const plateau = config.stopping ? new PlateauDetector(config.stopping) : undefined;
+    let epochLoss = 0;
+    let epochSteps = 0;
+    let stop: RunStop | undefined;
     const loopStart = performance.now();
 
     while (this.step < totalSteps) {
@@ -388,6 +393,13 @@ class TrainingSession {
       windowLoss += loss;
       windowAcc += acc;
       windowSteps++;
+      epochLoss += loss;
+      epochSteps++;
+      if (k % stepsPerEpoch === 0) {
+        if (plateau?.observeEpoch(epochLoss / epochSteps) && k < totalSteps) stop = plateau.describe(k, k / stepsPerEpoch);
+        epochLoss = epochSteps = 0;
+      }
+      const last = stop !== undefined || k === totalSteps;
       rateSamples += to - from;
       const now = performance.now();
       if (now - rateStart > 500) {
@@ -397,25 +409,28 @@ class TrainingSession {
       } else if (samplesPerSec === 0 && now > rateStart) {
         samplesPerSec = (rateSamples * 1000) / (now - rateStart);
       }
-      if (k % logEvery === 0 || k === totalSteps) {
+      if (k % logEvery === 0 || last) {
         metrics.append({ kind: 'train', step: k, epoch: k / stepsPerEpoch, loss: windowLoss / windowSteps, accuracy: windowAcc / windowSteps, lr, samplesPerSec: Math.round(samplesPerSec) });
         windowLoss = windowAcc = windowSteps = 0;
       }
-      if (ckptSet.has(k)) await saveCheckpoint(k);
+      if (ckptSet.has(k) || last) await saveCheckpoint(k);
       else this.beat(this.summaryStale ? SUMMARY_BEAT_MS : HEARTBEAT_INTERVAL_MS / 2);
-      if (k === totalSteps) await settle('finalWaitSeconds');
-      if ((written && written.step > announced) || k === totalSteps || now - lastProgress > PROGRESS_INTERVAL_MS) {
+      if (last) await settle('finalWaitSeconds');
+      if ((written && written.step > announced) || last || now - lastProgress > PROGRESS_INTERVAL_MS) {
         const checkpoint = announce();
         lastProgress = now;
         const stepsPerSec = samplesPerSec / batch;
         req.onProgress({
           runId: run.id, runDir, step: k, totalSteps, epoch: k / stepsPerEpoch, loss, accuracy: acc, samplesPerSec,
-          etaSeconds: stepsPerSec > 0 ? (totalSteps - k) / stepsPerSec : undefined, checkpoint,
+          etaSeconds: stepsPerSec > 0 && !last ? (totalSteps - k) / stepsPerSec : undefined, checkpoint,
         });
       }
+      if (stop) break;
     }
     this.trainSeconds += (performance.now() - loopStart) / 1000;
-    req.log(`run ${run.id}: completed ${totalSteps} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s (checkpoints: ${this.checkpointSeconds().toFixed(2)} s of the training thread, evaluated ${this.cost.evaluator === 'thread' ? `on a worker thread${this.cost.evaluatedHere ? `, ${this.cost.evaluatedHere} by the training thread while it was behind` : ''}` : 'in line'})`);
+    run.stop = stop ?? maxStepsStop(this.step, this.step / stepsPerEpoch, config.stopping);
+    if (stop) req.log(`run ${run.id}: stopped at step ${stop.step} of ${totalSteps} (epoch ${stop.epoch}): ${stop.reason}`);
+    req.log(`run ${run.id}: completed ${this.step} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s (checkpoints: ${this.checkpointSeconds().toFixed(2)} s of the training thread, evaluated ${this.cost.evaluator === 'thread' ? `on a worker thread${this.cost.evaluatedHere ? `, ${this.cost.evaluatedHere} by the training thread while it was behind` : ''}` : 'in line'})`);
     await this.finish('completed');
     return { runId: run.id, runDir, status: run.status, summary: run.summary, error: run.error, checkpointCost: this.cost };
   }
