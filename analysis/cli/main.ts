@@ -20,6 +20,7 @@ const COMMANDS: Array<{ names: string[]; load: () => Promise<Register> }> = [
   { names: ['mapper'], load: async () => (await import('./commands/mapper')).registerMapperCommand },
   { names: ['geometry', 'geometry-series', 'geometry-subsample'], load: async () => (await import('./commands/decisionGeometry')).registerGeometryCommands },
   { names: ['loss-barcode'], load: async () => (await import('./commands/lossBarcode')).registerLossBarcodeCommand },
+  { names: ['to-score'], load: async () => (await import('./commands/toScore')).registerToScoreCommand },
   { names: ['sublevel'], load: async () => (await import('./commands/sublevel')).registerSublevelCommand },
   { names: ['trees'], load: async () => (await import('./commands/trees')).registerTreesCommand },
   { names: ['manifold'], load: async () => (await import('./commands/manifold')).registerManifoldCommand },

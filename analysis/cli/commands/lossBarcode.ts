@@ -82,11 +82,9 @@ export function lossBarcodeJson(r: LossBarcodeResult): object {
   };
 }
 
-export function registerLossBarcodeCommand(program: Command): void {
-  program
-    .command('loss-barcode')
-    .description('loss barcode of a study\'s minima (SPEC B): optimised paths between every pair, barriers, bars, TO-score')
-    .argument('<dirs...>', 'a study folder (studies/<id>) or run folders of one architecture (each run\'s last checkpoint is a minimum)')
+/** The path optimiser's settings, shared by `loss-barcode` and `to-score` (both compute the same cached pairs). */
+export function withPathOptions(command: Command): Command {
+  return command
     .option('--pairs <which>', 'which pairs to connect', parseChoice('--pairs', ['all'] as const), 'all')
     .option('--points <m>', 'points of the initial straight line (default 13)', parseIntOption('--points', 2))
     .option('--iterations <n>', 'gradient iterations per path (default 200)', parseIntOption('--iterations', 0))
@@ -96,15 +94,28 @@ export function registerLossBarcodeCommand(program: Command): void {
     .option('--interpolate <k>', 'points evaluated inside each final segment (default 3)', parseIntOption('--interpolate', 0))
     .option('--seed <s>', 'minibatch order seed (default 0)', parseIntOption('--seed', 0))
     .option('--threads <n>', 'worker threads for the pairs (default: one per core, at most 4)', parseIntOption('--threads', 1))
+    .option('--force', 'recompute pairs even when cached');
+}
+
+/** Progress on stderr: one rewritten line on a terminal, finished pairs only otherwise (logs stay short). */
+export function pairProgress(): { context: ReturnType<typeof plainContext>; done: () => void } {
+  const tty = process.stderr.isTTY === true;
+  const context = plainContext({ onProgress: (f, m) => { if (m && (tty || m.endsWith('done'))) process.stderr.write(`${tty ? '\r\x1b[K' : ''}${m}${f !== undefined ? ` (${Math.round(100 * f)}%)` : ''}${tty ? '' : '\n'}`); } });
+  return { context, done: () => { if (tty) process.stderr.write('\r\x1b[K'); } };
+}
+
+export function registerLossBarcodeCommand(program: Command): void {
+  withPathOptions(program
+    .command('loss-barcode')
+    .description('loss barcode of a study\'s minima (SPEC B): optimised paths between every pair, barriers, bars, TO-score')
+    .argument('<dirs...>', 'a study folder (studies/<id>) or run folders of one architecture (each run\'s last checkpoint is a minimum)'))
     .option('--architecture <name>', 'for a study of several architectures: which one, e.g. "mlp 784-16-10 relu"')
-    .option('--force', 'recompute pairs even when cached')
     .option('--json', 'print one JSON object: { minima, barriers, straightBarriers, bars, mergedInto, toScore }')
     .action(async (dirs: string[], opts: Options) => {
       const params = lossBarcodeParams(dirs, opts);
-      const tty = process.stderr.isTTY === true;
-      const context = plainContext({ onProgress: (f, m) => { if (m && (tty || m.endsWith('done'))) process.stderr.write(`${tty ? '\r\x1b[K' : ''}${m}${f !== undefined ? ` (${Math.round(100 * f)}%)` : ''}${tty ? '' : '\n'}`); } });
-      const r = await computeLossBarcode(params, context);
-      if (tty) process.stderr.write('\r\x1b[K');
+      const progress = pairProgress();
+      const r = await computeLossBarcode(params, progress.context);
+      progress.done();
       process.stdout.write(opts.json ? `${JSON.stringify(lossBarcodeJson(r))}\n` : formatLossBarcode(r));
     });
 }

@@ -17,6 +17,7 @@ import { createStudyFromRuns } from '../../../analysis/store/studyStore';
 import { listCheckpoints } from '../../../analysis/store/runStore';
 import { decodeSafetensors, encodeSafetensors } from '../../../analysis/store/safetensors';
 import { lossBarcodeJson, lossBarcodeParams } from '../../../analysis/cli/commands/lossBarcode';
+import { formatToScoreTable, toScoreJson, toScoreParams } from '../../../analysis/cli/commands/toScore';
 import type { LossBarcodeParams } from '../../../analysis/worker/protocol/lossBarcode';
 
 let root = '';
@@ -147,6 +148,22 @@ test('TO-score table: one row per architecture with 2+ minima, the others listed
   assert.equal(row.maxSegment, Math.max(...finite));
   assert.equal(row.meanSegment, finite.reduce((a, b) => a + b, 0) / finite.length);
   await assert.rejects(computeToScoreTable(fast([runs.s1, runs.wide])), /no architecture has 2 or more completed minima \(mlp 784-16-10 relu: 1, mlp 784-24-10 relu: 1\)/);
+});
+
+test('to-score CLI: a study folder gives every member run; the table and --json carry the rows of the analysis', async () => {
+  const study = createStudyFromRuns('to-score test', [runs.s1, runs.s2, runs.s3, runs.wide]);
+  const params = toScoreParams([study.dir], { pairs: 'all', points: 5, iterations: 30, evalSize: 200, interpolate: 2, threads: 1, json: true });
+  assert.equal(params.studyDir, study.dir);
+  assert.deepEqual([...params.runDirs].sort(), [runs.s1, runs.s2, runs.s3, runs.wide].sort());
+  assert.equal('json' in params, false, 'output flags are not analysis settings (they would change the cache key)');
+  const table = await computeToScoreTable({ ...params, maxPoints: 7 });
+  const json = toScoreJson(table) as { rows: { architecture: string; minima: number; toScore: unknown }[]; skipped: unknown[] };
+  assert.deepEqual(json.rows.map((r) => [r.architecture, r.minima]), [['mlp 784-16-10 relu', 3]]);
+  assert.deepEqual(json.rows[0].toScore, table.rows[0].toScore);
+  assert.equal(json.skipped.length, 1);
+  const text = formatToScoreTable(table);
+  assert.match(text, new RegExp(`^mlp 784-16-10 relu\\s+3\\s+${table.rows[0].toScore.sum.toFixed(3)}\\s`, 'm'));
+  assert.match(text, /not in the table: mlp 784-24-10 relu, 1 run: needs at least 2 completed minima/);
 });
 
 test('bad input: one run, different architectures, a diverged minimum: clear messages, nothing written', async () => {
