@@ -76,7 +76,8 @@ function describeOptimizer(c: TrainConfig): string {
 function describeLength(c: TrainConfig, run: RunJson): string {
   const length = c.epochs !== undefined ? `${c.epochs} epoch${c.epochs === 1 ? '' : 's'}` : `${c.steps} steps`;
   const total = run.shape ? ` = ${run.shape.totalSteps.toLocaleString('en-US')} steps (${run.shape.stepsPerEpoch} per epoch)` : '';
-  return `batch ${c.batchSize}, ${length}${total}`;
+  const stopping = c.stopping ? `; stops earlier when the train loss plateaus (${c.stopping.patience} epochs without a fall > ${c.stopping.minDelta})` : '';
+  return `batch ${c.batchSize}, ${length}${total}${stopping}`;
 }
 
 function describeCheckpoints(s: TrainConfig['checkpoints']): string {
@@ -104,6 +105,7 @@ export function describeTimings(run: RunJson): Row[] {
       rows.push({ label: 'final test', value: [s.testLoss !== undefined && `loss ${formatNumber(s.testLoss)}`, s.testAccuracy !== undefined && `accuracy ${formatPercent(s.testAccuracy)}`].filter(Boolean).join(', ') });
     }
   }
+  if (run.stop?.rule === 'train-loss-plateau') rows.push({ label: 'stopped', value: `at epoch ${run.stop.epoch}: ${run.stop.reason}` });
   if (run.resumedAt?.length) rows.push({ label: 'resumed at', value: run.resumedAt.map((x) => `step ${x}`).join(', ') });
   if (run.error) rows.push({ label: 'error', value: run.error.step !== undefined ? `at step ${run.error.step}: ${run.error.message}` : run.error.message });
   for (const w of run.warnings ?? []) rows.push({ label: 'warning', value: w });
