@@ -72,10 +72,58 @@ function copyAssets() {
   }
 }
 
+/**
+ * The CLI starts fast by parsing only what the command line needs: dist/cli.js holds argument parsing and
+ * the COMMANDS list of analysis/cli/main.ts; the command modules that list imports
+ * (`import('./commands/NAME')`) are required from dist/cli-commands.js when run (one bundle, so TensorFlow.js
+ * is loaded once even when `--help` loads them all), except CLI_OWN_BUNDLE commands, which need no
+ * TensorFlow.js and get a small bundle of their own, dist/cli-NAME.js (`topolens ph` parses 0.1 MB instead
+ * of 7 MB). Same format and folder as the other bundles, so __dirname-relative files (wasm, MNIST, thread
+ * entries) resolve as before.
+ */
+const cliOwnBundles = [
+  nodeConfig('analysis/cli/commands/ph.ts', 'cli-ph.js'),
+  nodeConfig('analysis/cli/commands/sublevel.ts', 'cli-sublevel.js'),
+  nodeConfig('analysis/cli/commands/mapper.ts', 'cli-mapper.js'),
+];
+const CLI_OWN_BUNDLE = cliOwnBundles.map((c) => path.basename(c.entryPoints[0], '.ts'));
+const cliMain = path.join(root, 'analysis', 'cli', 'main.ts');
+const cliCommands = fs.existsSync(cliMain)
+  ? [...new Set([...fs.readFileSync(cliMain, 'utf8').matchAll(/import\(\s*['"]\.\/commands\/([A-Za-z0-9_]+)['"]\s*\)/g)].map((m) => m[1]))]
+  : [];
+const cliBundleOf = (name) => (CLI_OWN_BUNDLE.includes(name) ? `./cli-${name}.js` : './cli-commands.js');
+const cliCommandsApart = {
+  name: 'cli-commands-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/commands\/[A-Za-z0-9_]+$/ }, (args) => {
+      const name = args.path.slice('./commands/'.length);
+      return args.importer === cliMain && cliCommands.includes(name) ? { path: cliBundleOf(name), external: true } : undefined;
+    });
+  },
+};
+// `import()` of a command becomes require(): a real dynamic import would route the CommonJS bundle through
+// the ESM loader, which lexes the whole file for its exports first.
+const cliOptions = { banner: { js: '#!/usr/bin/env node' }, plugins: [cliCommandsApart], supported: { 'dynamic-import': false } };
+function cliCommandConfigs() {
+  const shared = cliCommands.filter((name) => !CLI_OWN_BUNDLE.includes(name));
+  const sharedEntry = {
+    contents: shared.map((name) => `export * from './commands/${name}';`).join('\n'),
+    resolveDir: path.dirname(cliMain),
+    sourcefile: 'cli-commands.ts',
+    loader: 'ts',
+  };
+  return [
+    ...cliOwnBundles,
+    // Its entry is the text above (stdin), not a file.
+    ...(shared.length > 0 ? [{ ...nodeConfig('analysis/cli/main.ts', 'cli-commands.js'), entryPoints: undefined, stdin: sharedEntry }] : []),
+  ];
+}
+
 const configs = [
   nodeConfig('extension/main.ts', 'extension.js'),
   nodeConfig('analysis/worker/main.ts', 'worker.js'),
-  nodeConfig('analysis/cli/main.ts', 'cli.js', { banner: { js: '#!/usr/bin/env node' } }),
+  nodeConfig('analysis/cli/main.ts', 'cli.js', cliOptions),
+  ...cliCommandConfigs(),
   // The checkpoint evaluator thread that training in worker.js and cli.js starts (a worker_threads entry
   // needs a file of its own, beside them: analysis/training/checkpointEvaluator.ts finds it there).
   nodeConfig('analysis/training/evaluatorThread.ts', 'evaluator.js'),
@@ -84,7 +132,7 @@ const configs = [
   // Loss-barcode pair threads (analysis/analyses/lossBarcode/pairThreads.ts finds it beside the bundle).
   nodeConfig('analysis/analyses/lossBarcode/pairThread.ts', 'lossBarcodePair.js'),
   ...webviewConfigs(),
-].filter((c) => fs.existsSync(c.entryPoints[0]));
+].filter((c) => c.stdin || fs.existsSync(c.entryPoints[0]));
 
 copyAssets();
 if (watch) {
