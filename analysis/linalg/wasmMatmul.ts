@@ -12,87 +12,22 @@
  */
 import { subtractShifts } from './matmul';
 
-// The project's lib is ES2022 without DOM, which has no WebAssembly typings: declare the few members used.
-interface WasmModule {
-  readonly __wasmModule: unique symbol;
-}
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmInstance {
-  readonly exports: Record<string, unknown>;
-}
-declare const WebAssembly: {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => WasmInstance;
-};
+import { compileOrNull, forLoop as counted, I32, MODULE_HEADER, op as base, section, simd, str, uleb, V128, vec, Wasm, type WasmInstance, type WasmMemory, type WasmModule } from './wasmBytes';
 
-// ---- a minimal assembler -------------------------------------------------------------------------
+// ---- the kernels' opcodes (float64 lanes) ------------------------------------------------------------
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-function section(id: number, bytes: number[]): number[] {
-  return [id, ...uleb(bytes.length), ...bytes];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function str(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
-
-const I32 = 0x7f;
-const V128 = 0x7b;
 const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  br: (l: number) => [0x0c, ...uleb(l)],
-  brIf: (l: number) => [0x0d, ...uleb(l)],
-  get: (i: number) => [0x20, ...uleb(i)],
-  set: (i: number) => [0x21, ...uleb(i)],
-  tee: (i: number) => [0x22, ...uleb(i)],
-  i32: (v: number) => [0x41, ...sleb(v)],
-  add: [0x6a],
-  mul: [0x6c],
-  shl: [0x74],
-  geU: [0x4f],
+  ...base,
   f64Load: (offset: number) => [0x2b, 0x03, ...uleb(offset)],
   f64Store: (offset: number) => [0x39, 0x03, ...uleb(offset)],
   f64Add: [0xa0],
-  vLoad: [0xfd, 0x00, 0x03, 0x00],
-  vStore: [0xfd, 0x0b, 0x03, 0x00],
-  vZero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
-  splat: [0xfd, 0x14],
-  lane: (l: number) => [0xfd, 0x21, l],
-  vAdd: [0xfd, 0xf0, 0x01],
-  vMul: [0xfd, 0xf2, 0x01],
+  vLoad: simd(0x00, 0x03, 0x00),
+  vStore: simd(0x0b, 0x03, 0x00),
+  vZero: simd(0x0c, ...new Array<number>(16).fill(0)),
+  splat: simd(0x14),
+  lane: (l: number) => simd(0x21, l),
+  vAdd: simd(0xf0),
+  vMul: simd(0xf2),
 };
 
 // Parameters of both functions: aPtr, rows (even), d, panelPtr, m4, outPtr, stride, dEven.
@@ -105,27 +40,7 @@ const X = 27;
 const Y = 28;
 const PV = 29;
 
-/** for (v = 0; v < limit; v += step) { body } over i32 locals. */
-function forLoop(v: number, limit: number[], step: number, body: number[]): number[] {
-  return [
-    ...op.i32(0),
-    ...op.set(v),
-    ...op.block,
-    ...op.loop,
-    ...op.get(v),
-    ...limit,
-    ...op.geU,
-    ...op.brIf(1),
-    ...body,
-    ...op.get(v),
-    ...op.i32(step),
-    ...op.add,
-    ...op.set(v),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
-  ];
-}
+const forLoop = (v: number, limit: number[], step: number, body: number[]): number[] => counted(v, limit, body, step);
 
 function prologue(): number[] {
   return [...op.get(P.d), ...op.i32(3), ...op.shl, ...op.set(L.dBytes), ...op.get(P.dEven), ...op.i32(3), ...op.shl, ...op.set(L.kEnd)];
@@ -266,7 +181,7 @@ function functionBody(code: number[]): number[] {
 function moduleBytes(): Uint8Array {
   const type = [0x60, ...vec(new Array(8).fill([I32])), ...vec([])];
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...MODULE_HEADER,
     ...section(1, vec([type])),
     ...section(2, vec([[...str('env'), ...str('memory'), 0x02, 0x00, ...uleb(1)]])),
     ...section(3, vec([uleb(0), uleb(0)])),
@@ -286,13 +201,7 @@ type Kernel = (a: number, rows: number, d: number, panel: number, m4: number, ou
 let compiled: WasmModule | null | undefined;
 
 function compileOnce(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = moduleBytes();
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
+  if (compiled === undefined) compiled = compileOrNull(moduleBytes);
   return compiled;
 }
 
@@ -309,8 +218,8 @@ function instanceWithPages(mod: WasmModule, pages: number): { memory: WasmMemory
   if (!cache || cache.pages < pages) {
     cache = null; // let the old memory go before allocating the new one
     try {
-      const memory = new WebAssembly.Memory({ initial: pages });
-      cache = { memory, instance: new WebAssembly.Instance(mod, { env: { memory } }), pages };
+      const memory = new Wasm.Memory({ initial: pages });
+      cache = { memory, instance: new Wasm.Instance(mod, { env: { memory } }), pages };
     } catch {
       return null;
     }

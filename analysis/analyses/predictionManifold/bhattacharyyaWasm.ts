@@ -21,59 +21,12 @@ import type { ProbabilityStack } from './probabilities';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { checkCancelled } from '../../topology/cancel';
+import { compileOrNull, forLoop, MODULE_HEADER, op as base, section, simd, str, uleb, vec, Wasm, type WasmMemory, type WasmModule } from '../../linalg/wasmBytes';
 
-interface WasmModule { readonly __wasmModule: unique symbol }
-interface WasmMemory { readonly buffer: ArrayBuffer }
-interface WasmInstance { readonly exports: Record<string, unknown> }
-declare const WebAssembly: {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
-  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => WasmInstance;
-};
-
-// ---- assembler ---------------------------------------------------------------------------------------
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
-    out.push(b | 0x80);
-  }
-}
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
-const str = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const simd = (code: number, ...imm: number[]): number[] => [0xfd, ...uleb(code), ...imm];
+// ---- the kernel's opcodes ------------------------------------------------------------------------------
 
 const op = {
-  get: (i: number) => [0x20, ...uleb(i)],
-  set: (i: number) => [0x21, ...uleb(i)],
-  tee: (i: number) => [0x22, ...uleb(i)],
-  i32: (v: number) => [0x41, ...sleb(v)],
-  add: [0x6a],
-  sub: [0x6b],
-  shl: [0x74],
-  eqz: [0x45],
-  geU: [0x4f],
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  if: [0x04, 0x40],
-  end: [0x0b],
-  br: (l: number) => [0x0c, ...uleb(l)],
-  brIf: (l: number) => [0x0d, ...uleb(l)],
+  ...base,
   load: (offset: number) => simd(0x00, 0, ...uleb(offset)),
   load32Splat: (offset: number) => simd(0x09, 2, ...uleb(offset)),
   store: (offset: number) => simd(0x0b, 0, ...uleb(offset)),
@@ -97,12 +50,6 @@ function f64x2(x: number): number[] {
 }
 function i64x2(x: bigint): number[] {
   return op.constBytes(new Uint8Array(new BigInt64Array([x, x]).buffer));
-}
-
-/** for (v = 0; v < limit; v++) { body } over i32 locals. */
-function forLoop(v: number, limit: number[], body: number[]): number[] {
-  return [...op.i32(0), ...op.set(v), ...op.block, ...op.loop, ...op.get(v), ...limit, ...op.geU, ...op.brIf(1),
-    ...body, ...op.get(v), ...op.i32(1), ...op.add, ...op.set(v), ...op.br(0), ...op.end, ...op.end];
 }
 
 // Parameters: u, v, groups, count, state, blockStride (all i32).
@@ -177,7 +124,7 @@ function tileBody(classes: number, minCoefficient: number): number[] {
 function moduleBytes(classes: number, minCoefficient: number): Uint8Array {
   const body = [...vec([[...uleb(I32_LOCALS), 0x7f], [...uleb(V128_LOCALS), 0x7b]]), ...tileBody(classes, minCoefficient), ...op.end];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...MODULE_HEADER,
     ...section(1, vec([[0x60, ...vec(new Array<number[]>(6).fill([0x7f])), ...vec([])]])),
     ...section(2, vec([[...str('env'), ...str('memory'), 0x02, 0x03, ...uleb(1), ...uleb(65536)]])), // shared memory
     ...section(3, vec([uleb(0)])),
@@ -195,12 +142,7 @@ const modules = new Map<number, WasmModule | null>();
 function moduleFor(classes: number, minCoefficient: number): WasmModule | null {
   let mod = modules.get(classes);
   if (mod === undefined) {
-    try {
-      const bytes = moduleBytes(classes, minCoefficient);
-      mod = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    } catch {
-      mod = null;
-    }
+    mod = compileOrNull(() => moduleBytes(classes, minCoefficient));
     modules.set(classes, mod);
   }
   return mod;
@@ -257,7 +199,7 @@ const { workerData } = require('node:worker_threads');
 const runTiles = (${runTiles.toString()});
 const { module, memory, plan, uFrom, uTo, flags } = workerData;
 try {
-  const tile = new WebAssembly.Instance(module, { env: { memory } }).exports.tile;
+  const tile = new Wasm.Instance(module, { env: { memory } }).exports.tile;
   runTiles(tile, plan, uFrom, uTo, () => Atomics.load(flags, 1) === 1, () => undefined);
   Atomics.store(flags, 0, 1);
 } catch (e) {
@@ -321,8 +263,8 @@ export function wasmBhattacharyyaMatrix(stack: ProbabilityStack, options: WasmDi
   let memory: WasmMemory;
   let tile: TileKernel;
   try {
-    memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-    tile = new WebAssembly.Instance(mod, { env: { memory } }).exports.tile as TileKernel;
+    memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
+    tile = new Wasm.Instance(mod, { env: { memory } }).exports.tile as TileKernel;
   } catch {
     return null;
   }
