@@ -9,7 +9,7 @@
  */
 import type { PersistenceBar } from './diagram';
 import { UnionFind } from './unionFind';
-import { knnGraphEdges } from '../linalg/knn';
+import { knnGraphEdges } from '../linalg/knnGraph';
 
 function validate(values: Float64Array, edges: Uint32Array): void {
   for (let i = 0; i < values.length; i++) {

@@ -10,7 +10,7 @@
  */
 import { sublevelPersistence0 } from '../../topology/sublevel';
 import { UnionFind } from '../../topology/unionFind';
-import { fastKnnGraphEdges } from './knnGraph';
+import { knnGraphEdges } from '../../linalg/knnGraph';
 
 export interface SublevelBar {
   birth: number;
@@ -79,7 +79,7 @@ function basinSizes(values: Float64Array, edges: Uint32Array, bars: { minimum: n
 export function knnSublevelBarcode(points: Float64Array, values: Float64Array, n: number, d: number, k: number): SublevelBar[] {
   if (values.length !== n) throw new Error(`k-NN sublevel: ${values.length} values for ${n} samples`);
   if (n < 1) throw new Error('k-NN sublevel: no samples');
-  const edges = lowerStarOrder(values, fastKnnGraphEdges(points, n, d, k));
+  const edges = lowerStarOrder(values, knnGraphEdges(points, n, d, k));
   const raw = sublevelPersistence0(values, edges).map((b) => ({ birth: b.birth, death: b.death, minimum: b.birthSimplex[0] }));
   const sizes = basinSizes(values, edges, raw);
   return raw.map((b, i) => ({ ...b, basinSize: sizes[i] })).sort((a, b) => a.birth - b.birth || a.minimum - b.minimum);

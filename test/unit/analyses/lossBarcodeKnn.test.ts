@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fastKnnGraphEdges, KD_TREE_MAX_DIM } from '../../../analysis/analyses/lossBarcode/knnGraph';
+import { knnGraphEdges, KD_TREE_MAX_DIM } from '../../../analysis/linalg/knnGraph';
 import { knnSublevelBarcode } from '../../../analysis/analyses/lossBarcode/knnSublevel';
-import { knnGraphEdges } from '../../../analysis/linalg/knn';
+import { bruteForceKnnGraphEdges } from '../linalg/bruteForceKnn';
 import { mulberry32 } from '../../../analysis/linalg/random';
 import { runSublevel } from '../../../analysis/cli/commands/sublevel';
 import { threeHumpCamel } from './surfaces';
@@ -25,12 +25,12 @@ test('fast k-NN graph (kd-tree and high-dimensional brute force) = brute force w
   for (const [n, d, k] of [[500, 2, 6], [700, 3, 4], [300, 1, 3], [400, KD_TREE_MAX_DIM + 8, 6], [5, 2, 10], [60, 2, 1]]) {
     // Coordinates on a coarse lattice: many equal distances, so tie-breaking must agree too.
     const pts = Float64Array.from({ length: n * d }, () => Math.round(rand() * 20) / 4);
-    const fast = fastKnnGraphEdges(pts, n, d, k);
-    assert.deepEqual(edgeSet(fast), edgeSet(knnGraphEdges(pts, n, d, k)), `n ${n}, d ${d}, k ${k}`);
+    const fast = knnGraphEdges(pts, n, d, k);
+    assert.deepEqual(edgeSet(fast), edgeSet(bruteForceKnnGraphEdges(pts, n, d, k)), `n ${n}, d ${d}, k ${k}`);
     assert.equal(new Set(edgeSet(fast)).size, fast.length / 2, 'each edge once');
   }
-  assert.throws(() => fastKnnGraphEdges(new Float64Array(4), 2, 2, 0), /k must be a positive integer/);
-  assert.throws(() => fastKnnGraphEdges(new Float64Array(5), 2, 2, 1), /5 numbers for 2 points of dimension 2/);
+  assert.throws(() => knnGraphEdges(new Float64Array(4), 2, 2, 0), /k must be a positive integer/);
+  assert.throws(() => knnGraphEdges(new Float64Array(5), 2, 2, 1), /5 numbers for 2 points of dimension 2/);
 });
 
 test('basin sizes = the samples reachable from the minimum below its death (brute-force flood fill)', () => {
@@ -38,7 +38,7 @@ test('basin sizes = the samples reachable from the minimum below its death (brut
   const n = 400;
   const pts = Float64Array.from({ length: 2 * n }, () => rand());
   const values = Float64Array.from({ length: n }, (_, i) => Math.sin(9 * pts[2 * i]) * Math.cos(7 * pts[2 * i + 1]));
-  const edges = fastKnnGraphEdges(pts, n, 2, 5);
+  const edges = knnGraphEdges(pts, n, 2, 5);
   const bars = knnSublevelBarcode(pts, values, n, 2, 5);
   assert.ok(bars.length > 3);
   for (const b of bars) {

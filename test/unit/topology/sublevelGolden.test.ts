@@ -8,7 +8,7 @@ import { toRipserJson } from '../../../analysis/topology/convert';
 import { parsePointCloud } from '../../../analysis/cli/commands/inputFormats';
 import { UnionFind } from '../../../analysis/topology/unionFind';
 import { mulberry32 } from '../../../analysis/linalg/random';
-import { knnGraphEdges } from '../../../analysis/linalg/knn';
+import { knnGraphEdges } from '../../../analysis/linalg/knnGraph';
 import { GOLDEN_DIR, goldenText } from './goldenFiles';
 
 const SUB = join(GOLDEN_DIR, 'sublevel');

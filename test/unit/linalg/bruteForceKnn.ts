@@ -1,11 +1,9 @@
 /**
- * k-nearest-neighbour graph of a point cloud (Euclidean), symmetrised: u-v is an edge when v is among
- * u's k nearest or u among v's. Used to run sublevel-set persistence of a function sampled at scattered
- * points (e.g. loss values at sampled weights), where no grid exists.
- *
- * Exact brute force, O(n^2 d): fine for the few thousand samples this is used on.
+ * The reference k-NN graph for the tests: every distance, a full sort per point by (distance, index),
+ * symmetrised (u-v is an edge when v is among u's k nearest or u among v's). O(n^2 log n), obviously right;
+ * analysis/linalg/knnGraph.ts (kd-tree / k-best brute force) must give the same edge set.
  */
-export function knnGraphEdges(data: Float64Array, n: number, d: number, k: number): Uint32Array {
+export function bruteForceKnnGraphEdges(data: Float64Array, n: number, d: number, k: number): Uint32Array {
   if (!Number.isInteger(k) || k < 1) throw new Error(`k-NN graph: k must be a positive integer, got ${k}`);
   if (data.length !== n * d) throw new Error(`k-NN graph: ${data.length} numbers for ${n} points of dimension ${d}`);
   const kk = Math.min(k, n - 1);

@@ -4,7 +4,8 @@
  * descent with pruning by the distance to the splitting plane) in low dimension, and in high dimension
  * (d > KD_TREE_MAX_DIM, e.g. samples in weight space, where kd-trees degenerate) an exact brute force that
  * keeps only the k best per point (O(n^2 d) time, O(n k) memory, no sort). Both are exact: ties at the k-th
- * distance are broken by the smaller index, as linalg/knn.ts does, so the graphs are identical.
+ * distance are broken by the smaller index, so the graph equals the sort-everything brute force the tests
+ * check it against (test/unit/linalg/bruteForceKnn.ts).
  *
  * The graph is symmetrised (u-v is an edge when either is among the other's k nearest), as in
  * topology/sublevel.ts's knnSublevelPersistence0 and BarcodeCalc.
@@ -176,7 +177,7 @@ export function knnLists(data: Float64Array, n: number, d: number, k: number): K
 }
 
 /** Symmetrised k-NN graph as flat (u, v) pairs with u < v, each edge once. */
-export function fastKnnGraphEdges(data: Float64Array, n: number, d: number, k: number): Uint32Array {
+export function knnGraphEdges(data: Float64Array, n: number, d: number, k: number): Uint32Array {
   const { k: kk, neighbours } = knnLists(data, n, d, k);
   const out = new Uint32Array(2 * n * kk);
   let m = 0;
