@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
  *                     /checkpoints/step-0000420.safetensors
  *                     /state/resume.safetensors       optimiser state at the latest checkpoint
  *                     /analysis/                      caches written by the analyses
+ *                     /events.out.tfevents.<s>.<host>  TensorBoard copy of metrics.jsonl (one per session)
  */
 export const RUN_JSON = 'run.json';
 export const METRICS_JSONL = 'metrics.jsonl';
@@ -26,8 +27,15 @@ export const ANALYSIS_DIR = 'analysis';
 export const STUDIES_DIR = 'studies';
 export const STUDY_JSON = 'study.json';
 
+/** TensorBoard scalar event files, `events.out.tfevents.<seconds>.<host>` (analysis/tensorboard/write.ts). */
+export const EVENTS_FILE_PREFIX = 'events.out.tfevents.';
+
 /** Everything that may live in a run folder; deleteRun refuses folders holding anything else. */
 export const RUN_FOLDER_ENTRIES = new Set([RUN_JSON, METRICS_JSONL, PROBE_FILE, CHECKPOINTS_DIR, STATE_DIR, ANALYSIS_DIR]);
+
+export function isRunFolderEntry(name: string): boolean {
+  return RUN_FOLDER_ENTRIES.has(name) || name.startsWith(EVENTS_FILE_PREFIX);
+}
 
 const CHECKPOINT_RE = /^step-(\d{7,})\.safetensors$/;
 

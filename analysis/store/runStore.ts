@@ -7,7 +7,7 @@ import { RUN_SCHEMA_VERSION, type RunJson, type RunStatus } from '../spec/runFor
 import { parseRunJson } from '../spec/parseRunJson';
 import { parseMetrics, type MetricRecord } from './metrics';
 import type { CheckpointRef, RunEntry } from '../worker/protocol/runs';
-import { CHECKPOINTS_DIR, METRICS_JSONL, parseCheckpointFileName, RUN_FOLDER_ENTRIES, RUN_JSON, STUDIES_DIR } from './runLayout';
+import { CHECKPOINTS_DIR, METRICS_JSONL, isRunFolderEntry, parseCheckpointFileName, RUN_JSON, STUDIES_DIR } from './runLayout';
 
 /**
  * Reading and maintaining run folders. Readers never trust a folder: a run that cannot be read becomes an
@@ -171,7 +171,7 @@ export function deleteRun(dir: string): void {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new Error(`${dir}: cannot delete run (${(e as Error).message})`);
   }
-  const foreign = names.filter((n) => !RUN_FOLDER_ENTRIES.has(n) && !n.startsWith('.'));
+  const foreign = names.filter((n) => !isRunFolderEntry(n) && !n.startsWith('.'));
   if (foreign.length > 0) throw new Error(`${dir}: not deleted: it does not look like a run folder (contains ${foreign.slice(0, 3).join(', ')})`);
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,8 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { MetricRecord } from '../store/metrics';
+import { EventFileWriter } from '../tensorboard/write';
+import { metricScalars } from '../tensorboard/tags';
 
 /**
  * metrics.jsonl, appended in the background and in the order its records are made.
@@ -14,6 +17,10 @@ import type { MetricRecord } from '../store/metrics';
  *   `drain` writes everything now and throws the first write error. A killed process may lose the last
  *   FLUSH_MS of lines (readers already skip a torn last line; resume recomputes everything after its
  *   checkpoint).
+ * - TensorBoard (option `tensorBoard`): the same records, in the same order, also go to an event file in the
+ *   same folder (analysis/tensorboard/write.ts), appended by the same background pump. It is a copy for
+ *   `tensorboard --logdir`: a failure to write it is logged once (`warn`) and never fails the run, and the
+ *   training thread only pays for buffering a few numbers per record.
  */
 export interface MetricSlot {
   fill(record: MetricRecord): void;
@@ -21,7 +28,14 @@ export interface MetricSlot {
   drop(): void;
 }
 
-interface Entry { text: string; done: boolean }
+interface Entry { text: string; record?: MetricRecord; done: boolean }
+
+export interface MetricsLogOptions {
+  /** Also write a TensorBoard event file; `purgeFromStep`: a resumed run's first recomputed step. */
+  tensorBoard?: { purgeFromStep?: number };
+  /** Where the one warning about a failed event-file write goes. */
+  warn?: (message: string) => void;
+}
 
 const FLUSH_MS = 50;
 
@@ -35,27 +49,34 @@ export class MetricsLog {
   private timer?: NodeJS.Timeout;
   private failure?: Error;
   private readonly waiters: { upTo: number; resolve: () => void }[] = [];
+  private events?: EventFileWriter;
+  private readonly warn: (message: string) => void;
 
-  constructor(readonly file: string) {}
+  constructor(readonly file: string, options: MetricsLogOptions = {}) {
+    if (options.tensorBoard) this.events = new EventFileWriter(path.dirname(file), options.tensorBoard);
+    this.warn = options.warn ?? (() => undefined);
+  }
 
   append(record: MetricRecord): void {
     const text = JSON.stringify(record) + '\n';
-    if (this.held.length === 0) this.write(text);
-    else this.held.push({ text, done: true });
+    if (this.held.length === 0) this.write(text, record);
+    else this.held.push({ text, record, done: true });
   }
 
   reserve(): MetricSlot {
     const entry: Entry = { text: '', done: false };
     this.held.push(entry);
-    const settle = (text: string) => {
+    const settle = (record: MetricRecord | undefined) => {
       if (entry.done) return;
-      entry.text = text;
+      entry.text = record ? JSON.stringify(record) + '\n' : '';
+      entry.record = record;
       entry.done = true;
-      let ready = '';
-      while (this.held.length > 0 && this.held[0].done) ready += this.held.shift()!.text;
-      if (ready) this.write(ready);
+      while (this.held.length > 0 && this.held[0].done) {
+        const e = this.held.shift()!;
+        if (e.text) this.write(e.text, e.record);
+      }
     };
-    return { fill: (record) => settle(JSON.stringify(record) + '\n'), drop: () => settle('') };
+    return { fill: (record) => settle(record), drop: () => settle(undefined) };
   }
 
   /** Resolves once every line released so far is in the file (or its write failed: see drain). */
@@ -71,7 +92,8 @@ export class MetricsLog {
     if (this.failure) throw this.failure;
   }
 
-  private write(text: string): void {
+  private write(text: string, record?: MetricRecord): void {
+    if (record && this.events) this.events.add(record.step, metricScalars(record));
     this.queued += text;
     this.total += text.length;
     if (!this.pumping && !this.timer) this.timer = setTimeout(() => this.startPump(), FLUSH_MS);
@@ -96,7 +118,20 @@ export class MetricsLog {
       }
       this.done += text.length;
       while (this.waiters.length > 0 && this.waiters[0].upTo <= this.done) this.waiters.shift()!.resolve();
+      await this.flushEvents();
     }
     this.pumping = undefined;
+  }
+
+  /** After the metrics lines they copy; a failure turns the copy off for the rest of the run. */
+  private async flushEvents(): Promise<void> {
+    const events = this.events;
+    if (!events) return;
+    try {
+      await events.flush();
+    } catch (e) {
+      this.events = undefined;
+      this.warn(`TensorBoard event file in ${events.dir} not written from now on (${(e as Error).message}); metrics.jsonl is unaffected`);
+    }
   }
 }

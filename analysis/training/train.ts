@@ -237,7 +237,9 @@ class TrainingSession {
     const snapshots = simd ? new BufferPool(simd.stateBytes, MAX_PENDING_CHECKPOINTS + 1) : undefined;
     const labels = new Int32Array(batch);
 
-    const metrics = (this.metrics = new MetricsLog(path.join(runDir, METRICS_JSONL)));
+    // A TensorBoard copy of the metrics; a resumed run's file drops the old files' points it recomputes.
+    const tensorBoard = { purgeFromStep: this.resumeStep === undefined ? undefined : this.resumeStep + 1 };
+    const metrics = (this.metrics = new MetricsLog(path.join(runDir, METRICS_JSONL), { tensorBoard, warn: (m) => req.log(`run ${run.id}: warning: ${m}`) }));
     /** The latest checkpoint whose files are on disk, and the step of the last one announced through onProgress. */
     let written: CheckpointRef | undefined;
     let announced = -1;
