@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- topology [--repeats N] [--big-repeats N] [--only a,b] [--no-reference] [--ref-timeout S]`
  *
- * Persistent homology side by side with Ripser, whole processes: our CLI (`topolens ph`, bundled here
- * with esbuild exactly as `dist/cli.js`) and Ripser (C++, built here from
+ * Persistent homology side by side with Ripser, whole processes: our CLI (`topolens ph`, dist/cli.js as
+ * `npm run build` writes it) and Ripser (C++, built here from
  * `../shared/reference/ripser/ripser.cpp` with g++ -O3 when a compiler is present), alternating, on
  * - every example of Ripser's benchmark suite there, with Ripser's own flags;
  * - the five clouds of issue 4 (dims 0-1 at the enclosing radius), also run through GUDHI where
@@ -16,7 +16,7 @@
  * Plus PCA + Mapper on a 20,100 x 784 weight-trajectory-like cloud against scikit-learn.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fromRipserJson, type RipserJson } from '../analysis/topology/convert';
@@ -184,18 +184,15 @@ function buildRipser(dir: string): { bin: string | null; note: string } {
   return { bin, note: `built from ${src} with g++ -std=c++11 -O3 -DNDEBUG` };
 }
 
-/** Bundles our CLI exactly as the build does for dist/cli.js (one file, CommonJS, node20). */
+/**
+ * Our CLI as it ships: `npm run build` (esbuild.mjs), then dist/cli.js and the `ph` command's own bundle
+ * dist/cli-ph.js copied to the temp folder, so a rebuild by someone else during the run changes nothing.
+ */
 function buildOurCli(dir: string): string {
-  const out = join(dir, 'cli.js');
-  const esbuild = join(ROOT, 'node_modules', '.bin', 'esbuild');
-  const externals = ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm/package.json'];
-  const res = spawnSync(
-    esbuild,
-    [join(ROOT, 'analysis/cli/main.ts'), '--bundle', '--platform=node', '--format=cjs', '--target=node20', `--outfile=${out}`, '--log-level=warning', ...externals.map((e) => `--external:${e}`)],
-    { encoding: 'utf8' },
-  );
-  if (res.status !== 0) throw new Error(`bench: bundling the CLI failed: ${res.stderr}`);
-  return out;
+  const res = spawnSync(process.execPath, [join(ROOT, 'esbuild.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`bench: npm run build failed: ${res.stderr || res.stdout}`);
+  for (const f of ['cli.js', 'cli-ph.js']) copyFileSync(join(ROOT, 'dist', f), join(dir, f));
+  return join(dir, 'cli.js');
 }
 
 type Interval = [number, number];

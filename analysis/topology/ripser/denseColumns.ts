@@ -12,12 +12,22 @@
  * Returns, per dimension, the simplices that are not in a zero-persistence apparent pair, unsorted;
  * clearing (dropping the previous dimension's pivots) and sorting are the engine's, so the columns are
  * exactly the dimension-by-dimension ones.
+ *
+ * The walk starts once from every edge (its root); `claim` hands out the roots in chunks, so several
+ * threads can share one walk (columnsThreads.ts), each taking the next chunk when done with its last.
  */
 import type { BinomialTable } from './binomial';
 import type { DenseComplex } from './denseComplex';
+import { ROOT_CHUNK, serialRoots, type ClaimRoots } from './rootChunks';
 import { SimplexList } from './simplexList';
 
-export function denseColumnsByDimension(complex: DenseComplex, binom: BinomialTable, maxDim: number, checkCancelled: () => void): SimplexList[] {
+export function denseColumnsByDimension(
+  complex: DenseComplex,
+  binom: BinomialTable,
+  maxDim: number,
+  checkCancelled: () => void,
+  claim: ClaimRoots = serialRoots(),
+): SimplexList[] {
   const { n, ranks, edgeCount: E, uOfRank, vOfRank } = complex.edges;
   const B = binom.rows;
   const found: SimplexList[] = [];
@@ -83,21 +93,25 @@ export function denseColumnsByDimension(complex: DenseComplex, binom: BinomialTa
     }
   };
 
+  /** Walks every simplex grown from edge r (its root): the edge's reach, then its cofacets. */
+  const walkFromEdge = (r: number, r1: Int32Array): void => {
+    const u = uOfRank[r];
+    const w = vOfRank[r];
+    const ru = u * n;
+    const rw = w * n;
+    for (let x = 0; x < n; x++) {
+      const s = ranks[ru + x];
+      const t = ranks[rw + x];
+      r1[x] = s > t ? s : t;
+    }
+    verts[0] = u;
+    verts[1] = w;
+    grow(1, B[2][u] + w, r);
+  };
+
   if (maxDim >= 2) {
-    const r1 = reach[1];
-    for (let r = 0; r < E; r++) {
-      const u = uOfRank[r];
-      const w = vOfRank[r];
-      const ru = u * n;
-      const rw = w * n;
-      for (let x = 0; x < n; x++) {
-        const s = ranks[ru + x];
-        const t = ranks[rw + x];
-        r1[x] = s > t ? s : t;
-      }
-      verts[0] = u;
-      verts[1] = w;
-      grow(1, B[2][u] + w, r);
+    for (let chunk = claim(); chunk < E; chunk = claim()) {
+      for (let r = chunk, end = Math.min(E, chunk + ROOT_CHUNK); r < end; r++) walkFromEdge(r, reach[1]);
     }
   }
   return found;

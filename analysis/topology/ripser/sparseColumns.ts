@@ -3,13 +3,21 @@
  * its common neighbours (vertices joined to all its vertices within the threshold, ascending) with the
  * rank of the longest edge from each to the simplex. A cofacet adding x keeps the common neighbours that
  * are also x's neighbours (one merge of two sorted lists) instead of walking d+2 neighbour lists in
- * lockstep, for growing cofacets and for the apparent-cofacet test alike.
+ * lockstep, for growing cofacets and for the apparent-cofacet test alike. Roots are claimed in chunks as
+ * in denseColumns.ts.
  */
 import type { BinomialTable } from './binomial';
+import { ROOT_CHUNK, serialRoots, type ClaimRoots } from './rootChunks';
 import type { SparseComplex } from './sparseComplex';
 import { SimplexList } from './simplexList';
 
-export function sparseColumnsByDimension(complex: SparseComplex, binom: BinomialTable, maxDim: number, checkCancelled: () => void): SimplexList[] {
+export function sparseColumnsByDimension(
+  complex: SparseComplex,
+  binom: BinomialTable,
+  maxDim: number,
+  checkCancelled: () => void,
+  claim: ClaimRoots = serialRoots(),
+): SimplexList[] {
   const { offsets, neighbors: nbr, neighborRanks: nrank, uOfRank, vOfRank, edgeCount: E } = complex.edges;
   const B = binom.rows;
   const found: SimplexList[] = [];
@@ -98,34 +106,37 @@ export function sparseColumnsByDimension(complex: SparseComplex, binom: Binomial
     }
   };
 
-  if (maxDim >= 2) {
-    const v1 = cv[1];
-    const r1 = cr[1];
-    for (let r = 0; r < E; r++) {
-      const u = uOfRank[r];
-      const w = vOfRank[r];
-      // Common neighbours of edge {u, w}: merge of the two ascending lists.
-      let m = 0;
-      let p = offsets[u];
-      const pe = offsets[u + 1];
-      let q = offsets[w];
-      const qe = offsets[w + 1];
-      while (p < pe && q < qe) {
-        const a = nbr[p];
-        const b = nbr[q];
-        if (a < b) p++;
-        else if (b < a) q++;
-        else {
-          v1[m] = a;
-          r1[m++] = nrank[p] > nrank[q] ? nrank[p] : nrank[q];
-          p++;
-          q++;
-        }
+  /** Walks every simplex grown from edge r (its root): the edge's common neighbours, then its cofacets. */
+  const walkFromEdge = (r: number, v1: Int32Array, r1: Int32Array): void => {
+    const u = uOfRank[r];
+    const w = vOfRank[r];
+    // Common neighbours of edge {u, w}: merge of the two ascending lists.
+    let m = 0;
+    let p = offsets[u];
+    const pe = offsets[u + 1];
+    let q = offsets[w];
+    const qe = offsets[w + 1];
+    while (p < pe && q < qe) {
+      const a = nbr[p];
+      const b = nbr[q];
+      if (a < b) p++;
+      else if (b < a) q++;
+      else {
+        v1[m] = a;
+        r1[m++] = nrank[p] > nrank[q] ? nrank[p] : nrank[q];
+        p++;
+        q++;
       }
-      len[1] = m;
-      verts[0] = u;
-      verts[1] = w;
-      grow(1, B[2][u] + w, r);
+    }
+    len[1] = m;
+    verts[0] = u;
+    verts[1] = w;
+    grow(1, B[2][u] + w, r);
+  };
+
+  if (maxDim >= 2) {
+    for (let chunk = claim(); chunk < E; chunk = claim()) {
+      for (let r = chunk, end = Math.min(E, chunk + ROOT_CHUNK); r < end; r++) walkFromEdge(r, cv[1], cr[1]);
     }
   }
   return found;
