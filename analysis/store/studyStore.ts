@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from './atomic';
 import { isWriterAlive, listRuns, readRunJson, writeRunJson } from './runStore';
 import { makeRunId, STUDIES_DIR, STUDY_JSON } from './runLayout';
@@ -78,6 +79,128 @@ export function createStudy(runsRoot: string, spec: NewStudy, when: Date = new D
     }
     return { id, dir, study };
   }
+}
+
+/**
+ * A study id chosen by the user (`topolens train --study-id`): it names the folder under studies/, so it must
+ * be a plain folder name (letters, digits, `.`, `_`, `-`, starting with a letter or digit).
+ */
+export function checkStudyId(id: string, what = '--study-id'): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(id)) throw new Error(`${what} "${id}": use letters, digits, ".", "_" and "-" (starting with a letter or digit, at most 100 characters)`);
+  return id;
+}
+
+/**
+ * Creates the study `<runsRoot>/studies/<id>/study.json` under an id the caller chose, or attaches to it when
+ * it exists with the same plan (same preset study, same member names and configs): the way N member
+ * trainings started at once by a scheduler (a Slurm array, a Kubernetes indexed Job), each with the same
+ * command, agree on one study. Exactly one of them creates study.json, complete, without ever overwriting
+ * it (see publishOnce); the others read it. The same id with another plan is an error naming the file and
+ * the first difference, and changes nothing.
+ */
+export function createOrAttachStudy(runsRoot: string, id: string, spec: NewStudy, when: Date = new Date()): { id: string; dir: string; study: StudyJson; created: boolean } {
+  checkStudyId(id);
+  const dir = studyDir(runsRoot, id);
+  const file = path.join(dir, STUDY_JSON);
+  const record: StudyJson = {
+    schemaVersion: STUDY_SCHEMA_VERSION, id, name: spec.name, createdAt: when.toISOString(),
+    ...(spec.presetStudyId !== undefined ? { presetStudyId: spec.presetStudyId } : {}),
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    members: spec.members.map((m) => ({ name: m.name, config: m.config })),
+    ...(spec.panels !== undefined ? { panels: spec.panels } : {}),
+  };
+  const text = JSON.stringify(record, null, 2) + '\n';
+  const wanted = parseStudyJson(text, `study "${id}"`); // validates before anything is written
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new Error(`${dir}: cannot create the study folder (${(e as Error).message})`);
+  }
+  if (!fs.existsSync(file) && publishOnce(file, text)) return { id, dir, study: wanted, created: true };
+  const existing = readStudyWhileCreated(file);
+  const difference = planDifference(existing, wanted);
+  if (difference) throw new Error(`${file}: study "${id}" already exists with a different plan (${difference}); use another --study-id, or the options it was created with`);
+  return { id, dir, study: existing, created: false };
+}
+
+/**
+ * Writes `file` only if it does not exist, and never visibly incomplete: the text goes to a private temp
+ * file (fsynced), which is then hard-linked to the name; link() fails if the name exists, atomically, on
+ * local file systems and on NFS alike. Where links are not supported, an exclusive create (`wx`) and write
+ * (readers may then briefly see it incomplete: readStudyWhileCreated waits for it). False: it already existed.
+ */
+function publishOnce(file: string, text: string): boolean {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  writeFileAtomic(tmp, text);
+  try {
+    fs.linkSync(tmp, file);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw new Error(`${file}: cannot write (${(e as Error).message})`);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'wx');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new Error(`${file}: cannot write (${(e as Error).message})`);
+  }
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return true;
+}
+
+/** readStudy, retried for a moment while the text is incomplete (another process creating it without links). */
+function readStudyWhileCreated(file: string): StudyJson {
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    try {
+      return readStudy(path.dirname(file));
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
+}
+
+/** Sorted keys, so two configs compare by content whatever order their fields were written in. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+  return value;
+}
+
+/** The first place where two JSON values differ, as `path: a vs b`, or undefined when equal. */
+function firstDifference(a: unknown, b: unknown, at: string): string | undefined {
+  if (JSON.stringify(canonical(a)) === JSON.stringify(canonical(b))) return undefined;
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], at ? `${at}.${k}` : k);
+      if (d) return d;
+    }
+  }
+  return `${at} is ${JSON.stringify(a) ?? 'unset'} in study.json but ${JSON.stringify(b) ?? 'unset'} here`;
+}
+
+/** What makes two study records different plans: the preset study, the member names and their configs. */
+function planDifference(existing: StudyJson, wanted: StudyJson): string | undefined {
+  const names = (s: StudyJson) => s.members.map((m) => m.name);
+  const preset = firstDifference(existing.presetStudyId, wanted.presetStudyId, 'presetStudyId');
+  if (preset) return preset;
+  if (names(existing).join('\n') !== names(wanted).join('\n')) return `members are ${names(existing).join(', ')} in study.json but ${names(wanted).join(', ')} here`;
+  for (const [i, m] of existing.members.entries()) {
+    const d = firstDifference(JSON.parse(JSON.stringify(m.config)), JSON.parse(JSON.stringify(wanted.members[i].config)), `member ${m.name}: config`);
+    if (d) return d;
+  }
+  return undefined;
 }
 
 /** Reads study.json strictly: throws a message naming the file (missing, corrupt, newer schema, invalid). */

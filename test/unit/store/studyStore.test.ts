@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { deleteRun, listRuns, readRunJson, writeRunJson } from '../../../analysis/store/runStore';
-import { addRunToStudy, createStudy, createStudyFromRuns, deleteStudy, dropPlannedMembers, listStudies, missingMembers, readStudy, removeRunFromStudy, studyMembers } from '../../../analysis/store/studyStore';
+import { addRunToStudy, checkStudyId, createOrAttachStudy, createStudy, createStudyFromRuns, deleteStudy, dropPlannedMembers, listStudies, missingMembers, readStudy, removeRunFromStudy, studyMembers } from '../../../analysis/store/studyStore';
 import { checkpointCount, estimateRunSeconds, estimateStudySeconds, totalSteps } from '../../../analysis/store/studyEstimate';
 import { RUN_SCHEMA_VERSION, type RunJson } from '../../../analysis/spec/runFormat';
 import { STUDY_SCHEMA_VERSION } from '../../../analysis/spec/studyFormat';
@@ -301,4 +301,93 @@ test('dropPlannedMembers rewrites only study.json; deleteStudy waits until no ru
   assert.equal(fs.existsSync(dir), false);
   assert.deepEqual(listStudies(root), []);
   assert.equal(listRuns(root).length, 2);
+});
+
+test('createOrAttachStudy: a chosen id is created once, then attached to with the same plan (study.json untouched); another plan is refused', () => {
+  const root = tmp();
+  const spec = { name: 'seeds', presetStudyId: 'quick-seeds', members: plan('s1', 's2'), panels: ['weightBarcode'] };
+  const first = createOrAttachStudy(root, 'exp1', spec, new Date(Date.UTC(2026, 0, 1)));
+  assert.equal(first.created, true);
+  assert.equal(first.dir, path.join(root, STUDIES_DIR, 'exp1'));
+  assert.deepEqual(readStudy(first.dir), first.study);
+  assert.equal(first.study.id, 'exp1');
+  assert.equal(first.study.createdAt, '2026-01-01T00:00:00.000Z');
+  const file = path.join(first.dir, STUDY_JSON);
+  const text = fs.readFileSync(file, 'utf8');
+  const mtime = fs.statSync(file).mtimeMs;
+
+  // the same plan, later, from another task (configs compared by content, not by key order)
+  const reordered = plan('s1', 's2').map((m) => ({ name: m.name, config: Object.fromEntries(Object.entries(m.config).reverse()) as TrainConfig }));
+  const again = createOrAttachStudy(root, 'exp1', { ...spec, members: reordered }, new Date(Date.UTC(2027, 0, 1)));
+  assert.equal(again.created, false);
+  assert.deepEqual(again.study, first.study); // the recorded study, createdAt included
+  assert.equal(fs.readFileSync(file, 'utf8'), text);
+  assert.equal(fs.statSync(file).mtimeMs, mtime);
+  assert.deepEqual(fs.readdirSync(first.dir), [STUDY_JSON]); // no temp file left behind
+
+  const lr = plan('s1', 's2');
+  lr[1].config = { ...lr[1].config, optimizer: { ...lr[1].config.optimizer, lr: 0.5 } };
+  assert.throws(() => createOrAttachStudy(root, 'exp1', { ...spec, members: lr }), {
+    message: `${file}: study "exp1" already exists with a different plan (member s2: config.optimizer.lr is ${quick.optimizer.lr} in study.json but 0.5 here); use another --study-id, or the options it was created with`,
+  });
+  assert.throws(() => createOrAttachStudy(root, 'exp1', { ...spec, members: plan('s1', 's2', 's3') }), /different plan \(members are s1, s2 in study\.json but s1, s2, s3 here\)/);
+  assert.throws(() => createOrAttachStudy(root, 'exp1', { ...spec, presetStudyId: 'barcode-tiny' }), /different plan \(presetStudyId is "quick-seeds" in study\.json but "barcode-tiny" here\)/);
+  assert.equal(fs.readFileSync(file, 'utf8'), text);
+
+  for (const bad of ['', '../up', 'a/b', '.hidden', 'x'.repeat(101), 'sp ace']) assert.throws(() => checkStudyId(bad), /--study-id ".*": use letters, digits/);
+  assert.throws(() => createOrAttachStudy(root, '..', spec), /--study-id "\.\.": use letters/);
+  assert.throws(() => createOrAttachStudy(root, 'dup', { ...spec, members: plan('a', 'a') }), /study "dup": not a valid TopoLens study\.json/);
+  assert.deepEqual(fs.readdirSync(path.join(root, STUDIES_DIR)), ['exp1']); // refused plans leave no folder
+});
+
+test('createOrAttachStudy: processes released at the same moment agree on one study.json, written by exactly one of them', async () => {
+  const root = tmp();
+  const n = 6;
+  const script = path.join(root, 'attach.ts');
+  fs.writeFileSync(script, `
+    import { createOrAttachStudy } from ${JSON.stringify(path.resolve('analysis/store/studyStore.ts'))};
+    import { getPreset } from ${JSON.stringify(path.resolve('analysis/training/presets.ts'))};
+    const quick = getPreset('quick').config;
+    const members = ['s1', 's2'].map((name, i) => ({ name, config: { ...quick, seeds: { ...quick.seeds, init: i + 1 } } }));
+    process.stdout.write('ready\\n');
+    process.stdin.once('data', (d) => {
+      const at = Number(String(d)); // spin to the shared moment: stdin delivery alone is staggered by the scheduler
+      while (Date.now() < at);
+      const r = createOrAttachStudy(${JSON.stringify(root)}, 'race', { name: 'race', presetStudyId: 'quick-seeds', members });
+      process.stdout.write(JSON.stringify({ created: r.created, createdAt: r.study.createdAt }) + '\\n');
+      process.exit(0);
+    });
+  `);
+  const children = Array.from({ length: n }, () => spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['pipe', 'pipe', 'inherit'] }));
+  const lines = children.map((c) => {
+    let buf = '';
+    const got: string[] = [];
+    const waiters: (() => void)[] = [];
+    c.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        got.push(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+        waiters.splice(0).forEach((w) => w());
+      }
+    });
+    const next = async (k: number): Promise<string> => {
+      while (got.length <= k) await new Promise<void>((r) => waiters.push(r));
+      return got[k];
+    };
+    return next;
+  });
+  try {
+    assert.deepEqual(await Promise.all(lines.map((next) => next(0))), Array(n).fill('ready'));
+    const at = Date.now() + 300;
+    for (const c of children) c.stdin.write(`${at}\n`); // every process is loaded and waiting: release them together
+    const results = (await Promise.all(lines.map((next) => next(1)))).map((l) => JSON.parse(l) as { created: boolean; createdAt: string });
+    assert.equal(results.filter((r) => r.created).length, 1, JSON.stringify(results));
+    const study = readStudy(path.join(root, STUDIES_DIR, 'race'));
+    assert.ok(results.every((r) => r.createdAt === study.createdAt), 'every process returned the one recorded study');
+    assert.deepEqual(fs.readdirSync(path.join(root, STUDIES_DIR, 'race')), [STUDY_JSON]); // no temp file left behind
+  } finally {
+    for (const c of children) c.kill();
+  }
 });
