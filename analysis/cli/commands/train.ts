@@ -10,9 +10,9 @@ import type { Command } from 'commander';
 import { trainRun } from '../../training/train';
 import type { TrainResult } from '../../worker/protocol/training';
 import { getPreset, getStudy, PRESETS, STUDIES } from '../../training/presets';
-import { planPresetStudy, planStudyResume, type StudyPlan, type TrainJob } from '../../training/studyJobs';
+import { attachPresetStudy, planPresetStudy, planStudyMember, planStudyResume, type StudyPlan, type TrainJob } from '../../training/studyJobs';
 import { configWarnings, parseTrainConfig, type TrainConfig } from '../../spec/trainConfig';
-import { listStudies } from '../../store/studyStore';
+import { checkStudyId, listStudies } from '../../store/studyStore';
 import { parseBackendOption, progressPrinter } from './shared';
 
 interface TrainOptions {
@@ -20,6 +20,8 @@ interface TrainOptions {
   config?: string;
   model?: string;
   study?: string;
+  studyId?: string;
+  member?: string;
   resumeStudy?: string;
   set: string[];
   runs: string;
@@ -91,6 +93,26 @@ export function presetStudyJobs(studyId: string, opts: Pick<TrainOptions, 'set' 
 /** `--resume-study <studyDir>`: the members still to train (analysis/training/studyJobs.ts). */
 export const resumeStudyJobs = planStudyResume;
 
+/**
+ * `--study <preset study> --study-id <id>` and/or `--member <i>`: a study whose id does not depend on the
+ * time, so every task of a scheduler array running the same command attaches to the one study the first
+ * task created (the same plan is required); then member `i` alone, or every member not completed yet. The
+ * id is `--study-id`, else the slug of `--name`, else the preset study's id.
+ */
+export function sharedStudyJobs(opts: Pick<TrainOptions, 'study' | 'studyId' | 'member' | 'set' | 'model' | 'name'>, runsRoot: string): StudyPlan & { created: boolean; note?: string } {
+  const preset = getStudy(opts.study!);
+  const id = opts.studyId !== undefined ? checkStudyId(opts.studyId) : checkStudyId(slug(opts.name ?? preset.id), '--name');
+  const { dir, created } = attachPresetStudy(runsRoot, preset, id, { name: opts.name, configOf: (base) => buildConfig({ set: opts.set, model: opts.model }, base) });
+  if (opts.member === undefined) return { ...planStudyResume(dir), created };
+  const plan = planStudyMember(dir, opts.member);
+  const who = `member ${plan.member.index} (${plan.member.name})`;
+  return { ...plan, created, note: plan.completedRunDir ? `${who} is already completed (${plan.completedRunDir}); nothing to train` : `${who}${plan.jobs[0].resumeRunDir ? `: resuming ${plan.jobs[0].resumeRunDir}` : ''}` };
+}
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-._]+|-+$/g, '').slice(0, 100) || 'study';
+}
+
 function printList(): void {
   console.log('presets:');
   for (const p of PRESETS) console.log(`  ${p.id.padEnd(26)} ${p.label}\n  ${''.padEnd(26)} source: ${p.source}`);
@@ -112,6 +134,8 @@ export function registerTrainCommand(program: Command): void {
     .option('-c, --config <file.json>', 'run config as JSON (the "config" object of run.json)')
     .option('-m, --model <file.ts>', 'workspace model file exporting createModel(tf)')
     .option('--study <id>', 'record a study and train its members one after another (see --list)')
+    .option('--study-id <id>', 'with --study: the study folder\'s id (studies/<id>), created by the first command and reused by the next ones with the same plan; for scheduler arrays')
+    .option('--member <index|name>', 'with --study or --resume-study: train only this member (0-based index in the plan, or its name): one task of a job array')
     .option('--resume-study <studyDir>', 'train the members of a study that are not completed yet (resumes interrupted ones)')
     .option('-s, --set <key=value>', 'override one config field, e.g. --set optimizer.lr=0.01 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--runs <dir>', 'runs folder', path.join(process.cwd(), '.topolens', 'runs'))
@@ -128,15 +152,29 @@ export function registerTrainCommand(program: Command): void {
       const exclusive = [opts.resume && '--resume', opts.study && '--study', opts.resumeStudy && '--resume-study'].filter(Boolean);
       if (exclusive.length > 1) throw new Error(`${exclusive.join(' and ')} are exclusive`);
       if ((opts.study || opts.resumeStudy) && (opts.preset || opts.config)) throw new Error(`${opts.study ? '--study' : '--resume-study'} trains the study's own configs: drop --preset / --config (use --set to change a field of every member)`);
+      if (opts.studyId !== undefined && !opts.study) throw new Error('--study-id names the study that --study records: add --study <preset study>');
+      if (opts.member !== undefined && !opts.study && !opts.resumeStudy) throw new Error('--member trains one member of a study: add --study <preset study> (with --study-id) or --resume-study <studyDir>');
       let jobs: TrainJob[] = [];
       let study: { id: string; dir: string } | undefined;
       if (opts.resume) {
         jobs.push({ name: path.basename(opts.resume), config: buildConfig({ set: [] }), resumeRunDir: path.resolve(opts.resume) });
+      } else if (opts.study && (opts.studyId !== undefined || opts.member !== undefined)) {
+        const planned = sharedStudyJobs(opts, runsRoot);
+        study = { id: planned.id, dir: planned.dir };
+        jobs = planned.jobs;
+        for (const s of planned.skipped) console.error(`skipped ${s}`);
+        if (!opts.json) console.log(`study ${planned.id} (${planned.created ? 'created' : 'existing'}, ${planned.dir}): ${planned.note ?? (jobs.length ? `${jobs.length} member(s) to train` : 'nothing to train')}`);
       } else if (opts.study) {
         const planned = presetStudyJobs(opts.study, opts, runsRoot);
         study = { id: planned.id, dir: planned.dir };
         jobs = planned.jobs;
         if (!opts.json) console.log(`study ${planned.id}: ${jobs.length} members (resume with: topolens train --resume-study ${planned.dir})`);
+      } else if (opts.resumeStudy && opts.member !== undefined) {
+        const plan = planStudyMember(opts.resumeStudy, opts.member);
+        runsRoot = plan.runsRoot;
+        study = { id: plan.id, dir: plan.dir };
+        jobs = plan.jobs;
+        if (!opts.json) console.log(`study ${plan.id}: member ${plan.member.index} (${plan.member.name})${plan.completedRunDir ? ` is already completed (${plan.completedRunDir}); nothing to train` : plan.jobs[0].resumeRunDir ? `: resuming ${plan.jobs[0].resumeRunDir}` : ''}`);
       } else if (opts.resumeStudy) {
         const plan = resumeStudyJobs(opts.resumeStudy);
         runsRoot = plan.runsRoot;
@@ -167,7 +205,7 @@ export function registerTrainCommand(program: Command): void {
           progress.done();
           results.push(r);
           if (!opts.json) console.log(summaryLine(r));
-          if (r.status === 'interrupted' && !opts.json) console.log(study ? `resume with: topolens train --resume-study ${study.dir}` : `resume with: topolens train --resume ${r.runDir}`);
+          if (r.status === 'interrupted' && !opts.json) console.log(opts.member !== undefined ? 'resume with: the same command (it continues this member\'s run)' : study ? `resume with: topolens train --resume-study ${study.dir}` : `resume with: topolens train --resume ${r.runDir}`);
         }
       } finally {
         process.off('SIGINT', onSigint);

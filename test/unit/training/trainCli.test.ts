@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { applyOverride, buildConfig, presetStudyJobs, registerTrainCommand, resumeStudyJobs } from '../../../analysis/cli/commands/train';
+import { spawn } from 'node:child_process';
+import { applyOverride, buildConfig, presetStudyJobs, registerTrainCommand, resumeStudyJobs, sharedStudyJobs } from '../../../analysis/cli/commands/train';
+import { attachPresetStudy, planStudyMember } from '../../../analysis/training/studyJobs';
 import { registerRunsCommands } from '../../../analysis/cli/commands/runs';
 import { registerStudyCommands } from '../../../analysis/cli/commands/study';
 import { trainRun } from '../../../analysis/training/train';
@@ -13,7 +15,7 @@ import { parseTrainConfig, type TrainConfigInput } from '../../../analysis/spec/
 import { RUN_SCHEMA_VERSION, type RunJson } from '../../../analysis/spec/runFormat';
 import type { StudyJson } from '../../../analysis/spec/studyFormat';
 import { createStudy, readStudy } from '../../../analysis/store/studyStore';
-import { readRunJson, writeRunJson } from '../../../analysis/store/runStore';
+import { listRuns, readRunJson, writeRunJson } from '../../../analysis/store/runStore';
 import { STUDIES_DIR } from '../../../analysis/store/runLayout';
 import type { RunsListing } from '../../../analysis/worker/protocol/studies';
 import type { TrainResult } from '../../../analysis/worker/protocol/training';
@@ -185,4 +187,90 @@ test('study create groups runs, study remove takes one out (only its run.json ch
   assert.deepEqual(readStudy(made.dir).members.map((m) => m.name), ['one']);
   assert.equal(await cli('study', 'delete', made.dir), `deleted ${made.dir}`);
   assert.equal(await cli('runs', root), ['20260103-000001-one-0000', '20260103-000002-two-0000'].map((id) => `${id}  completed   cpu        0 checkpoints`).join('\n'));
+});
+
+// ---- studies on a scheduler: --study-id, --member ----
+
+/** The real CLI in a child process (as a scheduler task runs it). */
+function cliProcess(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('analysis/cli/main.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const TINY = ['--backend', 'cpu', '--set', 'epochs=2'];
+
+test('a job array: member tasks started at once fill one runs folder with one study; study.json is written once, by one of them', async () => {
+  const root = tmp();
+  const members = getStudy('barcode-tiny').runs.map((r) => r.name);
+  assert.equal(members.length, 3);
+  const tasks = await Promise.all(members.map((_, i) => cliProcess(['train', '--study', 'barcode-tiny', '--study-id', 'exp1', '--member', String(i), '--runs', root, ...TINY])));
+  for (const t of tasks) assert.equal(t.code, 0, t.stderr);
+  const created = tasks.filter((t) => /^study exp1 \(created, /m.test(t.stdout));
+  assert.equal(created.length, 1, tasks.map((t) => t.stdout).join('\n---\n'));
+  tasks.forEach((t, i) => assert.match(t.stdout, new RegExp(`^study exp1 \\((created|existing), ${path.join(root, STUDIES_DIR, 'exp1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\): member ${i} \\(${members[i]}\\)$`, 'm')));
+
+  // one study, every member completed, each member run naming it in its own run.json
+  const listing = JSON.parse(await cli('runs', root, '--json')) as RunsListing;
+  assert.deepEqual(listing.studies.map((s) => [s.id, s.missing, s.members.map((m) => [m.member, m.status]).sort()]), [['exp1', [], members.map((m) => [m, 'completed'])]]);
+  assert.equal(listing.runs.length, 3);
+  const studyFile = path.join(root, STUDIES_DIR, 'exp1', 'study.json');
+  const study = readStudy(path.dirname(studyFile));
+  assert.deepEqual(study.members.map((m) => [m.name, m.config.epochs, m.config.seeds.init]), members.map((m, i) => [m, 2, i + 1]));
+  // no task rewrote study.json after it was created: it is older than every member run
+  const mtime = fs.statSync(studyFile).mtimeMs;
+  for (const r of listing.runs) assert.ok(mtime <= Date.parse(r.run!.createdAt), `study.json (${new Date(mtime).toISOString()}) was written before run ${r.id} began (${r.run!.createdAt})`);
+  assert.deepEqual(fs.readdirSync(path.join(root, STUDIES_DIR)), ['exp1']);
+  assert.deepEqual(fs.readdirSync(path.dirname(studyFile)), ['study.json']);
+
+  // a task run again (a requeue) finds its member completed and changes nothing
+  const text = fs.readFileSync(studyFile, 'utf8');
+  const again = await cli('train', '--study', 'barcode-tiny', '--study-id', 'exp1', '--member', members[2], '--runs', root, ...TINY);
+  assert.equal(again, `study exp1 (existing, ${path.dirname(studyFile)}): member 2 (${members[2]}) is already completed (${listing.studies[0].members.find((m) => m.member === members[2])!.runDir}); nothing to train`);
+  assert.equal(fs.readFileSync(studyFile, 'utf8'), text);
+  assert.equal(fs.statSync(studyFile).mtimeMs, mtime);
+  assert.equal(listRuns(root).length, 3);
+  // the same id with another plan is refused before anything is trained
+  await assert.rejects(cli('train', '--study', 'barcode-tiny', '--study-id', 'exp1', '--member', '0', '--runs', root, '--backend', 'cpu', '--set', 'epochs=3'), /study "exp1" already exists with a different plan \(member barcode-tiny-seed1: config\.epochs is 2 in study\.json but 3 here\)/);
+  assert.equal(listRuns(root).length, 3);
+});
+
+test('--member: by index or name, an interrupted member resumes in place, a live one is not trained twice; bad combinations are refused', async () => {
+  const root = tmp();
+  const { dir, created } = attachPresetStudy(root, getStudy('quick-seeds'), 'seeds', { configOf: (base) => buildConfig({ set: ['epochs=1', 'dataset.trainSize=640'] }, base) });
+  assert.equal(created, true);
+  const study = readStudy(dir);
+  assert.deepEqual(planStudyMember(dir, '1').member, { index: 1, name: 'quick-seed2' });
+  assert.deepEqual(planStudyMember(dir, 'quick-seed1').member, { index: 0, name: 'quick-seed1' });
+  assert.deepEqual(planStudyMember(dir, '0').jobs.map((j) => [j.name, j.resumeRunDir, j.study]), [['quick-seed1', undefined, { id: 'seeds', member: 'quick-seed1' }]]);
+  assert.throws(() => planStudyMember(dir, '2'), /--member 2: study seeds has 2 member\(s\), give an index 0-1 or a name: 0 quick-seed1, 1 quick-seed2/);
+  assert.throws(() => planStudyMember(dir, 'seed9'), /--member seed9: study seeds has 2 member/);
+
+  // member 0 interrupted after its first checkpoint: the task run again continues that run
+  let calls = 0;
+  const cut = await trainRun({ config: study.members[0].config, runsRoot: root, backend: 'cpu', name: 'quick-seed1', study: { id: 'seeds', member: 'quick-seed1' }, isCancelled: () => ++calls > 3, onProgress: () => undefined, log: () => undefined });
+  assert.equal(cut.status, 'interrupted');
+  const planned = planStudyMember(dir, '0');
+  assert.deepEqual(planned.jobs.map((j) => j.resumeRunDir), [cut.runDir]);
+  const out = JSON.parse(await cli('train', '--resume-study', dir, '--member', '0', '--backend', 'cpu', '--json')) as { study: { id: string; missing: string[] }; results: TrainResult[] };
+  assert.deepEqual(out.results.map((r) => [r.status, r.runDir]), [['completed', cut.runDir]]);
+  assert.deepEqual(out.study.missing, ['quick-seed2']);
+
+  // member 1 training right now (maybe on another node): not started twice
+  const now = new Date().toISOString();
+  const live = fakeRun(root, '20260103-000000-live-0000', { status: 'running', pid: process.pid, host: os.hostname(), timings: { startedAt: now, heartbeatAt: now }, study: { id: 'seeds', member: 'quick-seed2' } });
+  await assert.rejects(cli('train', '--study', 'quick-seeds', '--study-id', 'seeds', '--member', '1', '--runs', root, '--backend', 'cpu', '--set', 'epochs=1', '--set', 'dataset.trainSize=640'), { message: `member 1 (quick-seed2) of study seeds is still training in ${live}; not started twice (its run is stale once its heartbeat stops, then this task resumes it)` });
+
+  await assert.rejects(cli('train', '--preset', 'quick', '--member', '0'), /--member trains one member of a study: add --study/);
+  await assert.rejects(cli('train', '--resume-study', dir, '--study-id', 'x'), /--study-id names the study that --study records/);
+  await assert.rejects(cli('train', '--study', 'quick-seeds', '--study-id', '../x', '--runs', root), /--study-id "\.\.\/x": use letters, digits/);
+  // without --study-id the id is the name's (or the preset study's) slug, so array tasks still agree
+  assert.equal(sharedStudyJobs({ study: 'quick-seeds', member: '1', name: 'My Seeds!', set: ['epochs=1'] }, root).id, 'my-seeds');
+  assert.equal(sharedStudyJobs({ study: 'quick-seeds', member: '1', set: ['epochs=1'] }, root).id, 'quick-seeds');
 });
