@@ -129,6 +129,8 @@ const configs = [
   nodeConfig('analysis/training/evaluatorThread.ts', 'evaluator.js'),
   // Analysis threads of worker.js (analysis/worker/runner/analysisRunner.ts finds it beside the bundle).
   nodeConfig('analysis/worker/runner/analysisThread.ts', 'analysisThread.js'),
+  // Persistent homology's column-assembly threads (analysis/topology/ripser/columnsThreads.ts finds it beside the bundle).
+  nodeConfig('analysis/topology/ripser/columnsThread.ts', 'phColumns.js'),
   // Loss-barcode pair threads (analysis/analyses/lossBarcode/pairThreads.ts finds it beside the bundle).
   nodeConfig('analysis/analyses/lossBarcode/pairThread.ts', 'lossBarcodePair.js'),
   ...webviewConfigs(),

@@ -185,13 +185,13 @@ function buildRipser(dir: string): { bin: string | null; note: string } {
 }
 
 /**
- * Our CLI as it ships: `npm run build` (esbuild.mjs), then dist/cli.js and the `ph` command's own bundle
- * dist/cli-ph.js copied to the temp folder, so a rebuild by someone else during the run changes nothing.
+ * Our CLI as it ships: `npm run build` (esbuild.mjs), then dist/cli.js, the `ph` command's own bundle
+ * dist/cli-ph.js and its column threads' dist/phColumns.js copied to the temp folder, so a rebuild by someone else during the run changes nothing.
  */
 function buildOurCli(dir: string): string {
   const res = spawnSync(process.execPath, [join(ROOT, 'esbuild.mjs')], { cwd: ROOT, encoding: 'utf8' });
   if (res.status !== 0) throw new Error(`bench: npm run build failed: ${res.stderr || res.stdout}`);
-  for (const f of ['cli.js', 'cli-ph.js']) copyFileSync(join(ROOT, 'dist', f), join(dir, f));
+  for (const f of ['cli.js', 'cli-ph.js', 'phColumns.js']) copyFileSync(join(ROOT, 'dist', f), join(dir, f));
   return join(dir, 'cli.js');
 }
 

@@ -8,6 +8,7 @@ import { BinomialTable } from './ripser/binomial';
 import type { RipsComplex } from './ripser/complex';
 import { DenseComplex } from './ripser/denseComplex';
 import { countEdgesWithin, denseEdgeRanks, MAX_DENSE_POINTS, sparseEdgeRanks } from './ripser/edgeFiltration';
+import { ColumnHelpers, defaultThreads, type ThreadProbe } from './ripser/columnsThreads';
 import { RipserEngine } from './ripser/engine';
 import { SparseComplex } from './ripser/sparseComplex';
 
@@ -29,6 +30,12 @@ export interface RipsOptions {
   onProgress?: (p: { dim: number; done: number; total: number }) => void;
   /** Checked between dimensions and every few thousand columns; a `CancelledError` is thrown when true. */
   isCancelled?: () => boolean;
+  /**
+   * Threads for the column assembly of dimensions >= 2, which then runs alongside the reduction of
+   * dimensions 0-1 (ripser/columnsThreads.ts); the barcode is the same for any count. Default: the cores
+   * available (at most 4) when maxDim >= 2 and there are at least 48 points; 1 = this thread only.
+   */
+  threads?: number;
 }
 
 /** Resolved distance matrix and settings shared by the engines. */
@@ -85,6 +92,9 @@ export function prepareRips(input: RipsInput, opts: RipsOptions = {}): PreparedR
   return { dist, n, maxDim, threshold, modulus, thresholdIsEnclosingRadius };
 }
 
+/** Below this many points a helper thread costs more than its share of the walk saves. */
+const MIN_POINTS_FOR_THREADS = 48;
+
 /**
  * How the complex is stored: `dense` (n x n rank matrix, coboundary = scan of all vertices) or `sparse`
  * (neighbour lists of the edges within the threshold). `auto` picks sparse when the threshold keeps
@@ -94,18 +104,39 @@ export type RipsStorage = 'auto' | 'dense' | 'sparse';
 
 /**
  * Runs the engine on prepared input. Exported so tests can force dense or sparse storage, the working
- * column, and the wide (64-bit) path for the top dimension (`indexWidth: 'wide'`; by default it is
- * used only when that dimension's simplex indices exceed 2^53).
+ * column, the wide (64-bit) path for the top dimension (`indexWidth: 'wide'`; by default it is
+ * used only when that dimension's simplex indices exceed 2^53), and watch the column threads.
  */
 export function ripsFromPrepared(
   prep: PreparedRips,
-  opts: Pick<RipsOptions, 'onProgress' | 'isCancelled'> = {},
+  opts: Pick<RipsOptions, 'onProgress' | 'isCancelled' | 'threads'> = {},
   storage: RipsStorage = 'auto',
   workingColumn?: 'streams' | 'heap',
   indexWidth: 'auto' | 'wide' = 'auto',
+  threadProbe?: ThreadProbe,
+): PersistenceBar[] {
+  const { n, maxDim } = prep;
+  if (n === 0) return [];
+  // Started first: a thread boots while the edges are ranked below.
+  const threads = opts.threads ?? (n >= MIN_POINTS_FOR_THREADS ? defaultThreads() : 1);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`rips: threads must be a positive integer, got ${threads}`);
+  const helpers = threads > 1 && Math.min(maxDim, n - 2) >= 2 ? ColumnHelpers.start(threads - 1, threadProbe) : undefined;
+  try {
+    return ripsWithHelpers(prep, opts, storage, workingColumn, indexWidth, helpers);
+  } finally {
+    helpers?.close();
+  }
+}
+
+function ripsWithHelpers(
+  prep: PreparedRips,
+  opts: Pick<RipsOptions, 'onProgress' | 'isCancelled'>,
+  storage: RipsStorage,
+  workingColumn: 'streams' | 'heap' | undefined,
+  indexWidth: 'auto' | 'wide',
+  helpers: ColumnHelpers | undefined,
 ): PersistenceBar[] {
   const { dist, n, threshold, maxDim, modulus } = prep;
-  if (n === 0) return [];
   let useSparse = storage === 'sparse';
   if (storage === 'sparse' && workingColumn === 'streams') throw new Error('rips: coboundary streams need dense storage');
   if (storage === 'auto') {
@@ -115,7 +146,7 @@ export function ripsFromPrepared(
   const complex: RipsComplex = useSparse
     ? new SparseComplex(sparseEdgeRanks(dist, n, threshold), binom, maxDim)
     : new DenseComplex(denseEdgeRanks(dist, n, threshold), binom, maxDim);
-  return new RipserEngine(complex, binom, { maxDim, modulus, workingColumn, onProgress: opts.onProgress, isCancelled: opts.isCancelled }).run();
+  return new RipserEngine(complex, binom, { maxDim, modulus, workingColumn, onProgress: opts.onProgress, isCancelled: opts.isCancelled, helpers }).run();
 }
 
 /** Vietoris-Rips persistence barcode with a representative simplex pair for every bar. */

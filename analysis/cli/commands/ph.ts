@@ -19,6 +19,7 @@ interface PhOptions {
   format: PhFormat;
   inputFormat?: string;
   modulus: number;
+  threads?: number;
 }
 
 /** Ripser's console form: one section per dimension, `[birth,death)` or `[birth, )` per bar. */
@@ -49,6 +50,7 @@ export function runPh(path: string, opts: PhOptions): string {
     threshold: opts.threshold,
     metric: input.kind === 'points' ? opts.metric : undefined,
     modulus: opts.modulus,
+    threads: opts.threads,
   });
   if (opts.format === 'ripser') return formatRipserText(bars, opts.dim);
   if (opts.format === 'bars') return formatBarsJson(bars);
@@ -66,6 +68,7 @@ export function registerPhCommand(program: Command): void {
     .option('--format <format>', 'json (golden form), ripser (text), or bars (with representatives)', parseChoice('--format', ['json', 'ripser', 'bars'] as const), 'json')
     .option('--input-format <format>', `input format: ${INPUT_FORMATS.join(', ')} (default: from the file name)`)
     .option('--modulus <p>', 'coefficients in Z/p (p prime)', parseIntOption('--modulus', 2), 2)
+    .option('--threads <n>', 'threads for dimensions >= 2 (default: the cores available, at most 4); the barcode is the same for any count', parseIntOption('--threads', 1))
     .action((input: string, opts: PhOptions) => {
       process.stdout.write(runPh(input, opts));
     });

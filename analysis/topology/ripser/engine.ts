@@ -21,6 +21,7 @@ import type { PersistenceBar } from '../diagram';
 import { UnionFind } from '../unionFind';
 import type { BinomialTable } from './binomial';
 import { StreamColumn } from './coboundaryStreams';
+import { appendLists, type ColumnHelpers } from './columnsThreads';
 import type { RipsComplex } from './complex';
 import { DenseComplex } from './denseComplex';
 import { denseColumnsByDimension } from './denseColumns';
@@ -47,6 +48,11 @@ export interface EngineOptions {
   workingColumn?: 'streams' | 'heap';
   onProgress?: (p: { dim: number; done: number; total: number }) => void;
   isCancelled?: () => boolean;
+  /**
+   * Helper threads that share the column assembly of dimensions >= 2 (columnsThreads.ts); they are sent
+   * the complex before H0, so they walk while this thread reduces dimensions 0 and 1. The caller closes them.
+   */
+  helpers?: ColumnHelpers;
 }
 
 /**
@@ -104,6 +110,7 @@ export class RipserEngine {
     const { maxDim } = this.opts;
     const n = this.complex.edges.n;
     const dimMax = Math.min(maxDim, n - 2);
+    if (dimMax >= 2) this.opts.helpers?.share(this.complex, this.binom, dimMax);
     let columns = this.computeDim0(dimMax > 0);
     // The candidate columns of every dimension >= 2, from one depth-first pass when first needed.
     let found: SimplexList[] | null = null;
@@ -125,12 +132,21 @@ export class RipserEngine {
     return this.bars;
   }
 
-  /** Columns of dimensions 2..dimMax before clearing (not in apparent pairs), per dimension. */
+  /**
+   * Columns of dimensions 2..dimMax before clearing (not in apparent pairs), per dimension, unsorted: this
+   * thread's walk over the roots the helpers (if any) have not taken, then theirs appended.
+   */
   private candidateColumns(dimMax: number): SimplexList[] {
     const cancelled = (): void => this.checkCancelled();
     const { complex } = this;
-    if (complex instanceof DenseComplex) return denseColumnsByDimension(complex, this.binom, dimMax, cancelled);
-    return sparseColumnsByDimension(complex as SparseComplex, this.binom, dimMax, cancelled);
+    const { helpers } = this.opts;
+    const claim = helpers?.claim;
+    const found =
+      complex instanceof DenseComplex
+        ? denseColumnsByDimension(complex, this.binom, dimMax, cancelled, claim)
+        : sparseColumnsByDimension(complex as SparseComplex, this.binom, dimMax, cancelled, claim);
+    if (helpers) for (const more of helpers.join(dimMax)) appendLists(found, more);
+    return found;
   }
 
   /** Coboundary streams on dense storage up to MAX_STREAM_POINTS (unless told otherwise), else the heap. */
