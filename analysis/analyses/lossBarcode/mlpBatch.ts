@@ -13,7 +13,7 @@
  * then its bias [out] when the layer has one: the checkpoint tensors `<layer>/kernel`, `<layer>/bias`
  * flattened in model order. Loss: mean softmax cross-entropy over the batch, as training's objective.
  */
-import { buildModule, newMemory, type FnBuilder, type Kernel, type WasmMemory } from '../../training/simd/assembler';
+import { compileModule, instantiate, newMemory, type FnBuilder, type Kernel, type WasmMemory } from '../../training/simd/assembler';
 import { gemm, packB, packedSize, type GemmSpec, type PackSpec } from '../../training/simd/gemm';
 import { activationGrad } from '../../training/simd/kernels';
 
@@ -41,6 +41,13 @@ interface LayerMem {
   H: Buf; // [B][P*O]
   dH: Buf; // [B][P*O]
 }
+
+/**
+ * Compiled kernels by (layers, P, B), shared by every engine of this thread: a pair compiles one module per
+ * path length it meets (13, 15, ... points, and the midpoint and evaluation batches), and the next pair of
+ * the same architecture needs the same ones. Encoding and compiling them was ~10% of a small pair.
+ */
+const compiledKernels = new Map<string, { module: object; names: Record<string, string> }>();
 
 export function parameterCount(layers: readonly DenseSpec[]): number {
   return layers.reduce((a, l) => a + l.inUnits * l.units + (l.bias ? l.units : 0), 0);
@@ -100,6 +107,20 @@ export class MlpBatch {
     const key = `${P}x${B}`;
     const hit = this.kernels.get(key);
     if (hit) return hit;
+    const moduleKey = `${key} ${JSON.stringify(this.L.map((Lm) => Lm.spec))}`;
+    let compiled = compiledKernels.get(moduleKey);
+    if (!compiled) {
+      compiled = this.compileKernels(P, B);
+      compiledKernels.set(moduleKey, compiled);
+    }
+    const built = instantiate(compiled.module, this.mem);
+    const k: Record<string, Kernel> = {};
+    for (const [alias, name] of Object.entries(compiled.names)) k[alias] = built[name];
+    this.kernels.set(key, k);
+    return k;
+  }
+
+  private compileKernels(P: number, B: number): { module: object; names: Record<string, string> } {
     const fns: { name: string; fn: FnBuilder }[] = [];
     const seen = new Map<string, string>();
     const add = (kind: string, spec: object, make: () => FnBuilder) => {
@@ -128,11 +149,7 @@ export class MlpBatch {
       }
       if (activation !== 'linear') names[`${l}.act`] = add('act', { activation }, () => activationGrad(activation));
     });
-    const built = buildModule(fns, this.mem);
-    const k: Record<string, Kernel> = {};
-    for (const [alias, name] of Object.entries(names)) k[alias] = built[name];
-    this.kernels.set(key, k);
-    return k;
+    return { module: compileModule(fns), names };
   }
 
   private loadPoints(points: readonly Float64Array[]): void {

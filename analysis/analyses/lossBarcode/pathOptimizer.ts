@@ -23,6 +23,7 @@
  */
 import type { PathObjective } from './pathObjective';
 import { evaluateMany } from './pathObjective';
+import { stringKernels, type StringKernels } from './stringStep';
 
 export interface PathOptions {
   points: number;
@@ -61,24 +62,13 @@ export function validatePathOptions(o: PathOptions): void {
   if (!(o.lr > 0) || !Number.isFinite(o.lr)) throw new Error(`path optimisation: lr must be a positive number, got ${o.lr}`);
 }
 
-export function straightLine(a: Float64Array, b: Float64Array, points: number): Float64Array[] {
-  return Array.from({ length: points }, (_, k) => lerp(a, b, k / (points - 1), new Float64Array(a.length)));
+export function straightLine(a: Float64Array, b: Float64Array, points: number, alloc: () => Float64Array = () => new Float64Array(a.length)): Float64Array[] {
+  return Array.from({ length: points }, (_, k) => lerp(a, b, k / (points - 1), alloc()));
 }
 
 function lerp(a: Float64Array, b: Float64Array, s: number, out: Float64Array): Float64Array {
   for (let i = 0; i < a.length; i++) out[i] = a[i] + s * (b[i] - a[i]);
   return out;
-}
-
-/** b - a into `out`; returns 1 / |b - a| (0 when the points coincide), so the unit tangent is out * that. */
-function difference(a: Float64Array, b: Float64Array, out: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = b[i] - a[i];
-    out[i] = d;
-    s += d * d;
-  }
-  return s > 0 ? 1 / Math.sqrt(s) : 0;
 }
 
 /**
@@ -87,7 +77,7 @@ function difference(a: Float64Array, b: Float64Array, out: Float64Array): number
  * differences and inverse lengths, so a move reads each vector once for the two dot products and once for
  * the update.
  */
-function moveInterior(path: Float64Array[], objective: PathObjective, iteration: number, lr: number, grads: Float64Array[], diffs: Float64Array[]): void {
+function moveInterior(path: Float64Array[], objective: PathObjective, iteration: number, lr: number, grads: Float64Array[], diffs: Float64Array[], k: StringKernels): void {
   const interior = path.slice(1, -1);
   const losses = new Float64Array(interior.length);
   const chunk = Math.max(1, objective.maxPoints);
@@ -96,24 +86,14 @@ function moveInterior(path: Float64Array[], objective: PathObjective, iteration:
     losses.set(objective.lossAndGrad(part, iteration, grads.slice(from, from + part.length)), from);
   }
   for (let k = 0; k < interior.length; k++) if (!Number.isFinite(losses[k])) throw new Error(`path optimisation: the loss became ${losses[k]} at iteration ${iteration} (lower lr)`);
-  const dim = objective.dim;
   const inv = new Float64Array(path.length - 1);
-  for (let s = 0; s + 1 < path.length; s++) inv[s] = difference(path[s], path[s + 1], diffs[s]);
-  for (let k = 0; k < interior.length; k++) {
-    const g = grads[k];
-    const dl = diffs[k];
-    const dr = diffs[k + 1];
-    let gl = 0;
-    let gr = 0;
-    for (let i = 0; i < dim; i++) {
-      gl += g[i] * dl[i];
-      gr += g[i] * dr[i];
-    }
+  for (let s = 0; s + 1 < path.length; s++) inv[s] = k.difference(path[s], path[s + 1], diffs[s]);
+  for (let q = 0; q < interior.length; q++) {
+    const [gl, gr] = k.dots(grads[q], diffs[q], diffs[q + 1]);
     // theta -= lr * (g - 1/2 (g.tl) tl - 1/2 (g.tr) tr), with t = d * inv
-    const p = interior[k];
-    const cl = 0.5 * gl * inv[k] * inv[k];
-    const cr = 0.5 * gr * inv[k + 1] * inv[k + 1];
-    for (let i = 0; i < dim; i++) p[i] -= lr * (g[i] - cl * dl[i] - cr * dr[i]);
+    const cl = 0.5 * gl * inv[q] * inv[q];
+    const cr = 0.5 * gr * inv[q + 1] * inv[q + 1];
+    k.update(interior[q], grads[q], diffs[q], diffs[q + 1], lr, lr * cl, lr * cr);
   }
 }
 
@@ -122,10 +102,10 @@ function moveInterior(path: Float64Array[], objective: PathObjective, iteration:
  * loss at its midpoint: a long chord that cuts across a ridge is found even when both of its points sit low
  * (points of a string without springs drift towards the minima and leave such chords behind).
  */
-function insertMidpoints(path: Float64Array[], objective: PathObjective, iteration: number, count: number, maxPoints: number): void {
+function insertMidpoints(path: Float64Array[], objective: PathObjective, iteration: number, count: number, maxPoints: number, k: StringKernels): void {
   const room = Math.min(count, maxPoints - path.length);
   if (room <= 0) return;
-  const mids = Array.from({ length: path.length - 1 }, (_, s) => lerp(path[s], path[s + 1], 0.5, new Float64Array(path[s].length)));
+  const mids = Array.from({ length: path.length - 1 }, (_, s) => lerp(path[s], path[s + 1], 0.5, k.alloc()));
   const midLoss = new Float64Array(mids.length);
   const chunk = Math.max(1, objective.maxPoints);
   const scratch = Array.from({ length: Math.min(chunk, mids.length) }, () => new Float64Array(objective.dim));
@@ -136,6 +116,8 @@ function insertMidpoints(path: Float64Array[], objective: PathObjective, iterati
   const segments = Array.from({ length: mids.length }, (_, s) => s).sort((a, b) => midLoss[b] - midLoss[a] || a - b);
   const chosen = segments.slice(0, room).sort((a, b) => b - a); // from the end, so indices stay valid
   for (const s of chosen) path.splice(s + 1, 0, mids[s]);
+  const kept = new Set(chosen);
+  mids.forEach((m, s) => { if (!kept.has(s)) k.free(m); });
 }
 
 /** Loss along a polyline with `interpolate` extra points per segment, and each point's normalised arc length. */
@@ -172,17 +154,19 @@ function maxOf(v: Float64Array): number {
 export function optimisePath(a: Float64Array, b: Float64Array, objective: PathObjective, options: PathOptions, onIteration?: (iteration: number) => void): PathResult {
   validatePathOptions(options);
   if (a.length !== objective.dim || b.length !== objective.dim) throw new Error(`path optimisation: endpoints of dimension ${a.length}/${b.length}, the objective has ${objective.dim}`);
-  const path = straightLine(a, b, options.points);
+  // Live vectors: the path, a gradient per interior point, a difference per segment, the candidate midpoints.
+  const k = stringKernels(objective.dim, 4 * options.maxPoints);
+  const path = straightLine(a, b, options.points, k.alloc);
   const grads: Float64Array[] = [];
   const diffs: Float64Array[] = [];
   for (let it = 0; it < options.iterations; it++) {
-    while (grads.length < path.length - 2) grads.push(new Float64Array(objective.dim));
-    while (diffs.length < path.length - 1) diffs.push(new Float64Array(objective.dim));
-    moveInterior(path, objective, it, options.lr, grads, diffs);
+    while (grads.length < path.length - 2) grads.push(k.alloc());
+    while (diffs.length < path.length - 1) diffs.push(k.alloc());
+    moveInterior(path, objective, it, options.lr, grads, diffs, k);
     onIteration?.(it);
-    if ((it + 1) % options.insertEvery === 0 && it + 1 < options.iterations) insertMidpoints(path, objective, it, options.insertCount, options.maxPoints);
+    if ((it + 1) % options.insertEvery === 0 && it + 1 < options.iterations) insertMidpoints(path, objective, it, options.insertCount, options.maxPoints, k);
   }
   const { t, loss } = polylineProfile(path, options.interpolate, objective);
   const straight = polylineProfile(straightLine(a, b, path.length), options.interpolate, objective);
-  return { path, barrier: maxOf(loss), straightBarrier: maxOf(straight.loss), t, loss, straightT: straight.t, straightLoss: straight.loss };
+  return { path: path.map((p) => p.slice()), barrier: maxOf(loss), straightBarrier: maxOf(straight.loss), t, loss, straightT: straight.t, straightLoss: straight.loss };
 }

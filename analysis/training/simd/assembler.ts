@@ -276,19 +276,25 @@ export function newMemory(bytes: number): WasmMemory {
 }
 
 /**
- * Compiles and instantiates the functions over `memory`; returns them by name. The module is compiled
- * straight to optimised code: V8's default starts with its baseline compiler (Liftoff) and tiers up
- * while running, which measured 2-3x slower kernels for the first ~6 training steps.
+ * Compiles the functions straight to optimised code: V8's default starts with its baseline compiler
+ * (Liftoff) and tiers up while running, which measured 2-3x slower kernels for the first ~6 training steps.
+ * The module can be instantiated over any memory (`instantiate`), so callers may cache it.
  */
-export function buildModule(fns: { name: string; fn: FnBuilder }[], memory: WasmMemory): Record<string, Kernel> {
+export function compileModule(fns: { name: string; fn: FnBuilder }[]): object {
   const bytes = encodeModule(fns);
-  let module: object;
   try {
     v8.setFlagsFromString('--no-liftoff');
-    module = new WA.Module(bytes);
+    return new WA.Module(bytes);
   } finally {
     v8.setFlagsFromString('--liftoff');
   }
-  const instance = new WA.Instance(module, { env: { mem: memory } });
-  return instance.exports as Record<string, Kernel>;
+}
+
+export function instantiate(module: object, memory: WasmMemory): Record<string, Kernel> {
+  return new WA.Instance(module, { env: { mem: memory } }).exports as Record<string, Kernel>;
+}
+
+/** Compiles and instantiates the functions over `memory`; returns them by name. */
+export function buildModule(fns: { name: string; fn: FnBuilder }[], memory: WasmMemory): Record<string, Kernel> {
+  return instantiate(compileModule(fns), memory);
 }

@@ -13,7 +13,7 @@ import { parseTrainConfig, type TrainConfigInput } from '../../../analysis/spec/
 import { computeLossBarcode } from '../../../analysis/analyses/lossBarcode/analysis';
 import { computeToScoreTable } from '../../../analysis/analyses/lossBarcode/toScoreTable';
 import { CancelledError, plainContext } from '../../../analysis/analyses/definition';
-import { createStudyFromRuns } from '../../../analysis/store/studyStore';
+import { createStudyFromRuns, removeRunFromStudy } from '../../../analysis/store/studyStore';
 import { listCheckpoints } from '../../../analysis/store/runStore';
 import { decodeSafetensors, encodeSafetensors } from '../../../analysis/store/safetensors';
 import { lossBarcodeJson, lossBarcodeParams } from '../../../analysis/cli/commands/lossBarcode';
@@ -151,6 +151,7 @@ test('TO-score table: one row per architecture with 2+ minima, the others listed
 });
 
 test('to-score CLI: a study folder gives every member run; the table and --json carry the rows of the analysis', async () => {
+  for (const d of [runs.s1, runs.s2, runs.s3, runs.wide]) removeRunFromStudy(d); // an earlier test grouped some
   const study = createStudyFromRuns('to-score test', [runs.s1, runs.s2, runs.s3, runs.wide]);
   const params = toScoreParams([study.dir], { pairs: 'all', points: 5, iterations: 30, evalSize: 200, interpolate: 2, threads: 1, json: true });
   assert.equal(params.studyDir, study.dir);
