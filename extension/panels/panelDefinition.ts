@@ -8,7 +8,7 @@
  *   open command     topolens.panel.<id>      (palette title "Open <title>", argument: a tree node or a PanelTarget)
  *   webview bundle   dist/webviews/<id>.js    (built from webviews/panels/<id>/main.ts)
  */
-import type { PanelController, PanelSession } from './panelSession';
+import type { PanelController, PanelHost } from './panelHost';
 
 /** What the registry knows of a run when it decides whether a panel applies (cheap: run.json + file list). */
 export interface PanelRunInfo {
@@ -26,7 +26,8 @@ export interface PanelRunInfo {
 }
 
 export interface PanelModule {
-  createController(session: PanelSession): PanelController;
+  /** Called by the VS Code panel manager and by the headless report (analysis/report/), with their own hosts. */
+  createController(session: PanelHost): PanelController;
 }
 
 export interface PanelDefinition {

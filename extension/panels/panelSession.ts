@@ -13,9 +13,10 @@ import { AnalysisProgressType, type AnalysisParams } from '../../analysis/worker
 import { WorkerErrorCode } from '../../analysis/worker/protocol/system';
 import type { CommonHostMessage, CommonViewMessage, ExportRequest, PanelTarget } from '../../webviews/protocol/common';
 import type { WorkerClient } from '../worker/workerClient';
-import type { RunEvent, RunEventBus } from '../runs/runEvents';
+import type { RunEventBus } from '../runs/runEvents';
 import { log } from '../log';
 import { revealPath } from '../reveal';
+import type { OfferedFile, PanelController, PanelHost } from './panelHost';
 
 export interface PanelServices {
   extensionUri: vscode.Uri;
@@ -25,18 +26,10 @@ export interface PanelServices {
   openPanel(id: string, target: PanelTarget, options?: { preserveFocus?: boolean }): void;
 }
 
-/** The host side of one panel. Every method but onReady is optional. */
-export interface PanelController {
-  /** The webview is listening (first load, or re-created after being hidden): send everything it needs. */
-  onReady(): void;
-  /** The panel was re-opened on another target (another run, another checkpoint). */
-  onTarget?(target: PanelTarget): void;
-  onViewMessage?(message: { type: string }): void | Promise<void>;
-  onRunEvent?(event: RunEvent): void;
-  dispose?(): void;
-}
+// The controller's view of this session, shared with the headless report host (panelHost.ts).
+export type { PanelController } from './panelHost';
 
-export class PanelSession implements vscode.Disposable {
+export class PanelSession implements vscode.Disposable, PanelHost {
   private ready = false;
   private queue: unknown[] = [];
   private readonly inFlight = new Map<string, CancellationTokenSource>();
@@ -161,6 +154,15 @@ export class PanelSession implements vscode.Disposable {
   /** Whether the controller has seen `ready` (a controller created after a reload waits for it). */
   get isReady(): boolean {
     return this.ready;
+  }
+
+  /** A save dialog starting in `defaultFolder` (else the workspace), then the write; "exported" in the panel. */
+  async offerFile(file: OfferedFile): Promise<void> {
+    const folder = file.defaultFolder ? vscode.Uri.file(file.defaultFolder) : vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+    const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folder, file.suggestedName), filters: { [file.filter.name]: file.filter.extensions } });
+    if (!uri) return;
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(file.text, 'utf8'));
+    this.post({ type: 'exported', format: file.filter.extensions[0] ?? 'file', path: uri.fsPath });
   }
 
   private async export(req: ExportRequest): Promise<void> {

@@ -7,13 +7,13 @@
  */
 import { DecisionGeometryRequest, DecisionSeriesRequest, SubsamplingRequest } from '../../../analysis/worker/protocol/decisionGeometry';
 import type { DecisionGeometryHostMessage, DecisionGeometryState, DecisionGeometryViewMessage, GeometryView } from '../../../webviews/panels/decisionGeometry/protocol';
-import type { PanelController, PanelSession } from '../panelSession';
+import type { PanelController, PanelHost } from '../panelHost';
 import { nearestCheckpointStep } from '../../runs/nearestCheckpoint';
 
 /** Grid of the panel's maps: 256 x 256 redraws in a few ms and shows thin regions. */
 const GRID = 256;
 
-export function createController(session: PanelSession): PanelController {
+export function createController(session: PanelHost): PanelController {
   let view: GeometryView = (session.restoredState as DecisionGeometryState | undefined)?.view ?? { alpha: 1 };
   /** Run, plane and checkpoint count the series was computed for: it is asked again only when one changes. */
   let seriesKey = '';

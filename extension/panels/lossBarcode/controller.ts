@@ -7,11 +7,11 @@
  */
 import { LossBarcodeRequest } from '../../../analysis/worker/protocol/lossBarcode';
 import type { LossBarcodeHostMessage, LossBarcodeViewMessage } from '../../../webviews/panels/lossBarcode/protocol';
-import type { PanelController, PanelSession } from '../panelSession';
+import type { PanelController, PanelHost } from '../panelHost';
 
 const LIVE_REFRESH_MS = 4000;
 
-export function createController(session: PanelSession): PanelController {
+export function createController(session: PanelHost): PanelController {
   const post = (m: LossBarcodeHostMessage) => session.post(m);
   let live: NodeJS.Timeout | undefined;
   let generation = 0;

@@ -9,7 +9,7 @@ import { listRuns } from '../../../analysis/store/runStore';
 import { PredictionManifoldRequest } from '../../../analysis/worker/protocol/predictionManifold';
 import type { RunJson } from '../../../analysis/spec/runFormat';
 import type { PickableRun, PredictionManifoldHostMessage, PredictionManifoldState, PredictionManifoldViewMessage } from '../../../webviews/panels/predictionManifold/protocol';
-import type { PanelController, PanelSession } from '../panelSession';
+import type { PanelController, PanelHost } from '../panelHost';
 
 /**
  * Runs can share a picture only with the same probe set: same data (the training-set size aside), probe size,
@@ -23,7 +23,7 @@ function probeKey(run: RunJson): string {
 
 const LIVE_DEBOUNCE_MS = 1500;
 
-export function createController(session: PanelSession): PanelController {
+export function createController(session: PanelHost): PanelController {
   let live = (session.restoredState as PredictionManifoldState | undefined)?.live ?? true;
   let liveTimer: ReturnType<typeof setTimeout> | undefined;
   const post = (m: PredictionManifoldHostMessage) => session.post(m);

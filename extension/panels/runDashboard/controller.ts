@@ -5,14 +5,14 @@
 import { readRun } from '../../../analysis/store/runStore';
 import { RunCurvesRequest } from '../../../analysis/worker/protocol/runCurves';
 import type { AnalysisButton, DashboardRun, RunDashboardHostMessage, RunDashboardViewMessage } from '../../../webviews/panels/runDashboard/protocol';
-import type { PanelController, PanelSession } from '../panelSession';
+import type { PanelController, PanelHost } from '../panelHost';
 import { PANELS } from '../registry';
 import { panelRunInfo } from '../runInfo';
 import { nearestCheckpointStep } from '../../runs/nearestCheckpoint';
 
 const CURVE_REFRESH_MS = 1000;
 
-export function createController(session: PanelSession): PanelController {
+export function createController(session: PanelHost): PanelController {
   const post = (m: RunDashboardHostMessage) => session.post(m);
   const runDir = () => session.target?.runDirs[0];
   let maxPoints = 1000;

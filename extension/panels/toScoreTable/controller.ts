@@ -5,9 +5,9 @@
  */
 import { ToScoreTableRequest } from '../../../analysis/worker/protocol/lossBarcode';
 import type { ToScoreTableHostMessage, ToScoreTableViewMessage } from '../../../webviews/panels/toScoreTable/protocol';
-import type { PanelController, PanelSession } from '../panelSession';
+import type { PanelController, PanelHost } from '../panelHost';
 
-export function createController(session: PanelSession): PanelController {
+export function createController(session: PanelHost): PanelController {
   const post = (m: ToScoreTableHostMessage) => session.post(m);
 
   async function load(force = false): Promise<void> {

@@ -5,10 +5,10 @@
  */
 import { WeightBarcodeRequest, WeightBarcodeSeriesRequest } from '../../../analysis/worker/protocol/weightBarcode';
 import type { WeightBarcodeHostMessage, WeightBarcodeState, WeightBarcodeViewMessage } from '../../../webviews/panels/weightBarcode/protocol';
-import type { PanelController, PanelSession } from '../panelSession';
+import type { PanelController, PanelHost } from '../panelHost';
 import { nearestCheckpointStep } from '../../runs/nearestCheckpoint';
 
-export function createController(session: PanelSession): PanelController {
+export function createController(session: PanelHost): PanelController {
   let layer = (session.restoredState as WeightBarcodeState | undefined)?.layer;
   const post = (m: WeightBarcodeHostMessage) => session.post(m);
   const runDir = () => session.target?.runDirs[0];

@@ -4,15 +4,14 @@
  * the fitted eps. While the run trains it refreshes after new checkpoints, one request at a time (a graph
  * takes seconds; starting one per checkpoint would cancel each before it finished).
  */
-import * as vscode from 'vscode';
 import path from 'node:path';
 import { FitEpsRequest, NodeWeightsRequest, WeightSurfaceRequest, WeightTreesRequest, type LayerTree, type WeightTreesMapperSettings } from '../../../analysis/worker/protocol/weightTrees';
 import { toKeplerMapperGraph } from '../../../analysis/analyses/weightTrees/keplerMapperJson';
 import type { WeightTreesHostMessage, WeightTreesState, WeightTreesViewMessage } from '../../../webviews/panels/weightTrees/protocol';
-import type { PanelController, PanelSession } from '../panelSession';
+import type { PanelController, PanelHost } from '../panelHost';
 import { nearestCheckpointStep } from '../../runs/nearestCheckpoint';
 
-export function createController(session: PanelSession): PanelController {
+export function createController(session: PanelHost): PanelController {
   const restored = session.restoredState as WeightTreesState | undefined;
   const post = (m: WeightTreesHostMessage) => session.post(m);
   const runDir = () => session.target?.runDirs[0];
@@ -80,14 +79,13 @@ export function createController(session: PanelSession): PanelController {
         case 'saveGraph': {
           const tree = shown.get(m.layer);
           if (!tree) return;
-          const uri = await vscode.window.showSaveDialog({
-            defaultUri: vscode.Uri.file(path.join(dir, `${path.basename(dir)}-${m.layer}-mapper.json`)),
-            filters: { 'KeplerMapper graph': ['json'] },
+          return session.offerFile({
+            suggestedName: `${path.basename(dir)}-${m.layer}-mapper.json`,
+            defaultFolder: dir,
+            filter: { name: 'KeplerMapper graph', extensions: ['json'] },
+            text: JSON.stringify(toKeplerMapperGraph(tree)),
+            mime: 'application/json',
           });
-          if (!uri) return;
-          await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(toKeplerMapperGraph(tree))));
-          session.post({ type: 'exported', format: 'json', path: uri.fsPath });
-          return;
         }
         case 'fitEps': {
           session.post({ type: 'loading', text: `Fitting eps for ${m.layer}…` });
