@@ -30,6 +30,8 @@ const DEFAULT_PANELS = ['runDashboard', 'weightBarcode'];
 
 /** Quick-pick entry that trains from a JSON run config instead of a preset. */
 const FROM_CONFIG_FILE = '$(json) From a config file…';
+/** Quick-pick entry that trains K seeds of a JSON run config as a study (loss barcode, TO-score). */
+const SEEDS_OF_CONFIG_FILE = '$(layers) Seeds of a config file…';
 
 export class TrainingController implements vscode.Disposable {
   private readonly active = new Set<ActiveTraining>();
@@ -71,6 +73,7 @@ export class TrainingController implements vscode.Disposable {
     const { STUDIES } = await import('../../analysis/training/presets');
     const study = STUDIES.find((s) => s.id === presetId);
     if (study) return this.trainPresetStudy(study);
+    if (presetId === SEEDS_OF_CONFIG_FILE) return this.trainSeedsStudy(options.configFile);
     let configFile = options.configFile;
     if (presetId === FROM_CONFIG_FILE) {
       configFile = await this.pickConfigFile();
@@ -160,6 +163,35 @@ export class TrainingController implements vscode.Disposable {
     return found;
   }
 
+  /**
+   * K seeds of a config file as a study (SPEC B: the loss barcode of one architecture's minima). The config
+   * is validated before anything is written; K defaults to 8, the authors' choice.
+   */
+  private async trainSeedsStudy(configFile?: vscode.Uri): Promise<TrainResult[] | undefined> {
+    const file = configFile ?? await this.pickConfigFile();
+    if (!file) return undefined;
+    const { DEFAULT_SEEDS, planSeedsStudy } = await import('../../analysis/training/seedsStudy');
+    const seeds = await vscode.window.showQuickPick(['3', '4', '8', '10', '16'].map((k) => ({ label: k, description: k === String(DEFAULT_SEEDS) ? 'as the paper (K = 8)' : undefined, picked: k === String(DEFAULT_SEEDS) })), {
+      title: `TopoLens: seeds of ${path.basename(file.fsPath)}`, placeHolder: `How many seeds (minima)? ${DEFAULT_SEEDS} as in the paper; the barcode computes K(K-1)/2 paths`,
+    });
+    if (!seeds) return undefined;
+    const { parseTrainConfig } = await import('../../analysis/spec/trainConfig');
+    const name = path.basename(file.fsPath).replace(/\.json$/, '');
+    const panels = ['lossBarcode', 'toScoreTable'];
+    let plan: StudyPlan;
+    try {
+      const config = parseTrainConfig(JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))), file.fsPath);
+      plan = planSeedsStudy(runsRoot(this.context), config, { name, seeds: Number(seeds.label), panels });
+    } catch (e) {
+      const detail = e instanceof SyntaxError ? `${file.fsPath}: not valid JSON (${e.message})` : errorText(e);
+      const [first, ...rest] = detail.split('\n');
+      void vscode.window.showErrorMessage(`TopoLens: ${first}`, { modal: rest.length > 0, detail: rest.join('\n') || undefined });
+      return undefined;
+    }
+    this.tree.refresh(0);
+    return this.trainStudy(plan, `${name} x${seeds.label}`, ['runDashboard', ...panels]);
+  }
+
   /** Records a preset study and trains its members (the study id is also accepted by the command). */
   private async trainPresetStudy(study: Study): Promise<TrainResult[] | undefined> {
     const { planPresetStudy } = await import('../../analysis/training/studyJobs');
@@ -194,6 +226,7 @@ export class TrainingController implements vscode.Disposable {
       ...studies,
       { label: '', kind: vscode.QuickPickItemKind.Separator },
       { label: FROM_CONFIG_FILE, id: FROM_CONFIG_FILE, description: 'any dataset, model, init and optimiser', detail: 'A JSON run config (the "config" object of any run.json works too): CIFAR-10 or IDX folders, CNNs, schedules…' },
+      { label: SEEDS_OF_CONFIG_FILE, id: SEEDS_OF_CONFIG_FILE, description: 'a study of K seeds of your own architecture', detail: 'K minima of one config (independent init and shuffle seeds) for its Loss Barcode and TO-score (SPEC B; MLPs)' },
     ];
     const pick = await vscode.window.showQuickPick(items, { title: 'TopoLens: Train & Analyze', placeHolder: 'Choose a training preset or a study (times are estimates from this machine\'s past runs)', matchOnDescription: true, matchOnDetail: true });
     return pick?.id;
