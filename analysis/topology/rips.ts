@@ -7,6 +7,7 @@ import type { PersistenceBar } from './diagram';
 import { BinomialTable } from './ripser/binomial';
 import type { RipsComplex } from './ripser/complex';
 import { DenseComplex } from './ripser/denseComplex';
+import { enclosingRadiusOfRows, matrixRows, pointRows, type DistanceRows } from './ripser/distanceRows';
 import { countEdgesWithin, denseEdgeRanks, MAX_DENSE_POINTS, sparseEdgeRanks } from './ripser/edgeFiltration';
 import { ColumnHelpers, defaultThreads, type ThreadProbe } from './ripser/columnsThreads';
 import { RipserEngine } from './ripser/engine';
@@ -47,7 +48,20 @@ export interface PreparedRips {
   modulus: number;
   /** True when the caller gave no threshold (the enclosing radius is used). */
   thresholdIsEnclosingRadius: boolean;
+  /**
+   * Set when the distances are computed on demand from the points instead (`dist` is then empty): large
+   * low-dimensional Euclidean clouds run through `ripsPersistence` (see `STREAM_PAIRS`).
+   */
+  rows?: DistanceRows;
 }
+
+/**
+ * Euclidean clouds with at least this many pairs (a 32 MB matrix) and at most STREAM_MAX_D coordinates
+ * keep their distances implicit (ripser/distanceRows.ts): a row is recomputed when read (twice), which
+ * costs little at low dimension and saves the whole matrix (o3_4096: 67 MB of a ~175 MB peak).
+ */
+const STREAM_PAIRS = 1 << 22;
+const STREAM_MAX_D = 16;
 
 function isPrime(p: number): boolean {
   if (!Number.isInteger(p) || p < 2) return false;
@@ -55,8 +69,11 @@ function isPrime(p: number): boolean {
   return true;
 }
 
-/** Validates input and options and computes the distance matrix. Exported for tests and the engines. */
-export function prepareRips(input: RipsInput, opts: RipsOptions = {}): PreparedRips {
+/**
+ * Validates input and options and computes the distance matrix (with `implicitDistances`, a large
+ * low-dimensional Euclidean cloud gets `rows` instead). Exported for tests and the engines.
+ */
+export function prepareRips(input: RipsInput, opts: RipsOptions = {}, implicitDistances = false): PreparedRips {
   const maxDim = opts.maxDim ?? 1;
   if (!Number.isInteger(maxDim) || maxDim < 0) throw new Error(`rips: maxDim must be a non-negative integer, got ${maxDim}`);
   const modulus = opts.modulus ?? 2;
@@ -64,6 +81,7 @@ export function prepareRips(input: RipsInput, opts: RipsOptions = {}): PreparedR
   const { n } = input;
   if (!Number.isInteger(n) || n < 0) throw new Error(`rips: n must be a non-negative integer, got ${n}`);
   let dist: Float64Array;
+  let rows: DistanceRows | undefined;
   if (input.kind === 'points') {
     const { d, data } = input;
     if (!Number.isInteger(d) || d < 1) throw new Error(`rips: point dimension d must be a positive integer, got ${d}`);
@@ -71,7 +89,11 @@ export function prepareRips(input: RipsInput, opts: RipsOptions = {}): PreparedR
     for (let i = 0; i < data.length; i++) {
       if (!Number.isFinite(data[i])) throw new Error(`rips: coordinate ${i % d} of point ${Math.floor(i / d)} is not finite (${data[i]})`);
     }
-    dist = condensedDistances(data, n, d, opts.metric ?? 'euclidean');
+    const metric = opts.metric ?? 'euclidean';
+    if (implicitDistances && metric === 'euclidean' && d <= STREAM_MAX_D && (n * (n - 1)) / 2 >= STREAM_PAIRS) {
+      rows = pointRows(data, n, d);
+      dist = new Float64Array(0);
+    } else dist = condensedDistances(data, n, d, metric);
   } else {
     if (opts.metric !== undefined && opts.metric !== 'euclidean') {
       throw new Error('rips: the metric option applies to point clouds only, not to a distance matrix');
@@ -87,9 +109,9 @@ export function prepareRips(input: RipsInput, opts: RipsOptions = {}): PreparedR
   }
   let threshold = opts.threshold;
   const thresholdIsEnclosingRadius = threshold === undefined;
-  if (threshold === undefined) threshold = enclosingRadius(dist, n);
+  if (threshold === undefined) threshold = rows ? enclosingRadiusOfRows(rows) : enclosingRadius(dist, n);
   else if (Number.isNaN(threshold)) throw new Error('rips: threshold is NaN');
-  return { dist, n, maxDim, threshold, modulus, thresholdIsEnclosingRadius };
+  return { dist, n, maxDim, threshold, modulus, thresholdIsEnclosingRadius, ...(rows ? { rows } : {}) };
 }
 
 /** Below this many points a helper thread costs more than its share of the walk saves. */
@@ -115,6 +137,23 @@ export function ripsFromPrepared(
   indexWidth: 'auto' | 'wide' = 'auto',
   threadProbe?: ThreadProbe,
 ): PersistenceBar[] {
+  return ripsRun(prep, opts, storage, workingColumn, indexWidth, threadProbe, false);
+}
+
+/**
+ * `ripsFromPrepared`, and with `releaseDistances` the condensed matrix (8 bytes per pair of points: 67 MB
+ * for o3_4096) is dropped from `prep` once the edges are ranked, so it can be collected before the
+ * column lists grow (only for a `prep` this module made, whose matrix nobody else holds).
+ */
+function ripsRun(
+  prep: PreparedRips,
+  opts: Pick<RipsOptions, 'onProgress' | 'isCancelled' | 'threads'>,
+  storage: RipsStorage,
+  workingColumn: 'streams' | 'heap' | undefined,
+  indexWidth: 'auto' | 'wide',
+  threadProbe: ThreadProbe | undefined,
+  releaseDistances: boolean,
+): PersistenceBar[] {
   const { n, maxDim } = prep;
   if (n === 0) return [];
   // Started first: a thread boots while the edges are ranked below.
@@ -122,34 +161,37 @@ export function ripsFromPrepared(
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`rips: threads must be a positive integer, got ${threads}`);
   const helpers = threads > 1 && Math.min(maxDim, n - 2) >= 2 ? ColumnHelpers.start(threads - 1, threadProbe) : undefined;
   try {
-    return ripsWithHelpers(prep, opts, storage, workingColumn, indexWidth, helpers);
+    const { complex, binom } = buildComplex(prep, storage, workingColumn, indexWidth);
+    if (releaseDistances) prep.dist = new Float64Array(0);
+    const { modulus } = prep;
+    return new RipserEngine(complex, binom, { maxDim, modulus, workingColumn, onProgress: opts.onProgress, isCancelled: opts.isCancelled, helpers }).run();
   } finally {
     helpers?.close();
   }
 }
 
-function ripsWithHelpers(
+/** The edges ranked and stored densely or sparsely, and the binomial table. */
+function buildComplex(
   prep: PreparedRips,
-  opts: Pick<RipsOptions, 'onProgress' | 'isCancelled'>,
   storage: RipsStorage,
   workingColumn: 'streams' | 'heap' | undefined,
   indexWidth: 'auto' | 'wide',
-  helpers: ColumnHelpers | undefined,
-): PersistenceBar[] {
-  const { dist, n, threshold, maxDim, modulus } = prep;
+): { complex: RipsComplex; binom: BinomialTable } {
+  const { n, threshold, maxDim } = prep;
+  const rows = prep.rows ?? matrixRows(prep.dist, n);
   let useSparse = storage === 'sparse';
   if (storage === 'sparse' && workingColumn === 'streams') throw new Error('rips: coboundary streams need dense storage');
-  if (storage === 'auto') {
-    useSparse = n > MAX_DENSE_POINTS || (!prep.thresholdIsEnclosingRadius && countEdgesWithin(dist, threshold) * 3 < dist.length);
-  }
+  const edgeCount = countEdgesWithin(rows, threshold);
+  if (storage === 'auto') useSparse = n > MAX_DENSE_POINTS || (!prep.thresholdIsEnclosingRadius && edgeCount * 3 < rows.pairs);
   const binom = new BinomialTable(n, Math.min(maxDim, Math.max(n - 2, 0)) + 2, indexWidth === 'wide');
   const complex: RipsComplex = useSparse
-    ? new SparseComplex(sparseEdgeRanks(dist, n, threshold), binom, maxDim)
-    : new DenseComplex(denseEdgeRanks(dist, n, threshold), binom, maxDim);
-  return new RipserEngine(complex, binom, { maxDim, modulus, workingColumn, onProgress: opts.onProgress, isCancelled: opts.isCancelled, helpers }).run();
+    ? new SparseComplex(sparseEdgeRanks(rows, threshold, edgeCount), binom, maxDim)
+    : new DenseComplex(denseEdgeRanks(rows, threshold, edgeCount), binom, maxDim);
+  return { complex, binom };
 }
 
 /** Vietoris-Rips persistence barcode with a representative simplex pair for every bar. */
 export function ripsPersistence(input: RipsInput, opts: RipsOptions = {}): PersistenceBar[] {
-  return ripsFromPrepared(prepareRips(input, opts), opts);
+  // A point cloud's distance matrix is made here, so it can go once ranked; a given matrix is the caller's.
+  return ripsRun(prepareRips(input, opts, true), opts, 'auto', undefined, 'auto', undefined, input.kind === 'points');
 }

@@ -164,6 +164,8 @@ export class ColumnHelpers {
     }
     // The last claim of each thread finds the counter exhausted: it walked one chunk less than it claimed.
     this.probe.onJoined?.({ mainChunks: this.mainChunks - 1, helperChunks });
+    // Done with them: their heaps and their copies of the complex go before the reductions of dims >= 2.
+    this.close();
     return out;
   }
 
@@ -177,12 +179,22 @@ export class ColumnHelpers {
   }
 }
 
-/** Appends every list of `more` to `into`, dimension by dimension. */
+/** Appends every list of `more` to `into`, dimension by dimension (each grown once, to the exact size). */
 export function appendLists(into: SimplexList[], more: SimplexList[]): void {
   for (let d = 0; d < into.length && d < more.length; d++) {
     const a = into[d];
     const b = more[d];
-    for (let i = 0; i < b.length; i++) a.push(b.rank[i], b.index[i]);
+    if (b.length === 0) continue;
+    const length = a.length + b.length;
+    const rank = new Int32Array(length);
+    const index = new Float64Array(length);
+    rank.set(a.rank.subarray(0, a.length));
+    index.set(a.index.subarray(0, a.length));
+    rank.set(b.rank.subarray(0, b.length), a.length);
+    index.set(b.index.subarray(0, b.length), a.length);
+    a.rank = rank;
+    a.index = index;
+    a.length = length;
   }
 }
 

@@ -9,6 +9,7 @@
  * Dense inputs keep ranks in a full n x n `Int32Array` (4 n^2 bytes): a coboundary scan then reads
  * whole rows contiguously. Sparse (thresholded) inputs keep sorted neighbour lists in CSR form.
  */
+import type { DistanceRows } from './distanceRows';
 import { radixSortKeysWithPayload } from './radixSort';
 
 /** Rank of a pair that is not an edge (longer than the threshold, or infinite). */
@@ -38,10 +39,16 @@ export interface SparseRanks extends RankedEdges {
   neighborRanks: Int32Array;
 }
 
-/** Number of pairs of a condensed distance matrix with distance <= threshold (the edges of the complex). */
-export function countEdgesWithin(dist: Float64Array, threshold: number): number {
+/** Number of pairs with distance <= threshold (the edges of the complex). */
+export function countEdgesWithin(rows: DistanceRows, threshold: number): number {
   let m = 0;
-  for (let p = 0; p < dist.length; p++) if (dist[p] <= threshold) m++;
+  for (let u = 1; u < rows.n; u++) m += countRowWithin(rows.row(u), threshold);
+  return m;
+}
+
+function countRowWithin(row: Float64Array, threshold: number): number {
+  let m = 0;
+  for (let v = 0; v < row.length; v++) if (row[v] <= threshold) m++;
   return m;
 }
 
@@ -54,23 +61,14 @@ export const MAX_DENSE_POINTS = 8192;
  * index descending, with their endpoints packed in the sort payload (u * 65536 + v; for n > 65536 the
  * payload is the collection position instead).
  */
-function rankEdges(dist: Float64Array, n: number, threshold: number): RankedEdges {
-  const m = countEdgesWithin(dist, threshold);
+function rankEdges(rows: DistanceRows, threshold: number, m: number): RankedEdges {
+  const { n } = rows;
   const keys = new Float64Array(m);
   const packed = n <= 65536;
   const pay = new Uint32Array(m);
   let q = 0;
-  for (let u = n - 1; u >= 1; u--) {
-    const row = (u * (u - 1)) / 2;
-    for (let v = u - 1; v >= 0; v--) {
-      const d = dist[row + v];
-      if (d <= threshold) {
-        keys[q] = d + 0; // + 0 turns -0 into +0 for the bitwise sort
-        pay[q] = packed ? u * 65536 + v : q;
-        q++;
-      }
-    }
-  }
+  for (let u = n - 1; u >= 1; u--) q = collectRow(rows.row(u), u, threshold, packed, keys, pay, q);
+  if (q !== m) throw new Error(`rips: ${q} edges within the threshold, counted ${m}`);
   let unpackedU: Int32Array | null = null;
   let unpackedV: Int32Array | null = null;
   if (!packed) {
@@ -79,9 +77,9 @@ function rankEdges(dist: Float64Array, n: number, threshold: number): RankedEdge
     unpackedV = new Int32Array(m);
     let t = 0;
     for (let u = n - 1; u >= 1; u--) {
-      const row = (u * (u - 1)) / 2;
+      const row = rows.row(u);
       for (let v = u - 1; v >= 0; v--) {
-        if (dist[row + v] <= threshold) {
+        if (row[v] <= threshold) {
           unpackedU[t] = u;
           unpackedV[t++] = v;
         }
@@ -105,11 +103,26 @@ function rankEdges(dist: Float64Array, n: number, threshold: number): RankedEdge
   return { n, edgeCount: m, lengthOfRank, uOfRank, vOfRank };
 }
 
-export function denseEdgeRanks(dist: Float64Array, n: number, threshold: number): DenseRanks {
+/** Appends row u's edges within the threshold (v descending) at position q; returns the new end. */
+function collectRow(row: Float64Array, u: number, threshold: number, packed: boolean, keys: Float64Array, pay: Uint32Array, q: number): number {
+  for (let v = u - 1; v >= 0; v--) {
+    const d = row[v];
+    if (d <= threshold) {
+      keys[q] = d + 0; // + 0 turns -0 into +0 for the bitwise sort
+      pay[q] = packed ? u * 65536 + v : q;
+      q++;
+    }
+  }
+  return q;
+}
+
+/** `edgeCount`: countEdgesWithin(rows, threshold), when the caller has it already. */
+export function denseEdgeRanks(rows: DistanceRows, threshold: number, edgeCount = countEdgesWithin(rows, threshold)): DenseRanks {
+  const { n } = rows;
   if (n > MAX_DENSE_POINTS) {
     throw new Error(`rips: ${n} points is too many for a dense Rips filtration (max ${MAX_DENSE_POINTS}); give a threshold`);
   }
-  const base = rankEdges(dist, n, threshold);
+  const base = rankEdges(rows, threshold, edgeCount);
   const ranks = new Int32Array(n * n).fill(NO_EDGE);
   for (let r = 0; r < base.edgeCount; r++) {
     const u = base.uOfRank[r];
@@ -120,8 +133,9 @@ export function denseEdgeRanks(dist: Float64Array, n: number, threshold: number)
   return { kind: 'dense', ...base, ranks };
 }
 
-export function sparseEdgeRanks(dist: Float64Array, n: number, threshold: number): SparseRanks {
-  const base = rankEdges(dist, n, threshold);
+export function sparseEdgeRanks(rows: DistanceRows, threshold: number, edgeCount = countEdgesWithin(rows, threshold)): SparseRanks {
+  const { n } = rows;
+  const base = rankEdges(rows, threshold, edgeCount);
   const degree = new Int32Array(n + 1);
   for (let r = 0; r < base.edgeCount; r++) {
     degree[base.uOfRank[r] + 1]++;

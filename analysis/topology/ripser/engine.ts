@@ -126,7 +126,8 @@ export class RipserEngine {
       this.computePairs(columns, dim, working!, pivots);
       if (dim < dimMax) {
         found ??= this.candidateColumns(dimMax);
-        columns = clearedAndSorted(found[dim + 1], pivots);
+        columns = clearedAndSorted(found[dim + 1], pivots, this.complex.edges.edgeCount);
+        found[dim + 1] = new SimplexList(); // consumed: its memory can go before the next reduction
       }
     }
     return this.bars;
@@ -352,17 +353,71 @@ export class RipserEngine {
 
 /**
  * The columns of a dimension: the candidates minus the previous dimension's pivots (clearing; null when
- * already done), newest first (rank descending, ties by index ascending).
+ * already done), newest first (rank descending, ties by index ascending). A counting sort by rank, then
+ * each run of one rank (simplices sharing their longest edge) by index: a comparison sort of the 542k
+ * columns of o3_4096's dimension 3 took longer than reducing many of them.
  */
-function clearedAndSorted(found: SimplexList, pivots: PivotMap | null): SimplexList {
-  const order: number[] = [];
-  for (let i = 0; i < found.length; i++) if (pivots === null || !pivots.has(found.index[i])) order.push(i);
-  const fr = found.rank;
-  const fx = found.index;
-  const sorted = Uint32Array.from(order).sort((a, b) => fr[b] - fr[a] || fx[a] - fx[b]);
+function clearedAndSorted(found: SimplexList, pivots: PivotMap | null, edgeCount: number): SimplexList {
+  const kept = keptPositions(found, pivots);
+  const count = new Int32Array(edgeCount + 1);
+  countRanks(found.rank, kept, count);
   const columns = new SimplexList();
-  for (let i = 0; i < sorted.length; i++) columns.push(fr[sorted[i]], fx[sorted[i]]);
+  columns.rank = new Int32Array(kept.length);
+  columns.index = new Float64Array(kept.length);
+  columns.length = kept.length;
+  placeByRank(found, kept, count, columns);
+  sortRunsByIndex(columns);
   return columns;
+}
+
+// One loop per function below, so each is compiled with its own type feedback on its single call.
+
+function keptPositions(found: SimplexList, pivots: PivotMap | null): Uint32Array {
+  const kept = new Uint32Array(found.length);
+  let m = 0;
+  for (let i = 0; i < found.length; i++) if (pivots === null || !pivots.has(found.index[i])) kept[m++] = i;
+  return kept.subarray(0, m);
+}
+
+/** Start offsets of each rank's run, highest rank first: count[r] = number of kept columns of rank > r. */
+function countRanks(rank: Int32Array, kept: Uint32Array, count: Int32Array): void {
+  for (let i = 0; i < kept.length; i++) count[rank[kept[i]]]++;
+  let sum = 0;
+  for (let r = count.length - 1; r >= 0; r--) {
+    const c = count[r];
+    count[r] = sum;
+    sum += c;
+  }
+}
+
+function placeByRank(found: SimplexList, kept: Uint32Array, count: Int32Array, out: SimplexList): void {
+  for (let i = 0; i < kept.length; i++) {
+    const k = kept[i];
+    const dst = count[found.rank[k]]++;
+    out.rank[dst] = found.rank[k];
+    out.index[dst] = found.index[k];
+  }
+}
+
+function sortRunsByIndex(cols: SimplexList): void {
+  const { rank, index, length } = cols;
+  for (let a = 0; a < length; ) {
+    let b = a + 1;
+    while (b < length && rank[b] === rank[a]) b++;
+    if (b - a > 16) index.subarray(a, b).sort();
+    else {
+      for (let i = a + 1; i < b; i++) {
+        const x = index[i];
+        let j = i - 1;
+        while (j >= a && index[j] > x) {
+          index[j + 1] = index[j];
+          j--;
+        }
+        index[j + 1] = x;
+      }
+    }
+    a = b;
+  }
 }
 
 /** Coefficient that cancels a pivot of coefficient `pc` when the apparent facet's coboundary is added

@@ -4,10 +4,18 @@
  * box large keys and be several times slower. `find` and `set` take the pivot as (hi, key) like
  * `WidePivotMap`, so the reduction is written once for both; here hi is always -1 and ignored.
  */
+/**
+ * Largest share of slots in use before the table doubles (linear probing: about 2 probes per hit and
+ * 6 per miss at 0.7). Sized for the expected count up front, so a dimension with 542k columns (o3_4096,
+ * dimension 3) takes 1M slots, not 2M.
+ */
+export const MAX_LOAD = 0.7;
+
 export class PivotMap {
   private keys: Float64Array;
   private columns: Int32Array;
-  private coefs: Int32Array;
+  /** Pivot coefficients (moduli are below 46337, so 16 bits hold them). */
+  private coefs: Uint16Array;
   private mask: number;
   private count = 0;
   /** Result slot of the last successful `find`. */
@@ -15,10 +23,10 @@ export class PivotMap {
 
   constructor(expected = 16) {
     let cap = 16;
-    while (cap < expected * 2) cap *= 2;
+    while (cap * MAX_LOAD < expected) cap *= 2;
     this.keys = new Float64Array(cap).fill(-1);
     this.columns = new Int32Array(cap);
-    this.coefs = new Int32Array(cap);
+    this.coefs = new Uint16Array(cap);
     this.mask = cap - 1;
   }
 
@@ -56,7 +64,7 @@ export class PivotMap {
   }
 
   set(_hi: number, key: number, column: number, coef: number): void {
-    if ((this.count + 1) * 2 > this.keys.length) this.rehash();
+    if (this.count + 1 > MAX_LOAD * this.keys.length) this.rehash();
     const keys = this.keys;
     const mask = this.mask;
     let i = PivotMap.hash(key) & mask;
@@ -74,7 +82,7 @@ export class PivotMap {
     const cap = oldKeys.length * 2;
     this.keys = new Float64Array(cap).fill(-1);
     this.columns = new Int32Array(cap);
-    this.coefs = new Int32Array(cap);
+    this.coefs = new Uint16Array(cap);
     this.mask = cap - 1;
     this.count = 0;
     for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== -1) this.set(-1, oldKeys[i], oldColumns[i], oldCoefs[i]);

@@ -2,22 +2,25 @@
  * `PivotMap` for wide pivots (top vertex, rest index): open addressing on both parts. Used only for the
  * top dimension of a wide binomial table; the narrow map keeps single float64 keys.
  */
+import { MAX_LOAD } from './pivotMap';
+
 export class WidePivotMap {
   private his: Int32Array;
   private los: Float64Array;
   private columns: Int32Array;
-  private coefs: Int32Array;
+  /** Pivot coefficients (moduli are below 46337, so 16 bits hold them). */
+  private coefs: Uint16Array;
   private mask: number;
   private count = 0;
   private slot = -1;
 
   constructor(expected = 16) {
     let cap = 16;
-    while (cap < expected * 2) cap *= 2;
+    while (cap * MAX_LOAD < expected) cap *= 2;
     this.his = new Int32Array(cap).fill(-1);
     this.los = new Float64Array(cap);
     this.columns = new Int32Array(cap);
-    this.coefs = new Int32Array(cap);
+    this.coefs = new Uint16Array(cap);
     this.mask = cap - 1;
   }
 
@@ -50,7 +53,7 @@ export class WidePivotMap {
   }
 
   set(hi: number, lo: number, column: number, coef: number): void {
-    if ((this.count + 1) * 2 > this.his.length) this.rehash();
+    if (this.count + 1 > MAX_LOAD * this.his.length) this.rehash();
     const { his, los, mask } = this;
     let i = WidePivotMap.hash(hi, lo) & mask;
     while (his[i] !== -1 && !(his[i] === hi && los[i] === lo)) i = (i + 1) & mask;
@@ -67,7 +70,7 @@ export class WidePivotMap {
     this.his = new Int32Array(cap).fill(-1);
     this.los = new Float64Array(cap);
     this.columns = new Int32Array(cap);
-    this.coefs = new Int32Array(cap);
+    this.coefs = new Uint16Array(cap);
     this.mask = cap - 1;
     this.count = 0;
     for (let i = 0; i < his.length; i++) if (his[i] !== -1) this.set(his[i], los[i], columns[i], coefs[i]);
