@@ -2,7 +2,7 @@
  * Vietoris-Rips persistent homology: the public entry point. Validates the input, builds the condensed
  * distance matrix, picks the threshold (Ripser's enclosing radius by default) and runs the engine.
  */
-import { condensedDistances, condensedLength, enclosingRadius, type Metric } from '../linalg/distance';
+import { condensedDistances, condensedLength, type Metric } from '../linalg/distance';
 import type { PersistenceBar } from './diagram';
 import { BinomialTable } from './ripser/binomial';
 import type { RipsComplex } from './ripser/complex';
@@ -109,7 +109,7 @@ export function prepareRips(input: RipsInput, opts: RipsOptions = {}, implicitDi
   }
   let threshold = opts.threshold;
   const thresholdIsEnclosingRadius = threshold === undefined;
-  if (threshold === undefined) threshold = rows ? enclosingRadiusOfRows(rows) : enclosingRadius(dist, n);
+  if (threshold === undefined) threshold = enclosingRadiusOfRows(rows ?? matrixRows(dist, n));
   else if (Number.isNaN(threshold)) throw new Error('rips: threshold is NaN');
   return { dist, n, maxDim, threshold, modulus, thresholdIsEnclosingRadius, ...(rows ? { rows } : {}) };
 }

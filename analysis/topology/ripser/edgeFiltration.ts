@@ -90,17 +90,37 @@ function rankEdges(rows: DistanceRows, threshold: number, m: number): RankedEdge
   const lengthOfRank = keys;
   const uOfRank = new Int32Array(m);
   const vOfRank = new Int32Array(m);
-  for (let r = 0; r < m; r++) {
-    const x = pay[r];
-    if (packed) {
-      uOfRank[r] = x >>> 16;
-      vOfRank[r] = x & 0xffff;
-    } else {
-      uOfRank[r] = unpackedU![x];
-      vOfRank[r] = unpackedV![x];
-    }
-  }
+  if (packed) unpackEndpoints(pay, uOfRank, vOfRank);
+  else gatherEndpoints(pay, unpackedU!, unpackedV!, uOfRank, vOfRank);
   return { n, edgeCount: m, lengthOfRank, uOfRank, vOfRank };
+}
+
+// The loops below each have a function of their own: they run once per input, and V8 compiles a hot
+// loop with the type feedback its function has gathered so far (a later loop in the same function would
+// have none, and the compiled code would be thrown away on reaching it).
+
+function unpackEndpoints(pay: Uint32Array, uOfRank: Int32Array, vOfRank: Int32Array): void {
+  for (let r = 0; r < pay.length; r++) {
+    const x = pay[r];
+    uOfRank[r] = x >>> 16;
+    vOfRank[r] = x & 0xffff;
+  }
+}
+
+function gatherEndpoints(pay: Uint32Array, us: Int32Array, vs: Int32Array, uOfRank: Int32Array, vOfRank: Int32Array): void {
+  for (let r = 0; r < pay.length; r++) {
+    uOfRank[r] = us[pay[r]];
+    vOfRank[r] = vs[pay[r]];
+  }
+}
+
+function fillRankMatrix(n: number, uOfRank: Int32Array, vOfRank: Int32Array, ranks: Int32Array): void {
+  for (let r = 0; r < uOfRank.length; r++) {
+    const u = uOfRank[r];
+    const v = vOfRank[r];
+    ranks[u * n + v] = r;
+    ranks[v * n + u] = r;
+  }
 }
 
 /** Appends row u's edges within the threshold (v descending) at position q; returns the new end. */
@@ -124,12 +144,7 @@ export function denseEdgeRanks(rows: DistanceRows, threshold: number, edgeCount 
   }
   const base = rankEdges(rows, threshold, edgeCount);
   const ranks = new Int32Array(n * n).fill(NO_EDGE);
-  for (let r = 0; r < base.edgeCount; r++) {
-    const u = base.uOfRank[r];
-    const v = base.vOfRank[r];
-    ranks[u * n + v] = r;
-    ranks[v * n + u] = r;
-  }
+  fillRankMatrix(n, base.uOfRank, base.vOfRank, ranks);
   return { kind: 'dense', ...base, ranks };
 }
 

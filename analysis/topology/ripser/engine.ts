@@ -214,14 +214,19 @@ export class RipserEngine {
         degree[v]++;
       }
     }
-    for (let i = 0; i < n; i++) {
-      if (uf.find(i) === i) this.bars.push({ dim: 0, birth: 0, death: Infinity, birthSimplex: [oldest[i]], deathSimplex: [] });
-    }
+    this.essentialComponents(uf, oldest);
     this.progress(0, edgeCount, edgeCount);
     // Reverse to (rank descending): cohomology reduces in reverse filtration order.
     cols.rank.subarray(0, cols.length).reverse();
     cols.index.subarray(0, cols.length).reverse();
     return cols;
+  }
+
+  /** One essential H0 bar per component, born at its oldest vertex (a loop of its own: see radixSort.ts). */
+  private essentialComponents(uf: UnionFind, oldest: Int32Array): void {
+    for (let i = 0; i < oldest.length; i++) {
+      if (uf.find(i) === i) this.bars.push({ dim: 0, birth: 0, death: Infinity, birthSimplex: [oldest[i]], deathSimplex: [] });
+    }
   }
 
   private rankLists(complex: DenseComplex): RankSortedNeighbors {
