@@ -24,6 +24,8 @@ const COMMANDS: Array<{ names: string[]; load: () => Promise<Register> }> = [
   { names: ['sublevel'], load: async () => (await import('./commands/sublevel')).registerSublevelCommand },
   { names: ['trees'], load: async () => (await import('./commands/trees')).registerTreesCommand },
   { names: ['manifold'], load: async () => (await import('./commands/manifold')).registerManifoldCommand },
+  { names: ['analyze'], load: async () => (await import('./commands/analyze')).registerAnalyzeCommand },
+  { names: ['report'], load: async () => (await import('./commands/report')).registerReportCommand },
 ];
 
 /** The commands whose modules this command line needs: the one named, none for --version, else all. */

@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { cachedPredictionManifold } from '../../analyses/predictionManifold/analysis';
+import type { PredictionManifold } from '../../worker/protocol/predictionManifold';
 import { bhattacharyyaMatrix } from '../../analyses/predictionManifold/bhattacharyya';
 import { inpca } from '../../analyses/predictionManifold/inpca';
 import { parseNpy } from '../../analyses/predictionManifold/npy';
@@ -71,15 +72,20 @@ function fromRuns(dirs: string[], opts: ManifoldCliOptions, components: number):
     onProgress: (f, message) => { if (!opts.json && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${message ?? ''} ${f !== undefined ? `${Math.round(100 * f)}%` : ''}`); },
   }));
   if (!opts.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  return manifoldSummary(r, opts.axes);
+}
+
+/** The `--json` object and the text lines of a run-based manifold (shared with `topolens analyze`). */
+export function manifoldSummary(r: PredictionManifold, axes: number): { json: ManifoldJson; text: string[] } {
   const points: ManifoldJson['points'] = [];
   const text: string[] = [`${r.m} models (${r.runs.length} runs + P0 + P*) on a probe set of ${r.probe.samples} samples, ${r.probe.classes} classes; ${r.method} eigen-decomposition, ${r.kernel} distances`];
   for (const run of r.runs) {
     text.push(`${run.name} (${run.architecture}, ${run.optimizer}, seed ${run.seed}): ${run.steps.length} checkpoints, progress ${run.progress[0].toFixed(3)} -> ${run.progress[run.progress.length - 1].toFixed(3)}  ${run.runDir}`);
-    run.steps.forEach((step, i) => points.push({ runDir: run.runDir, step, coords: run.coords[i].slice(0, opts.axes), progress: run.progress[i] }));
+    run.steps.forEach((step, i) => points.push({ runDir: run.runDir, step, coords: run.coords[i].slice(0, axes), progress: run.progress[i] }));
   }
-  points.push({ runDir: null, step: null, coords: r.p0.coords.slice(0, opts.axes), progress: r.p0.progress });
-  points.push({ runDir: null, step: null, coords: r.pStar.coords.slice(0, opts.axes), progress: r.pStar.progress });
-  text.push(`P0 at (${fmt(r.p0.coords.slice(0, opts.axes))}), P* at (${fmt(r.pStar.coords.slice(0, opts.axes))})`);
+  points.push({ runDir: null, step: null, coords: r.p0.coords.slice(0, axes), progress: r.p0.progress });
+  points.push({ runDir: null, step: null, coords: r.pStar.coords.slice(0, axes), progress: r.pStar.progress });
+  text.push(`P0 at (${fmt(r.p0.coords.slice(0, axes))}), P* at (${fmt(r.pStar.coords.slice(0, axes))})`);
   return { json: { eigenvalues: r.eigenvalues, explainedStress: r.explainedStress.slice(0, ES_SHOWN), points }, text };
 }
 
