@@ -121,11 +121,18 @@ function runsTable(runs: ReportRun[]): string {
   const rows = runs.map((r) => {
     const j = r.run;
     if (!j) return `<tr><td>${escapeHtml(r.id)}</td><td colspan="7" class="problem">unreadable: ${escapeHtml(r.problem ?? 'no run.json')}</td></tr>`;
-    const c = j.config;
-    const layers = j.shape ? [j.shape.inputShape.join('×'), ...j.shape.layers.filter((l) => l.type === 'dense').map((l) => String((l as { units?: number }).units ?? '?'))].join('-') : '';
-    const model = `${c.model.kind}${layers ? ` ${layers}` : ''}${'activation' in c.model && c.model.activation ? ` ${c.model.activation}` : ''}`;
-    const data = c.dataset.kind === 'toy' ? `toy ${c.dataset.shape}` : c.dataset.kind;
-    const opt = `${c.optimizer.kind} lr ${c.optimizer.lr}${c.weightDecay ? `, wd ${c.weightDecay}` : ''}, batch ${c.batchSize}, ${c.epochs} epochs`;
+    // Units of a dense layer: the out dimension of its kernel [in, out].
+    const units = (l: NonNullable<RunJson['shape']>['layers'][number]) => l.weights.find((w) => w.shape.length === 2)?.shape[1];
+    const dense = j.shape?.layers.filter((l) => l.type === 'dense') ?? [];
+    const layers = j.shape && dense.every((l) => units(l) !== undefined) ? [j.shape.inputShape.join('×'), ...dense.map((l) => String(units(l)))].join('-') : '';
+    // An imported run has no TopoLens config: its source says where it came from.
+    const c = 'config' in j ? j.config : undefined;
+    const source = 'source' in j && j.source?.kind === 'imported' ? j.source : undefined;
+    const activation = c && 'activation' in c.model ? c.model.activation : j.shape?.layers[0]?.activation;
+    const model = `${c?.model.kind ?? 'mlp'}${layers ? ` ${layers}` : ''}${activation ? ` ${activation}` : ''}`;
+    const data = c ? (c.dataset.kind === 'toy' ? `toy ${c.dataset.shape}` : c.dataset.kind) : j.shape?.dataset ?? '–';
+    const opt = c ? `${c.optimizer.kind} lr ${c.optimizer.lr}${c.weightDecay ? `, wd ${c.weightDecay}` : ''}, batch ${c.batchSize}, ${c.epochs} epochs`
+      : source ? `imported from ${source.format} (${source.dir})` : '–';
     const acc = j.summary?.testAccuracy ?? j.summary?.trainAccuracy;
     const accText = acc === undefined ? '–' : `${(100 * acc).toFixed(1)}%${j.summary?.testAccuracy === undefined ? ' (train)' : ''}`;
     return `<tr><td title="${escapeHtml(r.runDir)}">${escapeHtml(j.name)}</td><td><span class="badge status-${escapeHtml(j.status)}">${escapeHtml(j.status)}</span></td><td>${escapeHtml(data)}</td><td>${escapeHtml(model)}</td><td>${escapeHtml(opt)}</td><td class="num">${r.checkpoints}</td><td class="num">${accText}</td><td>${escapeHtml(j.createdAt.slice(0, 16).replace('T', ' '))}</td></tr>`;
