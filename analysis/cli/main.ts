@@ -3,6 +3,7 @@
  * clear line (the message names the file or option) and exit 1; no stack traces for bad input.
  */
 import { Command, CommanderError } from 'commander';
+import { addHelpExamples } from './helpExamples';
 
 type Register = (program: Command) => void;
 
@@ -44,6 +45,7 @@ async function main(argv: string[]): Promise<void> {
     .showHelpAfterError();
   const registers = await Promise.all(commandsFor(argv).map((c) => c.load()));
   for (const register of registers) register(program);
+  addHelpExamples(program);
   await program.parseAsync(argv);
 }
 

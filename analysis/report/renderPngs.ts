@@ -27,9 +27,22 @@ export interface OpenedReport {
   consoleErrors: string[];
 }
 
-/** playwright-core is loaded only here: analyze/report without --png never pay for it. */
+/**
+ * playwright-core is required at run time only (a computed name, so esbuild leaves it out of the CLI bundle:
+ * analyze and report without --png never load it, and a CLI installed without it says what to install).
+ */
+function loadPlaywright(): typeof import('playwright-core') {
+  const name = 'playwright-core';
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(name) as typeof import('playwright-core');
+  } catch (e) {
+    throw new Error(`--png drives Chromium through the npm package playwright-core, which is not installed here (${(e as Error).message.split('\n')[0]}): npm install playwright-core`, { cause: e });
+  }
+}
+
 async function launch(executablePath: string) {
-  const { chromium } = await import('playwright-core');
+  const { chromium } = loadPlaywright();
   return chromium.launch({ executablePath, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 }
 
