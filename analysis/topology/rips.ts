@@ -159,7 +159,7 @@ function ripsRun(
   // Started first: a thread boots while the edges are ranked below.
   const threads = opts.threads ?? (n >= MIN_POINTS_FOR_THREADS ? defaultThreads() : 1);
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`rips: threads must be a positive integer, got ${threads}`);
-  const helpers = threads > 1 && Math.min(maxDim, n - 2) >= 2 ? ColumnHelpers.start(threads - 1, threadProbe) : undefined;
+  const helpers = threads > 1 && Math.min(maxDim, n - 2) >= 2 ? startHelpers(threads - 1, threadProbe) : undefined;
   try {
     const { complex, binom } = buildComplex(prep, storage, workingColumn, indexWidth);
     if (releaseDistances) prep.dist = new Float64Array(0);
@@ -167,6 +167,15 @@ function ripsRun(
     return new RipserEngine(complex, binom, { maxDim, modulus, workingColumn, onProgress: opts.onProgress, isCancelled: opts.isCancelled, helpers }).run();
   } finally {
     helpers?.close();
+  }
+}
+
+/** Helper threads, or none when the system refuses a thread (the main thread then walks alone). */
+function startHelpers(count: number, probe: ThreadProbe | undefined): ColumnHelpers | undefined {
+  try {
+    return ColumnHelpers.start(count, probe);
+  } catch {
+    return undefined;
   }
 }
 
