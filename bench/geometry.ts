@@ -18,7 +18,7 @@ import { loadDenseNet, type DenseNet } from '../analysis/analyses/decisionGeomet
 import { evaluateGrid } from '../analysis/analyses/decisionGeometry/grid';
 import { openRun, trainingSplit } from '../analysis/analyses/decisionGeometry/runData';
 import { boundingDomain, type Domain } from '../analysis/analyses/decisionGeometry/plane';
-import type { RunJson } from '../analysis/spec/runFormat';
+import type { TrainedRunJson } from '../analysis/spec/runFormat';
 import { listRuns } from '../analysis/store/runStore';
 
 const PYTHON = '/usr/bin/python3';
@@ -137,7 +137,7 @@ function presetRuns(runsArg: string | undefined): { root: string; dirs: Map<stri
 }
 
 /** The view the analysis opens with: the training data's box plus 10 %. */
-function dataDomain(run: RunJson): Domain {
+function dataDomain(run: TrainedRunJson): Domain {
   return boundingDomain(trainingSplit(run).x, 0.1);
 }
 

@@ -4,7 +4,31 @@
  */
 import { z } from 'zod';
 import { TrainConfigSchema } from './trainConfig';
-import { RUN_STATUSES } from './runFormat';
+import { IMPORT_FORMATS, RUN_STATUSES } from './runFormat';
+
+export const ImportedSourceSchema = z.object({
+  kind: z.literal('imported'),
+  format: z.enum(IMPORT_FORMATS),
+  dir: z.string(),
+  files: z.array(z.object({
+    path: z.string(),
+    step: z.number().int().optional(),
+    role: z.enum(['checkpoint', 'predictions', 'labels', 'metrics']),
+    bytes: z.number(),
+    modifiedAt: z.string(),
+  })),
+  importedAt: z.string(),
+  layout: z.enum(['torch', 'keras', 'map']),
+  mapFile: z.string().optional(),
+  layers: z.array(z.object({
+    name: z.string(), kernel: z.string(), bias: z.string().optional(), orientation: z.enum(['out-in', 'in-out']),
+    type: z.enum(['dense', 'conv2d']), shape: z.array(z.number().int()), activation: z.string().optional(),
+  })),
+  probeSize: z.number().int().optional(),
+  classes: z.number().int().optional(),
+});
+
+export const RunSourceSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('trained') }), ImportedSourceSchema]);
 
 export const RunSummarySchema = z.object({
   step: z.number(),
@@ -37,7 +61,9 @@ export const RunJsonSchema = z.object({
   createdAt: z.string(),
   status: z.enum(RUN_STATUSES),
   backend: z.string(),
-  config: TrainConfigSchema,
+  /** Required for trained runs (no `source`, or `source.kind` 'trained'); absent for imported ones. */
+  config: TrainConfigSchema.optional(),
+  source: RunSourceSchema.optional(),
   pid: z.number().int().optional(),
   host: z.string().optional(),
   timings: z.object({
@@ -59,6 +85,10 @@ export const RunJsonSchema = z.object({
   study: z.object({ id: z.string(), member: z.string() }).optional(),
   /** Why training ended where it did (completed runs). */
   stop: z.object({ rule: z.enum(['train-loss-plateau', 'max-steps']), step: z.number(), epoch: z.number(), reason: z.string() }).optional(),
+}).superRefine((run, ctx) => {
+  if (run.source?.kind !== 'imported' && run.config === undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['config'], message: 'Required (a trained run records its config; only imported runs have none)' });
+  }
 });
 
 

@@ -10,6 +10,9 @@
  * header is padded with spaces to a multiple of 8 bytes so every tensor starts aligned.
  */
 
+import { ELEMENT_BYTES, SAFETENSORS_DTYPES, toFloat32, type ElementType } from './dtypes';
+
+/** A tensor as TopoLens holds it: float32 whatever the stored dtype was (readers convert, see dtypes.ts). */
 export interface NamedTensor {
   dtype: 'F32';
   shape: number[];
@@ -65,78 +68,112 @@ export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata
   return out;
 }
 
-interface HeaderEntry {
+/** One tensor as the header describes it; offsets are relative to the start of the data section. */
+export interface SafetensorsEntry {
+  name: string;
+  /** The dtype as written ("F32", "BF16", ...). */
   dtype: string;
+  type: ElementType;
   shape: number[];
-  data_offsets: [number, number];
+  begin: number;
+  end: number;
+}
+
+export interface SafetensorsHeader {
+  /** Byte offset of the data section in the file (8 + JSON length). */
+  dataStart: number;
+  /** Tensors in the order of their offsets. */
+  entries: SafetensorsEntry[];
+  metadata: Record<string, string>;
 }
 
 /**
- * Parses a safetensors file. Every problem (truncation, bad JSON, offsets outside the file, gaps, an
- * unsupported dtype) is an Error whose message starts with `fileForErrors`. The returned arrays are copies:
- * they never alias `bytes`.
+ * The JSON header length from the file's first 8 bytes, checked against the file size so a corrupt length
+ * never makes a reader allocate or read gigabytes.
  */
-export function decodeSafetensors(bytes: Uint8Array, fileForErrors: string): { tensors: Record<string, NamedTensor>; metadata: Record<string, string> } {
+export function headerLengthOf(first8: Uint8Array, fileSize: number, fileForErrors: string): number {
   const fail = (what: string): never => {
     throw new Error(`${fileForErrors}: not a valid safetensors file: ${what}`);
   };
-  if (bytes.length < 8) fail(`only ${bytes.length} bytes (truncated?)`);
-  const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
+  if (fileSize < 8 || first8.length < 8) fail(`only ${fileSize} bytes (truncated?)`);
+  const n = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (n > BigInt(fileSize - 8)) fail(`header says ${n} bytes of JSON but the file has ${fileSize - 8} after the length (truncated, or not a safetensors file)`);
   if (n > BigInt(MAX_HEADER_BYTES)) fail(`header length ${n} is implausible`);
-  const headerLen = Number(n);
-  if (8 + headerLen > bytes.length) fail(`header says ${headerLen} bytes of JSON but the file has ${bytes.length - 8} after the length (truncated?)`);
+  return Number(n);
+}
+
+/**
+ * Parses and checks the JSON header against a data section of `dataLength` bytes: every dtype known, every
+ * shape valid, tensors back to back and inside the data. Errors name the file and the tensor.
+ */
+export function parseSafetensorsHeader(json: Uint8Array, dataLength: number, fileForErrors: string): SafetensorsHeader {
+  const dataStart = 8 + json.length;
+  const fail = (what: string): never => {
+    throw new Error(`${fileForErrors}: not a valid safetensors file: ${what}`);
+  };
   let header: Record<string, unknown>;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
   } catch (e) {
     return fail(`header is not JSON (${(e as Error).message})`);
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('header is not a JSON object');
-  const dataStart = 8 + headerLen;
-  const dataLen = bytes.length - dataStart;
 
   const metadata: Record<string, string> = {};
   const rawMeta = header.__metadata__;
-  if (rawMeta !== undefined) {
-    if (rawMeta === null || typeof rawMeta !== 'object' || Array.isArray(rawMeta)) fail('"__metadata__" is not an object');
+  if (rawMeta !== undefined && rawMeta !== null) {
+    if (typeof rawMeta !== 'object' || Array.isArray(rawMeta)) fail('"__metadata__" is not an object');
     for (const [k, v] of Object.entries(rawMeta as object)) {
       if (typeof v !== 'string') fail(`"__metadata__.${k}" is not a string`);
       metadata[k] = v as string;
     }
   }
 
-  const entries: [string, HeaderEntry][] = [];
+  const entries: SafetensorsEntry[] = [];
   for (const [name, raw] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    const e = raw as Partial<HeaderEntry>;
+    const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (!e || typeof e.dtype !== 'string' || !Array.isArray(e.shape) || !Array.isArray(e.data_offsets) || e.data_offsets.length !== 2) {
       fail(`tensor "${name}" lacks dtype/shape/data_offsets`);
     }
-    entries.push([name, e as HeaderEntry]);
+    const type = SAFETENSORS_DTYPES[e.dtype as string];
+    if (type === undefined) fail(`tensor "${name}" has dtype ${String(e.dtype)}, which TopoLens cannot read (it reads ${Object.keys(SAFETENSORS_DTYPES).join(', ')})`);
+    const shape = e.shape as number[];
+    if (!shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`tensor "${name}" has an invalid shape [${shape.join(', ')}]`);
+    const [begin, end] = e.data_offsets as number[];
+    if (!Number.isInteger(begin) || !Number.isInteger(end) || begin < 0 || end < begin) fail(`tensor "${name}" has invalid data_offsets [${begin}, ${end}]`);
+    entries.push({ name, dtype: e.dtype as string, type, shape: [...shape], begin, end });
   }
-  entries.sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0]);
+  entries.sort((a, b) => a.begin - b.begin);
 
-  const tensors: Record<string, NamedTensor> = {};
   let expected = 0;
-  for (const [name, e] of entries) {
-    const [begin, end] = e.data_offsets;
-    if (e.dtype !== 'F32') fail(`tensor "${name}" has dtype ${e.dtype}; TopoLens reads F32 only`);
-    if (!e.shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`tensor "${name}" has an invalid shape`);
-    if (begin !== expected) fail(`tensor "${name}" starts at ${begin}, expected ${expected} (tensors must be contiguous)`);
-    const count = elementCount(e.shape);
-    if (end - begin !== count * 4) fail(`tensor "${name}" spans ${end - begin} bytes but its shape [${e.shape.join(', ')}] needs ${count * 4}`);
-    if (end > dataLen) fail(`tensor "${name}" ends at byte ${end} but the data section has ${dataLen} bytes (truncated?)`);
-    const data = new Float32Array(count);
-    const src = bytes.subarray(dataStart + begin, dataStart + end);
-    if (LITTLE_ENDIAN_HOST) {
-      new Uint8Array(data.buffer).set(src);
-    } else {
-      const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
-      for (let i = 0; i < count; i++) data[i] = view.getFloat32(i * 4, true);
-    }
-    tensors[name] = { dtype: 'F32', shape: [...e.shape], data };
-    expected = end;
+  for (const e of entries) {
+    if (e.begin !== expected) fail(`tensor "${e.name}" starts at ${e.begin}, expected ${expected} (tensors must be contiguous)`);
+    const bytes = elementCount(e.shape) * ELEMENT_BYTES[e.type];
+    if (e.end - e.begin !== bytes) fail(`tensor "${e.name}" spans ${e.end - e.begin} bytes but its shape [${e.shape.join(', ')}] of ${e.dtype} needs ${bytes}`);
+    if (e.end > dataLength) fail(`tensor "${e.name}" ends at byte ${e.end} but the data section has ${dataLength} bytes (truncated?)`);
+    expected = e.end;
   }
-  if (expected !== dataLen) fail(`${dataLen - expected} trailing bytes after the last tensor`);
-  return { tensors, metadata };
+  if (expected !== dataLength) fail(`${dataLength - expected} trailing bytes after the last tensor`);
+  return { dataStart, entries, metadata };
+}
+
+/** A tensor's bytes (exactly `entry.end - entry.begin` of them) as float32. */
+export function tensorFromBytes(entry: SafetensorsEntry, bytes: Uint8Array): NamedTensor {
+  return { dtype: 'F32', shape: [...entry.shape], data: toFloat32(bytes, entry.type, elementCount(entry.shape), true) };
+}
+
+/**
+ * Parses a safetensors file held in memory. Every problem (truncation, bad JSON, offsets outside the file,
+ * gaps, an unknown dtype) is an Error whose message starts with `fileForErrors` and names the tensor. Every
+ * dtype is converted to float32 (see dtypes.ts); the returned arrays are copies: they never alias `bytes`.
+ * To read a header without loading a large file, use safetensorsFile.ts.
+ */
+export function decodeSafetensors(bytes: Uint8Array, fileForErrors: string): { tensors: Record<string, NamedTensor>; metadata: Record<string, string> } {
+  const headerLen = headerLengthOf(bytes.subarray(0, 8), bytes.length, fileForErrors);
+  const dataStart = 8 + headerLen;
+  const header = parseSafetensorsHeader(bytes.subarray(8, dataStart), bytes.length - dataStart, fileForErrors);
+  const tensors: Record<string, NamedTensor> = {};
+  for (const e of header.entries) tensors[e.name] = tensorFromBytes(e, bytes.subarray(dataStart + e.begin, dataStart + e.end));
+  return { tensors, metadata: header.metadata };
 }

@@ -96,11 +96,12 @@ const modelClass = (config: TrainConfig): ModelClass => (config.model.kind === '
  * second of training), the median of the recent ones; a class nobody trained yet falls back to the
  * constants above. Gives the function {@link estimateStudySeconds} takes.
  */
-export function measuredThroughput(runs: { run?: { status: string; config: TrainConfig; timings: { trainSeconds?: number }; summary?: { step: number } } }[]): (config: TrainConfig) => number {
+export function measuredThroughput(runs: { run?: { status: string; config?: TrainConfig; timings: { trainSeconds?: number }; summary?: { step: number } } }[]): (config: TrainConfig) => number {
   const seen: Record<ModelClass, number[]> = { mlp: [], cnn: [] };
   for (const r of runs) {
     const run = r.run;
-    if (!run || run.status !== 'completed' || !run.summary || !(run.timings.trainSeconds && run.timings.trainSeconds > 0)) continue;
+    // Imported runs (no config) were not trained here: they say nothing about this machine's speed.
+    if (!run?.config || run.status !== 'completed' || !run.summary || !(run.timings.trainSeconds && run.timings.trainSeconds > 0)) continue;
     seen[modelClass(run.config)].push((run.summary.step * run.config.batchSize) / run.timings.trainSeconds);
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

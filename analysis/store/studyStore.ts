@@ -339,6 +339,8 @@ export function createStudyFromRuns(name: string, runDirs: string[], options: { 
   const members = dirs.map((dir) => {
     const run = runForEdit(dir);
     if (run.study) throw new Error(`${dir}: already a member of study ${run.study.id}; remove it from that study first (topolens study remove ${dir})`);
+    // A study's plan holds each member's training config (so missing members can be trained); imported runs have none.
+    if (!run.config) throw new Error(`${dir}: an imported run (from ${run.source.dir}) cannot join a study, whose plan records each member's training config; give the runs to the analysis directly (e.g. topolens manifold RUN_DIR...)`);
     return { dir, name: uniqueName(run.name, taken), config: run.config };
   });
   const created = createStudy(roots[0], { name, members: members.map((m) => ({ name: m.name, config: m.config })), ...options });

@@ -25,7 +25,7 @@ import { loadDataset } from '../data/load';
 import { prepareData, type PreparedData } from '../data/prepare';
 import { deriveSeed, permutation } from '../data/random';
 import { sampleSize } from '../data/dataset';
-import { RUN_SCHEMA_VERSION, type RunJson, type RunStatus, type RunStop } from '../spec/runFormat';
+import { RUN_SCHEMA_VERSION, isImportedRun, type TrainedRunJson, type RunStatus, type RunStop } from '../spec/runFormat';
 import { parseMetrics } from '../store/metrics';
 import { HEARTBEAT_INTERVAL_MS, isWriterAlive, listCheckpoints, readRunJson, readSafetensorsFile, writeRunJson, type CheckpointRef } from '../store/runStore';
 import { AtomicWriteQueue, writeFileAtomic } from '../store/atomic';
@@ -104,7 +104,7 @@ export async function trainRun(req: TrainRequest): Promise<TrainResult> {
   }
 }
 
-function createRun(req: TrainRequest, backend: string): { runDir: string; run: RunJson; resumeStep?: number } {
+function createRun(req: TrainRequest, backend: string): { runDir: string; run: TrainedRunJson; resumeStep?: number } {
   const name = req.name ?? 'run';
   const now = new Date();
   fs.mkdirSync(req.runsRoot, { recursive: true });
@@ -113,7 +113,7 @@ function createRun(req: TrainRequest, backend: string): { runDir: string; run: R
   const runDir = path.join(req.runsRoot, id);
   fs.mkdirSync(runDir);
   const warnings = configWarnings(req.config);
-  const run: RunJson = {
+  const run: TrainedRunJson = {
     schemaVersion: RUN_SCHEMA_VERSION, id, name, createdAt: now.toISOString(), status: 'running', backend, config: req.config,
     pid: process.pid, host: os.hostname(), timings: { startedAt: now.toISOString(), heartbeatAt: now.toISOString() },
     ...(warnings.length ? { warnings } : {}),
@@ -124,8 +124,9 @@ function createRun(req: TrainRequest, backend: string): { runDir: string; run: R
   return { runDir, run };
 }
 
-function openForResume(runDir: string, backend: string): { runDir: string; run: RunJson; resumeStep: number } {
+function openForResume(runDir: string, backend: string): { runDir: string; run: TrainedRunJson; resumeStep: number } {
   const run = readRunJson(runDir);
+  if (isImportedRun(run)) throw new Error(`${runDir}: the run was imported from ${run.source.dir}, not trained by TopoLens; there is no training to resume`);
   if (run.status === 'completed') throw new Error(`${runDir}: the run is already completed; nothing to resume`);
   if (run.status === 'running' && isWriterAlive(run)) throw new Error(`${runDir}: the run is still being trained by process ${run.pid}`);
   run.config = parseTrainConfig(run.config, path.join(runDir, 'run.json'));
@@ -178,7 +179,7 @@ class TrainingSession {
     private readonly tf: Tf,
     private readonly req: TrainRequest,
     private readonly runDir: string,
-    private readonly record: RunJson,
+    private readonly record: TrainedRunJson,
     private readonly resumeStep: number | undefined,
   ) {}
 

@@ -23,6 +23,8 @@ export interface PanelRunInfo {
   classes?: number;
   probeSize?: number;
   studyId?: string;
+  /** Converted by `topolens import`: weights (and maybe predictions and curves), but no training config or data. */
+  imported?: boolean;
 }
 
 export interface PanelModule {
@@ -55,6 +57,9 @@ export const needs = {
   oneRun: (runs: PanelRunInfo[]) => (runs.length !== 1 ? 'shows one run at a time' : undefined),
   severalRuns: (runs: PanelRunInfo[], min = 2) => (runs.length < min ? `needs ${min} or more runs (a study)` : undefined),
   denseLayers: (runs: PanelRunInfo[]) => (runs.some((r) => r.denseLayers === 0) ? 'needs a model with dense layers' : undefined),
+  /** Panels that regenerate the training data from the run's config (imported runs have none). */
+  trainingData: (runs: PanelRunInfo[]) => (runs.some((r) => r.imported) ? 'needs runs trained by TopoLens (an imported run records no training data or config)' : undefined),
+  probePredictions: (runs: PanelRunInfo[]) => (runs.some((r) => r.imported && r.probeSize === undefined) ? 'needs per-checkpoint probe predictions (import them with --predictions and --labels)' : undefined),
 };
 
 /** The first reason that applies, if any. */

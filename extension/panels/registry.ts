@@ -35,7 +35,7 @@ export const PANELS = [
     title: 'Prediction Manifold',
     description: 'InPCA of every checkpoint\'s probe-set predictions: training trajectories between the ignorance point P0 and the truth P*',
     icon: 'graph-scatter',
-    unavailableReason: (runs) => firstReason(needs.checkpoints(runs),
+    unavailableReason: (runs) => firstReason(needs.checkpoints(runs), needs.probePredictions(runs),
       new Set(runs.map((r) => `${r.probeSize}/${r.classes}`)).size > 1 ? 'needs runs that share a probe set (same probe size and classes)' : undefined),
     load: () => import('./predictionManifold/controller'),
   }),
@@ -44,7 +44,7 @@ export const PANELS = [
     title: 'Decision Geometry',
     description: 'Decision regions over a plane: linear regions vs Zaslavsky\'s bound, exact breakpoints, weight scaling bands, where the error backpropagates (van den Berg)',
     icon: 'symbol-color',
-    unavailableReason: (runs) => firstReason(runs.length < 1 || runs.length > 2 ? 'shows one run, or two side by side (e.g. with and without L2)' : undefined, needs.checkpoints(runs), needs.denseLayers(runs)),
+    unavailableReason: (runs) => firstReason(runs.length < 1 || runs.length > 2 ? 'shows one run, or two side by side (e.g. with and without L2)' : undefined, needs.checkpoints(runs), needs.denseLayers(runs), needs.trainingData(runs)),
     load: () => import('./decisionGeometry/controller'),
   }),
   definePanel({
@@ -52,7 +52,7 @@ export const PANELS = [
     title: 'Loss Barcode',
     description: 'Minima of a study joined by optimised paths: barriers, the minima barcode and the TO-score (Barannikov et al.)',
     icon: 'graph-left',
-    unavailableReason: (runs) => firstReason(needs.severalRuns(runs), needs.checkpoints(runs), needs.denseLayers(runs)),
+    unavailableReason: (runs) => firstReason(needs.severalRuns(runs), needs.checkpoints(runs), needs.denseLayers(runs), needs.trainingData(runs)),
     load: () => import('./lossBarcode/controller'),
   }),
   definePanel({
@@ -60,7 +60,7 @@ export const PANELS = [
     title: 'TO-score Table',
     description: 'One loss barcode per architecture of a study: TO-scores, segment lengths and their rank correlation with test error',
     icon: 'table',
-    unavailableReason: (runs) => firstReason(needs.severalRuns(runs), needs.checkpoints(runs), needs.denseLayers(runs)),
+    unavailableReason: (runs) => firstReason(needs.severalRuns(runs), needs.checkpoints(runs), needs.denseLayers(runs), needs.trainingData(runs)),
     load: () => import('./toScoreTable/controller'),
   }),
 ];

@@ -5,17 +5,20 @@
  */
 import path from 'node:path';
 import { readRun, readSafetensorsFile, type CheckpointRef } from '../../store/runStore';
-import type { RunJson } from '../../spec/runFormat';
+import { requireTrainedRun, type TrainedRunJson } from '../../spec/runFormat';
 import { loadDataset } from '../../data/load';
 import { prepareData, type Split } from '../../data/prepare';
 
-export interface RunHandle { dir: string; run: RunJson; runJsonFile: string; checkpoints: CheckpointRef[] }
+export interface RunHandle { dir: string; run: TrainedRunJson; runJsonFile: string; checkpoints: CheckpointRef[] }
 
 export function openRun(dir: string): RunHandle {
   const entry = readRun(dir);
   if (!entry.run) throw new Error(entry.problem ?? `${dir}: not a readable run folder.`);
   if (entry.checkpoints.length === 0) throw new Error(`${path.join(dir, 'checkpoints')}: the run has no checkpoints yet.`);
-  return { dir, run: entry.run, runJsonFile: path.join(dir, 'run.json'), checkpoints: entry.checkpoints };
+  const runJsonFile = path.join(dir, 'run.json');
+  // The geometry draws the training split (regenerated from the config) and the probe inputs under the regions.
+  const run = requireTrainedRun(entry.run, runJsonFile, 'Decision Geometry (it redraws the training data over the input plane)');
+  return { dir, run, runJsonFile, checkpoints: entry.checkpoints };
 }
 
 export function pickCheckpoint(h: RunHandle, step: number | undefined): CheckpointRef {
@@ -39,12 +42,12 @@ export function readProbes(h: RunHandle): ProbeSet {
 }
 
 /** The run's training split as it trained on it (same subset, same normalisation). */
-export function trainingSplit(run: RunJson): Split {
+export function trainingSplit(run: TrainedRunJson): Split {
   return trainAndTest(run).train;
 }
 
 /** Both splits, built exactly as the trainer built them. */
-export function trainAndTest(run: RunJson): { train: Split; test: Split } {
+export function trainAndTest(run: TrainedRunJson): { train: Split; test: Split } {
   const c = run.config;
   const ds = c.dataset;
   const data = prepareData(loadDataset(ds), {

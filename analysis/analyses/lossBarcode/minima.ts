@@ -6,13 +6,13 @@
  */
 import path from 'node:path';
 import { readCheckpoint, readRun } from '../../store/runStore';
-import type { RunJson } from '../../spec/runFormat';
+import { requireTrainedRun, type TrainedRunJson } from '../../spec/runFormat';
 import type { CheckpointRef } from '../../worker/protocol/runs';
 import type { DenseSpec, MlpActivation } from './mlpBatch';
 
 export interface MinimumRun {
   runDir: string;
-  run: RunJson;
+  run: TrainedRunJson;
   checkpoint: CheckpointRef;
   /** The step-0 checkpoint, when the run recorded one (f at initialisation, for the normalised TO-score). */
   initCheckpoint?: CheckpointRef;
@@ -28,7 +28,7 @@ export interface MinimaSet {
 const ACTIVATIONS = new Set(['relu', 'sigmoid', 'tanh', 'linear']);
 
 /** The dense layers of a run's MLP (from run.json), or a clear error for networks the engine cannot evaluate. */
-export function runLayers(run: RunJson, dir: string): DenseSpec[] {
+export function runLayers(run: TrainedRunJson, dir: string): DenseSpec[] {
   const model = run.config.model;
   if (model.kind !== 'mlp') throw new Error(`${dir}: a ${model.kind === 'file' ? 'model-file' : model.kind.toUpperCase()} network; the loss barcode evaluates MLPs (model.kind "mlp") only`);
   const layers = run.shape?.layers;
@@ -52,7 +52,7 @@ export function describeArchitecture(layers: readonly DenseSpec[]): string {
 }
 
 /** Data settings that must agree between minima: the barrier of a pair is measured on one data set. */
-function dataKey(run: RunJson): string {
+function dataKey(run: TrainedRunJson): string {
   const { dataset, evaluation } = run.config;
   return JSON.stringify({ dataset, evaluation });
 }
@@ -66,7 +66,8 @@ export function loadMinimaSet(runDirs: readonly string[]): MinimaSet {
   for (const dir of runDirs) {
     const entry = readRun(dir);
     if (!entry.run) throw new Error(entry.problem ?? `${dir}: not a run folder`);
-    const run = entry.run;
+    // Barriers are losses on the run's own training data, which only a TopoLens config can regenerate.
+    const run = requireTrainedRun(entry.run, path.join(dir, 'run.json'), 'the loss barcode (it evaluates the loss on the run\'s training data)');
     if (run.status === 'running') throw new Error(`${dir}: still training; wait for it to finish (its last checkpoint is not a minimum yet)`);
     if (run.status === 'failed') throw new Error(`${dir}: the run failed (${run.error?.message ?? 'no message'}); remove it from the study or train it again`);
     const last = entry.checkpoints[entry.checkpoints.length - 1];

@@ -6,7 +6,7 @@
  */
 import type { PreparedData, Split } from '../../data/prepare';
 import type { LossBarcodeParams, LossBarcodeResult, PairPath, PathSettings } from '../../worker/protocol/lossBarcode';
-import type { RunJson } from '../../spec/runFormat';
+import type { TrainConfig } from '../../spec/trainConfig';
 import { loadDataset } from '../../data/load';
 import { prepareData } from '../../data/prepare';
 import { loadMinimaSet, readParameters, type MinimaSet } from './minima';
@@ -16,7 +16,7 @@ import { DEFAULT_PATH_OPTIONS, optimisePath, validatePathOptions } from './pathO
 export type ResolvedSettings = LossBarcodeResult['settings'];
 
 /** Settings with defaults filled in from the first run's config (its SGD learning rate and batch size). */
-export function resolveSettings(s: PathSettings, config: RunJson['config'], evalAvailable: number): ResolvedSettings {
+export function resolveSettings(s: PathSettings, config: TrainConfig, evalAvailable: number): ResolvedSettings {
   const iterations = s.iterations ?? DEFAULT_PATH_OPTIONS.iterations;
   const points = s.points ?? DEFAULT_PATH_OPTIONS.points;
   const out: ResolvedSettings = {
@@ -37,7 +37,7 @@ export function resolveSettings(s: PathSettings, config: RunJson['config'], eval
 }
 
 /** The run's data exactly as training prepared it (same subsets, normalisation and evaluation sets). */
-export function runData(config: RunJson['config']): PreparedData {
+export function runData(config: TrainConfig): PreparedData {
   const ds = config.dataset;
   return prepareData(loadDataset(ds), {
     trainSize: ds.trainSize, testSize: ds.testSize, subset: ds.subset, normalize: ds.normalize,

@@ -8,11 +8,12 @@ import { readStudy, studyMembers } from '../../store/studyStore';
 import type { AnalysisParams } from '../../worker/protocol/analysis';
 import { describeArchitecture, runLayers } from './minima';
 import { readRun } from '../../store/runStore';
+import { requireTrainedRun } from '../../spec/runFormat';
 
 function architectureOf(dir: string): string {
   const entry = readRun(dir);
   if (!entry.run) throw new Error(entry.problem ?? `${dir}: not a run folder`);
-  return describeArchitecture(runLayers(entry.run, dir));
+  return describeArchitecture(runLayers(requireTrainedRun(entry.run, path.join(dir, 'run.json'), 'the loss barcode'), dir));
 }
 
 export function studyMemberRuns(studyDir: string): string[] {

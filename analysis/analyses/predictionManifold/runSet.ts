@@ -134,7 +134,13 @@ export function checkSharedProbe(runs: LoadedRun[]): void {
 }
 
 /** Legend labels of a run: architecture, optimiser, init seed. */
-export function runLabels(run: RunJson): { architecture: string; optimizer: string; seed: number } {
+export function runLabels(run: RunJson): { architecture: string; optimizer: string; seed?: number } {
+  if (!run.config) {
+    // Imported: the architecture from the converted kernels, the optimiser and seed are unknown.
+    const dense = run.source.layers.filter((l) => l.type === 'dense');
+    const widths = dense.length > 0 ? [dense[0].shape[0], ...dense.map((l) => l.shape[1])].join('-') : run.source.layers.map((l) => l.name).join(' ');
+    return { architecture: `${dense.length === run.source.layers.length ? 'mlp' : 'net'} ${widths}`, optimizer: `imported ${run.source.format}` };
+  }
   const m = run.config.model;
   let architecture: string;
   if (m.kind === 'mlp') architecture = `mlp ${m.hidden.join('-') || 'linear'}${m.activation !== 'relu' ? ` ${m.activation}` : ''}`;

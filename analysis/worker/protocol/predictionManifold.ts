@@ -26,7 +26,8 @@ export interface ManifoldRun {
   /** Legend groups: "mlp 128", "cnn conv16-pool-conv32-pool", optimiser "sgd lr 0.05", init seed. */
   architecture: string;
   optimizer: string;
-  seed: number;
+  /** Absent for imported runs (their seed is not recorded). */
+  seed?: number;
   steps: number[];
   /** Per checkpoint: coordinates on the kept axes. */
   coords: number[][];

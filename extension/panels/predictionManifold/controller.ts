@@ -17,6 +17,8 @@ import type { PanelController, PanelHost } from '../panelHost';
  */
 function probeKey(run: RunJson): string {
   const c = run.config;
+  // Imported runs have no config to compare: their probe size and classes are the cheap filter.
+  if (!c) return JSON.stringify(['imported', run.source.probeSize, run.source.classes]);
   const { trainSize: _ignored, ...data } = c.dataset as typeof c.dataset & { trainSize?: unknown };
   return JSON.stringify([data, c.probe, c.seeds.probe]);
 }

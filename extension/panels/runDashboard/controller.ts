@@ -28,7 +28,7 @@ export function createController(session: PanelHost): PanelController {
       run: entry.run,
       problem: entry.problem,
       checkpointSteps: entry.checkpoints.map((c) => c.step),
-      configFileText: entry.run ? JSON.stringify(entry.run.config, null, 2) + '\n' : undefined,
+      configFileText: entry.run?.config ? JSON.stringify(entry.run.config, null, 2) + '\n' : undefined, // imported runs have no config
     };
     const info = [panelRunInfo(dir)];
     const analyses: AnalysisButton[] = PANELS.filter((p) => p.id !== session.id).map((p) => ({ id: p.id, title: p.title, description: p.description, icon: p.icon, reason: p.unavailableReason(info) }));

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { writeFileAtomic } from '../../../analysis/store/atomic';
 import { deleteRun, listRuns, markRunStatus, readCheckpoint, readMetrics, readRun, writeRunJson } from '../../../analysis/store/runStore';
-import { RUN_SCHEMA_VERSION, type RunJson } from '../../../analysis/spec/runFormat';
+import { RUN_SCHEMA_VERSION, type TrainedRunJson } from '../../../analysis/spec/runFormat';
 import { encodeSafetensors } from '../../../analysis/store/safetensors';
 import { checkpointFileName, makeRunId } from '../../../analysis/store/runLayout';
 import { getPreset } from '../../../analysis/training/presets';
@@ -15,7 +15,7 @@ function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-store-'));
 }
 
-function runJson(id: string, over: Partial<RunJson> = {}): RunJson {
+function runJson(id: string, over: Partial<TrainedRunJson> = {}): TrainedRunJson {
   const now = new Date().toISOString();
   return { schemaVersion: RUN_SCHEMA_VERSION, id, name: 'quick', createdAt: now, status: 'completed', backend: 'cpu', config: getPreset('quick').config, timings: { startedAt: now }, ...over };
 }
@@ -69,7 +69,7 @@ test('listRuns: missing root is empty; bad runs become entries with a problem na
   assert.deepEqual(runs[0].checkpoints.map((c) => c.step), [0, 30, 100]);
   assert.ok(path.isAbsolute(runs[0].checkpoints[0].file));
   assert.match(runs[1].problem!, /b-corrupt\/run\.json: not valid JSON/);
-  assert.match(runs[2].problem!, /c-newer\/run\.json: written by a newer TopoLens \(run schema 2/);
+  assert.match(runs[2].problem!, new RegExp(`c-newer/run\\.json: written by a newer TopoLens \\(run schema ${RUN_SCHEMA_VERSION + 1}`));
   assert.match(runs[3].problem!, /d-empty\/run\.json: missing/);
   assert.match(runs[4].problem!, /e-invalid\/run\.json: not a valid TopoLens run\.json \(status/);
 });

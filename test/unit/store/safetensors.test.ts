@@ -46,14 +46,15 @@ test('corrupt input gives a clear error naming the file', () => {
   for (const [bytes, re] of cases) assert.throws(() => decodeSafetensors(bytes, 'ckpt.safetensors'), re);
 });
 
-test('rejects unsupported dtypes and gaps between tensors', () => {
+test('rejects unknown dtypes (naming the tensor) and gaps between tensors', () => {
   const mk = (header: object, dataLen: number) => {
     const json = Buffer.from(JSON.stringify(header));
     const n = Buffer.alloc(8);
     n.writeBigUInt64LE(BigInt(json.length));
     return new Uint8Array(Buffer.concat([n, json, Buffer.alloc(dataLen)]));
   };
-  assert.throws(() => decodeSafetensors(mk({ x: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, 4), 'f'), /dtype F16/);
+  assert.throws(() => decodeSafetensors(mk({ x: { dtype: 'F8_E4M3', shape: [4], data_offsets: [0, 4] } }, 4), 'f'), /^Error: f: .*tensor "x" has dtype F8_E4M3, which TopoLens cannot read/);
+  assert.throws(() => decodeSafetensors(mk({ x: { dtype: 'F16', shape: [2], data_offsets: [0, 8] } }, 8), 'f'), /tensor "x" spans 8 bytes but its shape \[2\] of F16 needs 4/);
   assert.throws(() => decodeSafetensors(mk({ x: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, 8), 'f'), /contiguous/);
   assert.throws(() => encodeSafetensors({ x: f32([3], [1, 2]) }), /shape \[3\]/);
 });

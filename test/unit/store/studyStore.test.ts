@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { deleteRun, listRuns, readRunJson, writeRunJson } from '../../../analysis/store/runStore';
 import { addRunToStudy, checkStudyId, createOrAttachStudy, createStudy, createStudyFromRuns, deleteStudy, dropPlannedMembers, listStudies, missingMembers, readStudy, removeRunFromStudy, studyMembers } from '../../../analysis/store/studyStore';
 import { checkpointCount, estimateRunSeconds, estimateStudySeconds, totalSteps } from '../../../analysis/store/studyEstimate';
-import { RUN_SCHEMA_VERSION, type RunJson } from '../../../analysis/spec/runFormat';
+import { RUN_SCHEMA_VERSION, type RunJson, type TrainedRunJson } from '../../../analysis/spec/runFormat';
 import { STUDY_SCHEMA_VERSION } from '../../../analysis/spec/studyFormat';
 import { parseTrainConfig, type TrainConfig } from '../../../analysis/spec/trainConfig';
 import { STUDIES_DIR, STUDY_JSON } from '../../../analysis/store/runLayout';
@@ -28,12 +28,12 @@ function tmp(): string {
 
 const quick = getPreset('quick').config;
 
-function runJson(id: string, over: Partial<RunJson> = {}): RunJson {
+function runJson(id: string, over: Partial<TrainedRunJson> = {}): TrainedRunJson {
   const now = new Date().toISOString();
   return { schemaVersion: RUN_SCHEMA_VERSION, id, name: 'quick', createdAt: now, status: 'completed', backend: 'cpu', config: quick, timings: { startedAt: now }, ...over };
 }
 
-function makeRun(root: string, id: string, over: Partial<RunJson> = {}): string {
+function makeRun(root: string, id: string, over: Partial<TrainedRunJson> = {}): string {
   const dir = path.join(root, id);
   fs.mkdirSync(dir, { recursive: true });
   writeRunJson(dir, runJson(id, over));

@@ -12,7 +12,7 @@ import { registerStudyCommands } from '../../../analysis/cli/commands/study';
 import { trainRun } from '../../../analysis/training/train';
 import { getStudy, studyRunConfig } from '../../../analysis/training/presets';
 import { parseTrainConfig, type TrainConfigInput } from '../../../analysis/spec/trainConfig';
-import { RUN_SCHEMA_VERSION, type RunJson } from '../../../analysis/spec/runFormat';
+import { RUN_SCHEMA_VERSION, type TrainedRunJson } from '../../../analysis/spec/runFormat';
 import type { StudyJson } from '../../../analysis/spec/studyFormat';
 import { createStudy, readStudy } from '../../../analysis/store/studyStore';
 import { listRuns, readRunJson, writeRunJson } from '../../../analysis/store/runStore';
@@ -85,7 +85,7 @@ async function cli(...args: string[]): Promise<string> {
   return out.join('\n');
 }
 
-function fakeRun(root: string, id: string, over: Partial<RunJson> = {}): string {
+function fakeRun(root: string, id: string, over: Partial<TrainedRunJson> = {}): string {
   const dir = path.join(root, id);
   fs.mkdirSync(dir, { recursive: true });
   const now = new Date().toISOString();

@@ -190,7 +190,7 @@ function renderLegend(): void {
   const groups = d3.group(m.runs, (r) => r.architecture, (r) => r.optimizer);
   const entry = (r: ManifoldRun) => {
     const row = el('li', { class: hidden.has(r.runDir) ? 'off' : '', tabindex: '0', role: 'switch', 'aria-checked': String(!hidden.has(r.runDir)), 'data-run': r.runDir },
-      swatch(colorOf(m, r.runDir), dashOf(m, r.runDir)), `${r.name} · seed ${r.seed}`);
+      swatch(colorOf(m, r.runDir), dashOf(m, r.runDir)), `${r.name}${r.seed !== undefined ? ` · seed ${r.seed}` : ''}`);
     const toggle = () => {
       if (hidden.has(r.runDir)) hidden.delete(r.runDir); else hidden.add(r.runDir);
       persist();
@@ -251,7 +251,7 @@ function showTooltip(h: ManifoldHover | undefined, event: MouseEvent): void {
   const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
   tooltip.show(event, [
     `${run.name} · step ${run.steps[i]}`,
-    `${run.architecture} · ${run.optimizer} · seed ${run.seed}`,
+    `${run.architecture} · ${run.optimizer}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}`,
     `train ${pct(run.trainAccuracy[i])} · test ${pct(run.testAccuracy[i])}`,
     `progress ${formatNumber(run.progress[i])}${run.projected[i] ? ' · placed by projection' : ''}`,
     `coordinates ${axes.map((a) => formatNumber(run.coords[i][a] ?? NaN)).join(', ')}`,
@@ -270,7 +270,7 @@ function coordinatesCsv(m: PredictionManifold) {
   const k = m.eigenvalues.length;
   const header = ['run', 'run_dir', 'architecture', 'optimizer', 'seed', 'step', 'train_accuracy', 'test_accuracy', 'progress', 'projected', ...d3.range(k).map((a) => `x${a + 1}${m.eigenvalues[a] < 0 ? '_timelike' : ''}`)];
   const rows: (string | number | null)[][] = [];
-  for (const r of m.runs) r.steps.forEach((s, i) => rows.push([r.name, r.runDir, r.architecture, r.optimizer, r.seed, s, r.trainAccuracy[i], r.testAccuracy[i], r.progress[i], r.projected[i] ? 1 : 0, ...r.coords[i]]));
+  for (const r of m.runs) r.steps.forEach((s, i) => rows.push([r.name, r.runDir, r.architecture, r.optimizer, r.seed ?? null, s, r.trainAccuracy[i], r.testAccuracy[i], r.progress[i], r.projected[i] ? 1 : 0, ...r.coords[i]]));
   rows.push(['P0', null, null, null, null, null, null, null, m.p0.progress, 0, ...m.p0.coords]);
   rows.push(['P*', null, null, null, null, null, null, null, m.pStar.progress, 0, ...m.pStar.coords]);
   return { header, rows };

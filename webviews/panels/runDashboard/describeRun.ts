@@ -3,13 +3,14 @@
  * timings as label/value rows a person can read at a glance. Pure functions (no DOM), so the wording is
  * decided in one place; the exact config stays one click away ("Copy as config file").
  */
-import type { RunJson } from '../../../analysis/spec/runFormat';
+import type { ImportedRunJson, RunJson, TrainedRunJson } from '../../../analysis/spec/runFormat';
 import type { TrainConfig } from '../../../analysis/spec/trainConfig';
 import { formatNumber } from '../../shared/dom';
 
 export interface Row { label: string; value: string }
 
 export function describeConfig(run: RunJson): Row[] {
+  if (!run.config) return describeImport(run);
   const c = run.config;
   const rows: Row[] = [
     { label: 'dataset', value: describeDataset(c, run) },
@@ -26,7 +27,23 @@ export function describeConfig(run: RunJson): Row[] {
   return rows;
 }
 
-function describeDataset(c: TrainConfig, run: RunJson): string {
+/** An imported run has no config: where it came from and how its tensors were read instead. */
+function describeImport(run: ImportedRunJson): Row[] {
+  const s = run.source;
+  const count = (role: string) => s.files.filter((f) => f.role === role).length;
+  const layers = s.layers.map((l) => `${l.name} ${l.type} [${l.shape.join('×')}]${l.orientation === 'out-in' ? ' (transposed)' : ''}`).join(', ');
+  const rows: Row[] = [
+    { label: 'imported', value: `${s.format} from ${s.dir}, ${formatTime(s.importedAt)}` },
+    { label: 'files', value: `${count('checkpoint')} checkpoints${count('predictions') ? `, ${count('predictions')} prediction files` : ''}${count('metrics') ? `, ${count('metrics')} metrics files` : ''}` },
+    { label: 'layout', value: s.layout === 'map' ? `mapping file ${s.mapFile ?? ''}` : s.layout === 'torch' ? 'PyTorch ([out, in] weights, transposed)' : 'Keras ([in, out] kernels)' },
+    { label: 'layers', value: layers || 'none' },
+    { label: 'probe set', value: s.probeSize !== undefined ? `${s.probeSize} samples, ${s.classes} classes` : 'none (no predictions imported)' },
+  ];
+  if (run.study) rows.push({ label: 'study', value: `${run.study.id} (member ${run.study.member})` });
+  return rows;
+}
+
+function describeDataset(c: TrainConfig, run: TrainedRunJson): string {
   const d = c.dataset;
   const name = d.kind === 'toy' ? `toy ${d.shape} (${d.classes} classes, noise ${d.noise}, seed ${d.seed})` : d.kind;
   const shape = run.shape;
@@ -38,7 +55,7 @@ function describeDataset(c: TrainConfig, run: RunJson): string {
   return `${name}${where} — ${sizes || 'full splits'}${subset}, normalise ${d.normalize}`;
 }
 
-function describeModel(c: TrainConfig, run: RunJson): string {
+function describeModel(c: TrainConfig, run: TrainedRunJson): string {
   const m = c.model;
   const inputs = run.shape ? run.shape.inputShape.reduce((a, b) => a * b, 1) : undefined;
   const classes = run.shape?.classes;
@@ -73,7 +90,7 @@ function describeOptimizer(c: TrainConfig): string {
   return `${base}${schedule}${c.weightDecay ? `; weight decay ${c.weightDecay}` : ''}`;
 }
 
-function describeLength(c: TrainConfig, run: RunJson): string {
+function describeLength(c: TrainConfig, run: TrainedRunJson): string {
   const length = c.epochs !== undefined ? `${c.epochs} epoch${c.epochs === 1 ? '' : 's'}` : `${c.steps} steps`;
   const total = run.shape ? ` = ${run.shape.totalSteps.toLocaleString('en-US')} steps (${run.shape.stepsPerEpoch} per epoch)` : '';
   const stopping = c.stopping ? `; stops earlier when the train loss plateaus (${c.stopping.patience} epochs without a fall > ${c.stopping.minDelta})` : '';
