@@ -16,7 +16,7 @@ import { runPanelsHeadless } from './runHeadless';
 
 export const REPORT_VERSION = '0.1.0';
 /** Default bytes of precomputed answers for the whole report (checkpoints of scrubbers, nodes, surfaces). */
-export const DEFAULT_BUDGET_MB = 24;
+export const DEFAULT_BUDGET_MB = 16;
 
 export interface ReportOptions {
   out: string;
@@ -46,13 +46,11 @@ export async function buildReport(dirs: string[], options: ReportOptions): Promi
     const unknown = [...only].filter((id) => !known.has(id));
     if (unknown.length) throw new Error(`--panels: unknown panel ${unknown.map((u) => `"${u}"`).join(', ')}`);
   }
-  // Panels that precompute answers share the budget; the others inline their first picture only.
-  const sharers = plan.planned.filter((p) => precomputesAnswers(p.panel.id)).length;
   const budget = Math.max(0, (options.budgetMb ?? DEFAULT_BUDGET_MB) * 2 ** 20);
   // Load the bundles first: a missing build fails before minutes of analyses.
   const assets = Object.fromEntries([...new Set(plan.planned.map((p) => p.panel.id))].map((id) => [id, panelAssets(id)]));
   const sharedCss = sharedPanelCss();
-  const done = await runPanelsHeadless(plan, { display: options.display, budgetBytes: (p) => (precomputesAnswers(p.panel.id) && sharers ? Math.floor(budget / sharers) : 0) });
+  const done = await runPanelsHeadless(plan, { display: options.display, budgetBytes: budget, precomputes: (p) => precomputesAnswers(p.panel.id) });
 
   const notes = plan.skipped.map((s) => ({ title: `${s.panel.title} · ${s.label}`, reason: s.reason }));
   const panels: ReportPanel[] = [];

@@ -10,19 +10,26 @@ export interface HeadlessPanel { planned: PlannedPanel; captured: CapturedPanel 
 
 export interface HeadlessOptions {
   display: ProgressDisplay;
-  /** Bytes of precomputed answers a panel may inline (0: the first picture only). */
-  budgetBytes(planned: PlannedPanel): number;
+  /** Bytes of precomputed answers for all panels together (0: first pictures only). */
+  budgetBytes: number;
+  /** Whether a panel precomputes answers (takes a share of the budget). */
+  precomputes(planned: PlannedPanel): boolean;
 }
 
 export async function runPanelsHeadless(plan: PanelPlan, options: HeadlessOptions): Promise<HeadlessPanel[]> {
   const out: HeadlessPanel[] = [];
+  // Each panel that precomputes gets an equal share of what is left, so what one panel does not need
+  // (a small barcode) goes to the panels after it (a decision geometry's maps, about 1 MiB a checkpoint).
+  let remaining = options.budgetBytes;
+  let sharers = plan.planned.filter((p) => options.precomputes(p)).length;
   for (const planned of plan.planned) {
+    const share = options.precomputes(planned) && sharers > 0 ? Math.floor(remaining / sharers--) : 0;
     const task = options.display.task(`${planned.panel.title} · ${planned.label}`);
     const t0 = Date.now();
     let captured: CapturedPanel;
     try {
       captured = await capturePanel(planned.panel, planned.target, {
-        budgetBytes: options.budgetBytes(planned),
+        budgetBytes: share,
         onProgress: (_analysis, fraction, message) => task.update(fraction, message),
       });
     } catch (e) {
@@ -37,6 +44,7 @@ export async function runPanelsHeadless(plan: PanelPlan, options: HeadlessOption
       const extra = captured.answered ? `, ${captured.answered} answers precomputed${captured.leftOut ? `, ${captured.leftOut} left out by the budget` : ''}` : '';
       task.end(cached ? 'cached' : 'done', `${seconds}${extra}`);
     }
+    remaining -= captured.answerBytes;
     out.push({ planned, captured });
   }
   return out;

@@ -112,6 +112,8 @@ export function staticBridge<HostMsg, ViewMsg extends { type: string }, State>(d
         });
         new ResizeObserver(() => reportHeight()).observe(document.body);
       }
+      // Panels re-create controls when they redraw (a resize, a new message): keep those disabled too.
+      if (data.disabled?.length) new MutationObserver(() => disableControls(data.disabled ?? [])).observe(document.body, { childList: true, subtree: true });
       // Replayed after the page's script has set itself up, like messages arriving after `ready`.
       queueMicrotask(() => {
         replay(data.messages);
@@ -139,6 +141,7 @@ function saveFile(name: string, mime: string, bytes: Uint8Array): void {
 function disableControls(controls: readonly DisabledControl[]): void {
   for (const { selector, reason } of controls) {
     for (const node of Array.from(document.querySelectorAll<HTMLElement>(selector))) {
+      if (node.classList.contains('static-disabled')) continue;
       node.setAttribute('disabled', '');
       node.setAttribute('title', reason);
       node.classList.add('static-disabled');

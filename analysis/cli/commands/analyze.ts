@@ -83,7 +83,7 @@ export async function analyze(dirs: string[], opts: AnalyzeOptions): Promise<Ana
   for (const s of skipped) display.log(`skipped ${s.analysis} (${s.runs}): ${s.reason}`);
   let done: Awaited<ReturnType<typeof runPanelsHeadless>>;
   try {
-    done = await runPanelsHeadless(plan, { display, budgetBytes: () => 0 });
+    done = await runPanelsHeadless(plan, { display, budgetBytes: 0, precomputes: () => false });
   } finally {
     display.stop();
   }
