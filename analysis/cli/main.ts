@@ -15,6 +15,7 @@ type Register = (program: Command) => void;
 const COMMANDS: Array<{ names: string[]; load: () => Promise<Register> }> = [
   { names: ['demo'], load: async () => (await import('./commands/demo')).registerDemoCommand },
   { names: ['train'], load: async () => (await import('./commands/train')).registerTrainCommand },
+  { names: ['import'], load: async () => (await import('./commands/import')).registerImportCommand },
   { names: ['runs', 'barcode'], load: async () => (await import('./commands/runs')).registerRunsCommands },
   { names: ['study'], load: async () => (await import('./commands/study')).registerStudyCommands },
   { names: ['ph'], load: async () => (await import('./commands/ph')).registerPhCommand },

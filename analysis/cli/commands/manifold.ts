@@ -80,7 +80,7 @@ export function manifoldSummary(r: PredictionManifold, axes: number): { json: Ma
   const points: ManifoldJson['points'] = [];
   const text: string[] = [`${r.m} models (${r.runs.length} runs + P0 + P*) on a probe set of ${r.probe.samples} samples, ${r.probe.classes} classes; ${r.method} eigen-decomposition, ${r.kernel} distances`];
   for (const run of r.runs) {
-    text.push(`${run.name} (${run.architecture}, ${run.optimizer}, seed ${run.seed}): ${run.steps.length} checkpoints, progress ${run.progress[0].toFixed(3)} -> ${run.progress[run.progress.length - 1].toFixed(3)}  ${run.runDir}`);
+    text.push(`${run.name} (${run.architecture}, ${run.optimizer}${run.seed !== undefined ? `, seed ${run.seed}` : ''}): ${run.steps.length} checkpoints, progress ${run.progress[0].toFixed(3)} -> ${run.progress[run.progress.length - 1].toFixed(3)}  ${run.runDir}`);
     run.steps.forEach((step, i) => points.push({ runDir: run.runDir, step, coords: run.coords[i].slice(0, axes), progress: run.progress[i] }));
   }
   points.push({ runDir: null, step: null, coords: r.p0.coords.slice(0, axes), progress: r.p0.progress });
