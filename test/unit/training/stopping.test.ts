@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PlateauDetector } from '../../../analysis/training/stopping';
 import { trainRun } from '../../../analysis/training/train';
-import { parseTrainConfig, type TrainConfigInput } from '../../../analysis/spec/trainConfig';
+import type { TrainConfigInput } from '../../../analysis/spec/trainConfig';
+import { moonsConfig } from './moonsConfig';
 import { readMetrics, readRun } from '../../../analysis/store/runStore';
 
 function tmp(t: { after: (fn: () => void) => void }): string {
@@ -14,18 +15,7 @@ function tmp(t: { after: (fn: () => void) => void }): string {
   return dir;
 }
 
-const moons = (over: Partial<TrainConfigInput> = {}) =>
-  parseTrainConfig({
-    dataset: { kind: 'toy', shape: 'moons', trainSamples: 200, testSamples: 100, noise: 0.1, seed: 0 },
-    model: { kind: 'mlp', hidden: [8], activation: 'tanh' },
-    optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.9 },
-    batchSize: 32,
-    epochs: 60,
-    checkpoints: { kind: 'every', steps: 50 },
-    probe: { size: 40 },
-    logEvery: 1,
-    ...over,
-  }, 'test');
+const moons = (over: Partial<TrainConfigInput> = {}) => moonsConfig({ epochs: 60, checkpoints: { kind: 'every', steps: 50 }, logEvery: 1, ...over });
 
 test('plateau rule: stops after `patience` epochs in a row without an improvement larger than minDelta', () => {
   const rule = { kind: 'train-loss-plateau' as const, patience: 3, minDelta: 0.01 };

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { trainRun, type TrainRequest } from '../../../analysis/training/train';
 import type { TrainProgress } from '../../../analysis/worker/protocol/training';
-import { parseTrainConfig, type TrainConfigInput } from '../../../analysis/spec/trainConfig';
+import { moonsConfig } from './moonsConfig';
 import { listRuns, readCheckpoint, readMetrics, readRun, readSafetensorsFile } from '../../../analysis/store/runStore';
 import { encodeIdx } from '../../../analysis/data/idx';
 
@@ -14,17 +14,7 @@ function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-train-'));
 }
 
-const moons = (over: Partial<TrainConfigInput> = {}) =>
-  parseTrainConfig({
-    dataset: { kind: 'toy', shape: 'moons', trainSamples: 200, testSamples: 100, noise: 0.1, seed: 0 },
-    model: { kind: 'mlp', hidden: [8], activation: 'tanh' },
-    optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.9 },
-    batchSize: 32,
-    epochs: 8,
-    checkpoints: { kind: 'every', steps: 10 },
-    probe: { size: 40 },
-    ...over,
-  }, 'test');
+const moons = moonsConfig;
 
 function request(config: ReturnType<typeof moons>, runsRoot: string, over: Partial<TrainRequest> = {}): TrainRequest {
   return { config, runsRoot, backend: 'cpu', isCancelled: () => false, onProgress: () => undefined, log: () => undefined, ...over };
