@@ -1,6 +1,8 @@
 /**
  * Turning a checkpoint's weights into point clouds: one point per neuron = that neuron's incoming weight
- * vector (SPEC A). A dense kernel is stored [in, out] (tfjs layout), so neuron j is column j.
+ * vector (SPEC A). A dense kernel is stored [in, out] (tfjs layout), so neuron j is column j. Every run's
+ * checkpoints hold that convention: imported runs were converted when imported (analysis/import/layout.ts
+ * owns foreign names and orientations, e.g. PyTorch's [out, in] `.weight`), so nothing here guesses.
  */
 import type { NamedTensor } from '../store/safetensors';
 
