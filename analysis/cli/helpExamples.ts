@@ -23,6 +23,7 @@ export const HELP_EXAMPLES: Record<string, string[]> = {
   'loss-barcode': ['topolens loss-barcode .topolens/runs/studies/<id>', 'topolens loss-barcode runs/a runs/b runs/c --points 7 --iterations 50 --json'],
   sublevel: ['topolens sublevel samples.csv --knn 6 --json'],
   trees: ['topolens trees .topolens/runs/<run>', 'topolens trees .topolens/runs/<run> --layer dense1 --eps fit --graph dense1.json'],
+  import: ['topolens import ./torch-checkpoints --name resnet-probe --layout torch', 'topolens import ./keras-run --format npz --predictions ./keras-run/preds --json'],
   manifold: ['topolens manifold .topolens/runs/studies/<id> --axes 3', 'topolens manifold --probs models.npy --json'],
 };
 
