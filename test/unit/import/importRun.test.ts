@@ -329,3 +329,40 @@ test('run.json: schema-1 files read as trained; imported runs need no config; tr
   fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ ...base, schemaVersion: 2, source }));
   assert.equal(readRun(dir).run?.source?.kind, 'imported');
 }));
+
+test('TF.js step folders (Keras names, [in, out]) with logits + --softmax, JSONL metrics and TensorBoard scalars', withTmp(async (tmp) => {
+  const src = path.join(tmp, 'tfjs');
+  const kernel = [0.5, -1, 2, 4, 8, -16]; // [3, 2]
+  for (const s of [1, 2]) {
+    const d = path.join(src, `epoch-${s}`);
+    fs.mkdirSync(d, { recursive: true });
+    fs.writeFileSync(path.join(d, 'w.bin'), Buffer.concat([Buffer.from(f32Bytes(kernel.map((x) => x * s))), Buffer.from(f32Bytes([0, s]))]));
+    fs.writeFileSync(path.join(d, 'model.json'), JSON.stringify({ weightsManifest: [{ paths: ['w.bin'], weights: [
+      { name: 'dense_Dense1/kernel', shape: [3, 2], dtype: 'float32' }, { name: 'dense_Dense1/bias', shape: [2], dtype: 'float32' },
+    ] }] }));
+  }
+  const pred = path.join(tmp, 'logits');
+  fs.mkdirSync(pred);
+  for (const s of [1, 2]) fs.writeFileSync(path.join(pred, `logits_${s}.npy`), npyBytes('<f4', [2, 2], f32Bytes([0, 0, Math.log(3), 0])));
+  const labels = path.join(tmp, 'y.npy');
+  fs.writeFileSync(labels, npyBytes('|u1', [2], Uint8Array.from([0, 1])));
+  fs.writeFileSync(path.join(src, 'metrics.jsonl'), '{"epoch": 1, "loss": 0.9, "val_accuracy": 0.6}\n{"epoch": 2, "loss": 0.4, "val_accuracy": 0.8}\n{"epoch": 3, "lo');
+  const { EventFileWriter } = await import('../../../analysis/tensorboard/write');
+  fs.mkdirSync(path.join(src, 'logs'));
+  const tb = new EventFileWriter(path.join(src, 'logs'));
+  tb.add(1, [['Learning Rate', 0.01]]);
+  tb.add(2, [['Learning Rate', 0.005]]);
+  await tb.flush();
+  const runs = path.join(tmp, 'runs');
+  await assert.rejects(importCheckpoints({ dir: src, name: 'k', runsRoot: runs, predictionsDir: pred, labelsFile: labels }), /logits_1\.npy: .*pass --softmax/);
+  const { runDir, run, warnings } = await importCheckpoints({ dir: src, name: 'k', runsRoot: runs, predictionsDir: pred, labelsFile: labels, softmax: true });
+  assert.deepEqual([run.source.format, run.source.layout, run.source.layers.map((l) => l.name)], ['tfjs', 'keras', ['dense_Dense1']]);
+  const t = readCheckpoint(checkpointPath(runDir, 2));
+  assert.deepEqual(Array.from(t['dense_Dense1/kernel'].data), kernel.map((x) => x * 2));
+  Array.from(t['probe/probs'].data).forEach((p, i) => assert.ok(Math.abs(p - [0.5, 0.5, 0.75, 0.25][i]) < 1e-6, `softmax ${i}: ${p}`));
+  assert.ok(warnings.some((w) => /epochs are the steps/.test(w)));
+  const curves = Object.fromEntries(computeRunCurves({ runDirs: [runDir] }).series.map((s) => [s.key, [s.steps, s.values]]));
+  assert.deepEqual(curves.trainLoss, [[1, 2], [0.9, 0.4]]);
+  assert.deepEqual(curves.testAccuracy, [[1, 2], [0.6, 0.8]]);
+  assert.deepEqual(curves.lr, [[1, 2], [0.01, 0.005].map(Math.fround)]);
+}));
