@@ -35,7 +35,7 @@ const RUNNING = 1;
 const DONE = 2;
 const CLOSED = 3;
 
-/** What a helper gets: the complex's arrays (copied by postMessage), the table's shape, the controls. */
+/** What a helper gets: the complex's arrays (shared memory, see sharedArrays.ts), the table's shape, the controls. */
 interface ShareMessage {
   storage: 'dense' | 'sparse';
   n: number;
@@ -88,7 +88,9 @@ export class ColumnHelpers {
     const entry = threadEntry(__filename, 'columnsThread.ts', 'phColumns.js');
     const workers: Worker[] = [];
     for (let i = 0; i < count; i++) {
-      const w = startThread(entry, { name: 'topolens-ph-columns' });
+      // The helper's own allocations are the column lists (typed arrays, outside V8's heap): a small
+      // young generation keeps an idle heap from adding megabytes to the process's peak.
+      const w = startThread(entry, { name: 'topolens-ph-columns', resourceLimits: { maxYoungGenerationSizeMb: 4 } });
       // A helper that fails to start only loses its share of the walk (the main thread takes it).
       w.on('error', () => undefined);
       w.unref();

@@ -7,10 +7,12 @@
  * filtration gives the same persistence pairs' values; deaths/births are read back as `lengthOfRank`).
  *
  * Dense inputs keep ranks in a full n x n `Int32Array` (4 n^2 bytes): a coboundary scan then reads
- * whole rows contiguously. Sparse (thresholded) inputs keep sorted neighbour lists in CSR form.
+ * whole rows contiguously. Sparse (thresholded) inputs keep sorted neighbour lists in CSR form. The
+ * arrays the column threads read are on shared memory (sharedArrays.ts), so they are not copied to them.
  */
 import type { DistanceRows } from './distanceRows';
 import { radixSortKeysWithPayload } from './radixSort';
+import { sharedInt32Array } from './sharedArrays';
 
 /** Rank of a pair that is not an edge (longer than the threshold, or infinite). */
 export const NO_EDGE = 0x7fffffff;
@@ -88,8 +90,8 @@ function rankEdges(rows: DistanceRows, threshold: number, m: number): RankedEdge
   }
   radixSortKeysWithPayload(keys, pay);
   const lengthOfRank = keys;
-  const uOfRank = new Int32Array(m);
-  const vOfRank = new Int32Array(m);
+  const uOfRank = sharedInt32Array(m);
+  const vOfRank = sharedInt32Array(m);
   if (packed) unpackEndpoints(pay, uOfRank, vOfRank);
   else gatherEndpoints(pay, unpackedU!, unpackedV!, uOfRank, vOfRank);
   return { n, edgeCount: m, lengthOfRank, uOfRank, vOfRank };
@@ -143,7 +145,7 @@ export function denseEdgeRanks(rows: DistanceRows, threshold: number, edgeCount 
     throw new Error(`rips: ${n} points is too many for a dense Rips filtration (max ${MAX_DENSE_POINTS}); give a threshold`);
   }
   const base = rankEdges(rows, threshold, edgeCount);
-  const ranks = new Int32Array(n * n).fill(NO_EDGE);
+  const ranks = sharedInt32Array(n * n).fill(NO_EDGE);
   fillRankMatrix(n, base.uOfRank, base.vOfRank, ranks);
   return { kind: 'dense', ...base, ranks };
 }
@@ -156,11 +158,11 @@ export function sparseEdgeRanks(rows: DistanceRows, threshold: number, edgeCount
     degree[base.uOfRank[r] + 1]++;
     degree[base.vOfRank[r] + 1]++;
   }
-  const offsets = new Int32Array(n + 1);
+  const offsets = sharedInt32Array(n + 1);
   for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i] + degree[i + 1];
   const fill = offsets.slice(0, n);
-  const neighbors = new Int32Array(2 * base.edgeCount);
-  const neighborRanks = new Int32Array(2 * base.edgeCount);
+  const neighbors = sharedInt32Array(2 * base.edgeCount);
+  const neighborRanks = sharedInt32Array(2 * base.edgeCount);
   for (let r = 0; r < base.edgeCount; r++) {
     const u = base.uOfRank[r];
     const v = base.vOfRank[r];
