@@ -1,14 +1,16 @@
 /**
  * The TO-score Table: one loss barcode per architecture of a study (a width x depth grid), summarised as a
  * row: the four TO-score variants, minima count, mean/longest segment, global minimum, mean test error and
- * the segment-length vs test-error rank correlation (SPEC B observations 1 and 2). Each barcode goes through
- * computeLossBarcode, so its pairs are cached and shared with the Loss Barcode panel of that architecture.
+ * the segment-length vs test-error rank correlation (SPEC B observations 1 and 2), and the same correlation
+ * across the architectures. Each barcode goes through computeLossBarcode, so its pairs are cached and shared
+ * with the Loss Barcode panel of that architecture.
  */
-import type { ToScoreRow, ToScoreTable, ToScoreTableParams } from '../../worker/protocol/lossBarcode';
+import type { AcrossArchitectures, ToScoreRow, ToScoreTable, ToScoreTableParams } from '../../worker/protocol/lossBarcode';
 import { defineAnalysis, plainContext, type AnalysisContext } from '../definition';
 import { computeLossBarcode } from './analysis';
 import { parameterCount } from './mlpBatch';
 import { loadMinimaSet } from './minima';
+import { spearman } from './rankCorrelation';
 import { groupByArchitecture, requestRuns } from './studyRuns';
 
 export async function computeToScoreTable(params: ToScoreTableParams, context: AnalysisContext = plainContext()): Promise<ToScoreTable> {
@@ -47,7 +49,21 @@ export async function computeToScoreTable(params: ToScoreTableParams, context: A
   }
   if (rows.length === 0) throw new Error(`TO-score table: no architecture has 2 or more completed minima (${groups.map((g) => `${g.architecture}: ${g.runDirs.length}`).join(', ')}); train more seeds`);
   rows.sort((a, b) => a.depth - b.depth || (a.width ?? 0) - (b.width ?? 0) || a.architecture.localeCompare(b.architecture));
-  return { rows, skipped, computeMs: Date.now() - t0 };
+  return { rows, acrossArchitectures: acrossArchitectures(rows), skipped, computeMs: Date.now() - t0 };
+}
+
+/**
+ * Within one architecture K = 4-8 minima rarely decide a rank correlation; across a grid's architectures the
+ * question "do shorter barcodes go with lower test error?" has 20 points behind it.
+ */
+export function acrossArchitectures(rows: readonly ToScoreRow[]): AcrossArchitectures | null {
+  const scored = rows.filter((r): r is ToScoreRow & { meanTestError: number } => r.meanTestError !== null);
+  if (scored.length < 3) return null;
+  const error = scored.map((r) => r.meanTestError);
+  return {
+    meanSegmentVsTestError: spearman(scored.map((r) => r.meanSegment), error),
+    toScoreVsTestError: spearman(scored.map((r) => r.toScore.sum), error),
+  };
 }
 
 export const toScoreTableAnalysis = defineAnalysis<ToScoreTableParams, ToScoreTable>({ name: 'toScoreTable', version: 1, run: computeToScoreTable });

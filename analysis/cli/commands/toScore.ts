@@ -3,7 +3,8 @@
  * same code as the panel: one loss barcode per architecture of a study, one row each. Pairs are cached in
  * the study folder, shared with `loss-barcode` and the panels. `--json` prints
  * `{ rows: [{ architecture, depth, width, parameters, minima, toScore, meanSegment, maxSegment, globalMin,
- * meanTestError, correlation }], skipped: [{ architecture, runs, reason }] }`.
+ * meanTestError, correlation }], acrossArchitectures: { meanSegmentVsTestError, toScoreVsTestError } | null,
+ * skipped: [{ architecture, runs, reason }] }` (each correlation `{ spearman, pValue, n, permutations }`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,6 +37,11 @@ export function formatToScoreTable(t: ToScoreTable): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ');
   const out = [line(header), ...rows.map(line)];
+  const across = t.acrossArchitectures;
+  if (across) {
+    const rho = (c: { spearman: number; pValue: number; n: number }) => `Spearman ${c.spearman.toFixed(2)} (p ${c.pValue < 0.001 ? '< 0.001' : c.pValue.toFixed(3)}, ${c.n} architectures)`;
+    out.push('', `across architectures, test error vs mean segment: ${rho(across.meanSegmentVsTestError)}; vs TO sum: ${rho(across.toScoreVsTestError)}`);
+  }
   for (const s of t.skipped) out.push(`(not in the table: ${s.architecture}, ${s.runs} run${s.runs === 1 ? '' : 's'}: ${s.reason})`);
   return `${out.join('\n')}\n`;
 }
@@ -48,6 +54,7 @@ export function toScoreJson(t: ToScoreTable): object {
       toScore: r.toScore, meanSegment: r.meanSegment, maxSegment: r.maxSegment, globalMin: r.globalMin,
       meanTestError: r.meanTestError, correlation: r.correlation,
     })),
+    acrossArchitectures: t.acrossArchitectures,
     skipped: t.skipped,
   };
 }
@@ -57,7 +64,7 @@ export function registerToScoreCommand(program: Command): void {
     .command('to-score')
     .description('TO-score Table of a study (SPEC B): one loss barcode per architecture, TO-scores, segments, test error and their rank correlation')
     .argument('<dirs...>', 'a study folder (studies/<id>) or run folders (grouped by architecture)'))
-    .option('--json', 'print one JSON object: { rows: [{ architecture, depth, width, parameters, minima, toScore, meanSegment, maxSegment, globalMin, meanTestError, correlation }], skipped }')
+    .option('--json', 'print one JSON object: { rows: [{ architecture, depth, width, parameters, minima, toScore, meanSegment, maxSegment, globalMin, meanTestError, correlation }], acrossArchitectures, skipped }')
     .addHelpText('after', '\nExample:\n  topolens train --study barcode-grid-fast && topolens to-score .topolens/runs/studies/<id>')
     .action(async (dirs: string[], opts: Options) => {
       const progress = pairProgress();

@@ -136,8 +136,15 @@ export interface ToScoreRow {
   correlation: RankCorrelation | null;
 }
 
+/**
+ * SPEC B observation 2 across a study's architectures: rank correlation of each architecture's mean test
+ * error with its mean segment length and with its TO sum (null with fewer than 3 rows that have test error).
+ */
+export interface AcrossArchitectures { meanSegmentVsTestError: RankCorrelation; toScoreVsTestError: RankCorrelation }
+
 export interface ToScoreTable {
   rows: ToScoreRow[];
+  acrossArchitectures: AcrossArchitectures | null;
   /** Architectures with fewer than 2 completed minima, and why they are not rows. */
   skipped: { architecture: string; runs: number; reason: string }[];
   computeMs: number;

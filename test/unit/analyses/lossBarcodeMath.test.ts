@@ -9,6 +9,8 @@ import { minimaBarcode } from '../../../analysis/analyses/lossBarcode/barcode';
 import { optimisePath, DEFAULT_PATH_OPTIONS } from '../../../analysis/analyses/lossBarcode/pathOptimizer';
 import { toScore } from '../../../analysis/analyses/lossBarcode/toScore';
 import { spearman, ranks } from '../../../analysis/analyses/lossBarcode/rankCorrelation';
+import { acrossArchitectures } from '../../../analysis/analyses/lossBarcode/toScoreTable';
+import type { ToScoreRow } from '../../../analysis/worker/protocol/lossBarcode';
 import { MlpBatch, parameterCount, type DenseSpec } from '../../../analysis/analyses/lossBarcode/mlpBatch';
 import { mulberry32 } from '../../../analysis/linalg/random';
 import { curvedDoubleWell, descend, mullerBrown, surfaceObjective } from './surfaces';
@@ -139,6 +141,18 @@ test('Spearman: average ranks for ties, exact permutation p-value for small n', 
   close(big.spearman, 1, 1e-12, 'rho');
   assert.ok(big.pValue < 0.01 && big.pValue > 0);
   assert.throws(() => spearman([1, 2], [1, 2]), /at least 3 pairs/);
+});
+
+test('TO-score table across architectures: rows without test error are left out, fewer than 3 rows give null', () => {
+  const row = (meanSegment: number, sum: number, meanTestError: number | null) => ({ meanSegment, meanTestError, toScore: { sum } }) as unknown as ToScoreRow;
+  // mean segment ranks 1..5 against error ranks [2, 1, 4, 3, 5]: rho 0.8 (as above); TO sum reversed: -0.8
+  const rows = [row(1, 5, 0.2), row(2, 4, 0.1), row(3, 3, 0.4), row(4, 2, 0.3), row(9, 9, null), row(5, 1, 0.5)];
+  const across = acrossArchitectures(rows);
+  assert.ok(across);
+  close(across.meanSegmentVsTestError.spearman, 0.8, 1e-12, 'rho (segment)');
+  close(across.toScoreVsTestError.spearman, -0.8, 1e-12, 'rho (TO sum)');
+  assert.equal(across.meanSegmentVsTestError.n, 5);
+  assert.equal(acrossArchitectures([row(1, 1, 0.1), row(2, 2, 0.2), row(3, 3, null)]), null);
 });
 
 test('batched MLP engine: losses, errors and gradients of P networks at once match a float64 reference', () => {

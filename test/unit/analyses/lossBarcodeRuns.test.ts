@@ -141,6 +141,7 @@ test('TO-score table: one row per architecture with 2+ minima, the others listed
   assert.equal(row.width, 16);
   assert.equal(row.parameters, 784 * 16 + 16 + 16 * 10 + 10);
   assert.equal(row.minima, 3);
+  assert.equal(table.acrossArchitectures, null, 'one architecture: no correlation across architectures');
   assert.deepEqual(table.skipped, [{ architecture: 'mlp 784-24-10 relu', runs: 1, reason: 'needs at least 2 completed minima' }]);
   const single = await computeLossBarcode(fast([runs.s1, runs.s2, runs.s3], { threads: 1 }));
   assert.deepEqual(row.toScore, single.toScore);

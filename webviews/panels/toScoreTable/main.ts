@@ -4,7 +4,7 @@
  * heat-map cells, a click on a row opens that architecture's Loss Barcode. Export CSV, PNG or SVG.
  */
 import * as d3 from 'd3';
-import type { ToScoreRow, ToScoreTable } from '../../../analysis/worker/protocol/lossBarcode';
+import type { RankCorrelation, ToScoreRow, ToScoreTable } from '../../../analysis/worker/protocol/lossBarcode';
 import type { PanelTarget } from '../../protocol/common';
 import type { ToScoreTableHostMessage, ToScoreTableState, ToScoreTableViewMessage } from './protocol';
 import { createShell } from '../../shared/shell';
@@ -50,8 +50,9 @@ let sortKey = shell.state()?.sortKey;
 let descending = shell.state()?.descending ?? false;
 const chartBox = el('div', { class: 'chart' });
 chartBox.append(svgNode);
+const across = el('p', { class: 'explain' });
 const skipped = el('p', { class: 'explain' });
-shell.content.append(chartBox, skipped);
+shell.content.append(chartBox, across, skipped);
 
 function receive(message: ToScoreTableHostMessage): void {
   if (message.type !== 'table') return;
@@ -77,6 +78,9 @@ function render(): void {
       render();
     })
     .onRow((row) => shell.post({ type: 'openPanel', panel: 'lossBarcode', target: { runDirs: row.runDirs, studyDir: target?.studyDir } }))(d3.select(svgNode), COLUMNS, table.rows);
+  const a = table.acrossArchitectures;
+  const rho = (c: RankCorrelation) => `Spearman ρ ${formatNumber(c.spearman)} (p ${c.pValue < 0.001 ? '< 0.001' : c.pValue.toFixed(3)})`;
+  across.textContent = a ? `Across the ${a.meanSegmentVsTestError.n} architectures, mean test error vs mean segment: ${rho(a.meanSegmentVsTestError)}; vs TO sum: ${rho(a.toScoreVsTestError)}.` : '';
   skipped.textContent = table.skipped.length ? `Not shown: ${table.skipped.map((s) => `${s.architecture} (${s.runs} run${s.runs === 1 ? '' : 's'}: ${s.reason})`).join('; ')}.` : '';
 }
 
