@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import type { CheckpointRef, RunEntry } from '../../analysis/store/runStore';
-import type { RunStatus } from '../../analysis/spec/runFormat';
+import { isImportedRun, type RunStatus } from '../../analysis/spec/runFormat';
 import type { PlannedMemberStatus, StudyEntry } from '../../analysis/worker/protocol/studies';
 
 /** Loss and accuracy measured at a checkpoint (the `eval` record of metrics.jsonl at that step). */
@@ -93,7 +93,8 @@ export function runTreeItem(entry: RunEntry, inStudy = false): vscode.TreeItem {
   const item = new vscode.TreeItem(run.name, collapsible);
   item.id = `run:${entry.dir}`;
   const accuracy = percent(run.summary?.testAccuracy ?? run.summary?.trainAccuracy);
-  item.description = [run.status, run.backend, accuracy && `acc ${accuracy}`, shortTime(run.timings.startedAt)].filter(Boolean).join(' · ');
+  const origin = isImportedRun(run) ? `imported ${run.source.format}` : run.backend;
+  item.description = [run.status, origin, accuracy && `acc ${accuracy}`, shortTime(run.timings.startedAt)].filter(Boolean).join(' · ');
   item.iconPath = STATUS_ICONS[run.status];
   // run.<status>[.inStudy] (status: running | completed | interrupted | failed): drives the context menu (package.json)
   item.contextValue = `run.${run.status}${inStudy ? '.inStudy' : ''}`;
@@ -101,7 +102,13 @@ export function runTreeItem(entry: RunEntry, inStudy = false): vscode.TreeItem {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escapeMd(run.name)}** — ${run.status}\n\n`);
   md.appendMarkdown(`| | |\n|---|---|\n`);
-  md.appendMarkdown(`| run | \`${run.id}\` |\n| backend | ${run.backend} |\n| started | ${run.timings.startedAt} |\n`);
+  md.appendMarkdown(`| run | \`${run.id}\` |\n`);
+  if (isImportedRun(run)) {
+    const layout = run.source.layout === 'map' ? 'mapping file' : run.source.layout === 'torch' ? 'PyTorch [out, in]' : 'Keras [in, out]';
+    md.appendMarkdown(`| imported from | \`${escapeMd(run.source.dir)}\` |\n| format | ${run.source.format}, ${run.source.files.length} files, ${layout} |\n| imported | ${run.source.importedAt} |\n`);
+  } else {
+    md.appendMarkdown(`| backend | ${run.backend} |\n| started | ${run.timings.startedAt} |\n`);
+  }
   if (run.timings.trainSeconds !== undefined) md.appendMarkdown(`| training time | ${run.timings.trainSeconds.toFixed(1)} s |\n`);
   if (run.summary) {
     md.appendMarkdown(`| step | ${run.summary.step} |\n| train loss | ${run.summary.trainLoss.toFixed(4)} |\n`);

@@ -58,6 +58,7 @@ export function networkObjective(layers: readonly DenseSpec[], train: Split, eva
       return engine.lossAndGrad(points, x, y, grads);
     },
     evaluate: (points) => engine.evaluate(points, evalSet.x, evalSet.y).loss,
+    evaluatePolyline: (vertices, per) => engine.evaluatePolyline(vertices, per, evalSet.x, evalSet.y),
     score(points, split) {
       const out = { loss: new Float64Array(points.length), error: new Float64Array(points.length) };
       for (let from = 0; from < points.length; from += options.maxPoints) {

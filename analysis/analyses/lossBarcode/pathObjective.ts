@@ -12,6 +12,11 @@ export interface PathObjective {
   lossAndGrad(points: readonly Float64Array[], iteration: number, grads: Float64Array[]): Float64Array;
   /** Losses at `points` on the fixed evaluation set. */
   evaluate(points: readonly Float64Array[]): Float64Array;
+  /**
+   * Optional shortcut with the same answer as evaluate() on every point of the polyline through `vertices`
+   * with `per` steps per segment ((V - 1) * per + 1 points): networks reuse the first layer's linearity.
+   */
+  evaluatePolyline?(vertices: readonly Float64Array[], per: number): Float64Array;
 }
 
 /** Evaluates any number of points, at most `maxPoints` per call; `pointAt(k, out)` fills point k. */

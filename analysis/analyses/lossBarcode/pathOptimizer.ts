@@ -132,11 +132,14 @@ export function polylineProfile(path: readonly Float64Array[], interpolate: numb
   }
   const total = lengths[path.length - 1] || 1;
   const t = new Float64Array(count);
-  const loss = evaluateMany(objective, count, (k, out) => {
+  for (let k = 0; k < count; k++) {
     const s = Math.min(Math.floor(k / per), path.length - 2);
     const frac = (k - s * per) / per;
-    lerp(path[s], path[s + 1], frac, out);
     t[k] = (lengths[s] + frac * (lengths[s + 1] - lengths[s])) / total;
+  }
+  const loss = objective.evaluatePolyline?.(path, per) ?? evaluateMany(objective, count, (k, out) => {
+    const s = Math.min(Math.floor(k / per), path.length - 2);
+    lerp(path[s], path[s + 1], (k - s * per) / per, out);
   });
   return { t, loss };
 }
@@ -167,6 +170,7 @@ export function optimisePath(a: Float64Array, b: Float64Array, objective: PathOb
     if ((it + 1) % options.insertEvery === 0 && it + 1 < options.iterations) insertMidpoints(path, objective, it, options.insertCount, options.maxPoints, k);
   }
   const { t, loss } = polylineProfile(path, options.interpolate, objective);
-  const straight = polylineProfile(straightLine(a, b, path.length), options.interpolate, objective);
+  // The straight line at the same number of evenly spaced points: one segment, (points - 1) * per steps.
+  const straight = polylineProfile([a, b], (path.length - 1) * (options.interpolate + 1) - 1, objective);
   return { path: path.map((p) => p.slice()), barrier: maxOf(loss), straightBarrier: maxOf(straight.loss), t, loss, straightT: straight.t, straightLoss: straight.loss };
 }

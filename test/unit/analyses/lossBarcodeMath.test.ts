@@ -194,5 +194,19 @@ test('batched MLP engine: losses, errors and gradients of P networks at once mat
     const y2 = Int32Array.from({ length: 13 }, () => Math.floor(rand() * C));
     const e2 = engine.evaluate(points, x2, y2);
     points.forEach((p, k) => close(e2.loss[k], referenceLoss(layers, p, x2, y2).loss, 1e-5, 'chunked evaluation'));
+    // A polyline through the points, evaluated from the vertices' first-layer products, equals the float64
+    // reference at every interpolated point, for per = 1 (vertices only) and 4 (chunks of points spanning
+    // several segments), and through the fallback when the engine holds too few points to interpolate.
+    for (const [per, maxPoints] of [[1, 4], [4, 4], [3, 6], [2, 2]]) {
+      const polyEngine = new MlpBatch(layers, maxPoints, B);
+      const onLine = polyEngine.evaluatePolyline(points, per, x2, y2);
+      assert.equal(onLine.length, (points.length - 1) * per + 1);
+      onLine.forEach((l, q) => {
+        const s = Math.min(Math.floor(q / per), points.length - 2);
+        const f = (q - s * per) / per;
+        const theta = points[s].map((a, i) => (1 - f) * a + f * points[s + 1][i]);
+        close(l, referenceLoss(layers, theta, x2, y2).loss, 1e-5, `${hidden} polyline point ${q} (per ${per}, ${maxPoints} points)`);
+      });
+    }
   }
 });
