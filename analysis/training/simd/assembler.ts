@@ -31,6 +31,7 @@ export const enum V {
   Not = 0x4d, And = 0x4e, AndNot = 0x4f, Or = 0x50, Xor = 0x51, Bitselect = 0x52,
   F32x4Abs = 0xe0, F32x4Neg = 0xe1, F32x4Sqrt = 0xe3, F32x4Add = 0xe4, F32x4Sub = 0xe5, F32x4Mul = 0xe6, F32x4Div = 0xe7,
   F32x4Min = 0xe8, F32x4Max = 0xe9, F32x4Pmin = 0xea, F32x4Pmax = 0xeb,
+  F32x4Nearest = 0x6a, I32x4Shl = 0xab, I32x4Add = 0xae, I32x4TruncSatF32x4S = 0xf8,
 }
 
 export const I32 = 0x7f;
@@ -135,6 +136,8 @@ export class FnBuilder {
   vstore(offset = 0): this { return this.simd(V.Store).mem(2, offset); }
   vsplatLoad(offset = 0): this { return this.simd(V.Load32Splat).mem(2, offset); }
   vsplat(): this { return this.simd(V.F32x4Splat); }
+  /** An f32x4 with every lane x. */
+  vf32(x: number): this { return this.f32(x).vsplat(); }
   vzero(): this { this.simd(V.Const); this.code.push(...new Array(16).fill(0)); return this; }
   /** i8x16.shuffle of the two v128 on the stack; `lanes32` picks four 32-bit lanes (0-3 first, 4-7 second). */
   vshuffle32(lanes32: number[]): this {

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { buildModule, newMemory } from '../../../analysis/training/simd/assembler';
 import { gemm, packB, packedSize } from '../../../analysis/training/simd/gemm';
 import { maxPool } from '../../../analysis/training/simd/kernels';
+import { expInPlace } from '../../../analysis/training/simd/exp';
 import { SimdTrainer } from '../../../analysis/training/simd/trainer';
 import { buildNetwork, resolveLayers } from '../../../analysis/training/network';
 import { Optimizer } from '../../../analysis/training/optimizers';
@@ -63,6 +64,26 @@ test('generated gemm: A B, A^T B, A B^T with bias, ReLU, accumulation and ragged
       }
     }
   }
+});
+
+test('generated SIMD exp: within 2 float32 ulps of Math.exp on [-87, 88], clamped below, NaN kept, ragged n', () => {
+  const mem = newMemory(1 << 20);
+  const k = buildModule([{ name: 'exp', fn: expInPlace() }], mem);
+  const f32 = new Float32Array(mem.buffer);
+  const rng = new Rng(11);
+  const special = [0, -0, -1e-30, Math.log(2) / 2, -Math.log(2) / 2, -87, -87.3, -100, -Infinity, NaN, 1, 10, 88];
+  const xs = Float32Array.from([...special, ...Array.from({ length: 10_001 }, () => rng.uniform(-87, 0))]); // odd count: a partial last vector
+  f32.set(xs, 16);
+  f32[16 + xs.length + 3] = 12345; // past the rounded-up vector: untouched
+  k.exp(64, xs.length);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    const got = f32[16 + i];
+    if (Number.isNaN(x)) assert.ok(Number.isNaN(got), 'NaN stays NaN');
+    else if (x < -87.3) assert.ok(got > 0 && got < 2e-38, `exp(${x}) clamps to ~1e-38, got ${got}`);
+    else assert.ok(Math.abs(got - Math.exp(x)) <= 2 * 2 ** -23 * Math.exp(x), `exp(${x}): ${got} vs ${Math.exp(x)}`);
+  }
+  assert.equal(f32[16 + xs.length + 3], 12345);
 });
 
 test('generated max-pool gradient matches the cpu backend, ties included (first maximum wins)', async () => {
