@@ -44,6 +44,19 @@ export interface NewStudy {
   panels?: string[];
 }
 
+/** study.json's text for a new study and the record parsed back from it (which validates the plan). */
+function studyRecord(id: string, spec: NewStudy, when: Date, what: string): { text: string; study: StudyJson } {
+  const record: StudyJson = {
+    schemaVersion: STUDY_SCHEMA_VERSION, id, name: spec.name, createdAt: when.toISOString(),
+    ...(spec.presetStudyId !== undefined ? { presetStudyId: spec.presetStudyId } : {}),
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    members: spec.members.map((m) => ({ name: m.name, config: m.config })),
+    ...(spec.panels !== undefined ? { panels: spec.panels } : {}),
+  };
+  const text = JSON.stringify(record, null, 2) + '\n';
+  return { text, study: parseStudyJson(text, what) };
+}
+
 /**
  * Creates `<runsRoot>/studies/<id>/study.json` (atomically) and returns the study. The record is validated
  * first (unique member names, valid configs), so a bad plan writes nothing.
@@ -56,15 +69,7 @@ export function createStudy(runsRoot: string, spec: NewStudy, when: Date = new D
     const id = makeRunId(slugSource, when);
     const dir = path.join(parent, id);
     const file = path.join(dir, STUDY_JSON);
-    const record: StudyJson = {
-      schemaVersion: STUDY_SCHEMA_VERSION, id, name: spec.name, createdAt: when.toISOString(),
-      ...(spec.presetStudyId !== undefined ? { presetStudyId: spec.presetStudyId } : {}),
-      ...(spec.description !== undefined ? { description: spec.description } : {}),
-      members: spec.members.map((m) => ({ name: m.name, config: m.config })),
-      ...(spec.panels !== undefined ? { panels: spec.panels } : {}),
-    };
-    const text = JSON.stringify(record, null, 2) + '\n';
-    const study = parseStudyJson(text, `study "${spec.name}"`); // validates before anything is written
+    const { text, study } = studyRecord(id, spec, when, `study "${spec.name}"`); // validated before anything is written
     try {
       fs.mkdirSync(dir); // not recursive: an existing folder (same second, same random tag) means another id
     } catch (e) {
@@ -102,15 +107,7 @@ export function createOrAttachStudy(runsRoot: string, id: string, spec: NewStudy
   checkStudyId(id);
   const dir = studyDir(runsRoot, id);
   const file = path.join(dir, STUDY_JSON);
-  const record: StudyJson = {
-    schemaVersion: STUDY_SCHEMA_VERSION, id, name: spec.name, createdAt: when.toISOString(),
-    ...(spec.presetStudyId !== undefined ? { presetStudyId: spec.presetStudyId } : {}),
-    ...(spec.description !== undefined ? { description: spec.description } : {}),
-    members: spec.members.map((m) => ({ name: m.name, config: m.config })),
-    ...(spec.panels !== undefined ? { panels: spec.panels } : {}),
-  };
-  const text = JSON.stringify(record, null, 2) + '\n';
-  const wanted = parseStudyJson(text, `study "${id}"`); // validates before anything is written
+  const { text, study: wanted } = studyRecord(id, spec, when, `study "${id}"`); // validated before anything is written
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (e) {
