@@ -33,6 +33,7 @@ import { decisionGeometryScenario } from './scenarios/decisionGeometry';
 import { weightTreesScenario } from './scenarios/weightTrees';
 import { predictionManifoldScenario } from './scenarios/predictionManifold';
 import { lossBarcodeScenario } from './scenarios/lossBarcode';
+import { RequestLog, remoteSafetyScenario } from './scenarios/remoteSafety';
 import { readDashboard } from './dashboardPanel';
 import { workerCrashScenario } from './scenarios/workerCrash';
 import { StepClock } from './stepClock';
@@ -64,6 +65,8 @@ async function main(): Promise<number> {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const requests = new RequestLog();
+  requests.attach(context);
   const page = await context.newPage();
   page.on('console', (message: ConsoleMessage) => {
     const text = message.text().replace(/%c/g, '').replace(/\s*color: [^ ]+/g, '');
@@ -303,6 +306,7 @@ async function main(): Promise<number> {
     await analysisPanelsScenario(journey);
     await predictionManifoldScenario(journey);
     await lossBarcodeScenario(journey);
+    await remoteSafetyScenario(journey, requests);
   } catch (e) {
     failed = e;
     console.error(`\nE2E FAILED: ${e instanceof Error ? e.message : String(e)}`);
