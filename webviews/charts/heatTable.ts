@@ -10,6 +10,8 @@ import { formatNumber } from '../shared/dom';
 export interface HeatColumn<R> {
   key: string;
   label: string;
+  /** The header's tooltip, for a label shortened to fit. */
+  title?: string;
   value(row: R): number | string | null;
   /** Colour numeric cells (default true for numbers). */
   heat?: boolean;
@@ -47,10 +49,11 @@ export function heatTable<R>() {
     columns.forEach((c, i) => {
       const h = head.append('g').attr('class', 'column-header').attr('data-key', c.key).style('cursor', 'pointer').on('click', () => onSort(c.key));
       h.append('rect').attr('x', xs[i]).attr('width', colW[i]).attr('height', headH).attr('fill', 'transparent');
+      h.append('title').text(c.title ?? c.label);
       const label = `${c.label}${c.key === sortKey ? (descending ? ' ▼' : ' ▲') : ''}`;
       const text = h.append('text').attr('x', xs[i] + 4).attr('y', 12).attr('fill', fg).attr('font-size', 10.5).attr('font-weight', 600);
-      // Word-wrap the label to the column (about 6 px per character), three lines at most.
-      const fit = Math.max(4, Math.floor((colW[i] - 8) / 6));
+      // Word-wrap the label to the column (about 6.6 px per character of bold 10.5 px text), three lines at most.
+      const fit = Math.max(4, Math.floor((colW[i] - 8) / 6.6));
       const lines: string[] = [];
       for (const word of label.split(' ')) {
         if (lines.length > 0 && (lines[lines.length - 1] + ' ' + word).length <= fit) lines[lines.length - 1] += ` ${word}`;

@@ -69,7 +69,7 @@ export async function lossBarcodeScenario(j: Journey): Promise<void> {
     const key = await header.getAttribute('data-key');
     await header.locator('rect').click();
     const label = await waitUntil(async () => {
-      const text = (await view().locator(`g.column-header[data-key="${key}"]`).textContent(now).catch(() => '')) ?? '';
+      const text = (await view().locator(`g.column-header[data-key="${key}"] text`).textContent(now).catch(() => '')) ?? '';
       return /[▲▼]/.test(text) ? text : undefined;
     }, 10_000, () => `clicking the "${key}" column did not mark it as the sort column`);
     facts.toScore = { rows, sortedBy: label.trim() };

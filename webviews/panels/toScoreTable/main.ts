@@ -27,8 +27,8 @@ const COLUMNS: HeatColumn<ToScoreRow>[] = [
   { key: 'meanSegment', label: 'mean segment', value: (r) => r.meanSegment },
   { key: 'maxSegment', label: 'max segment', value: (r) => r.maxSegment },
   { key: 'globalMin', label: 'global min loss', value: (r) => r.globalMin },
-  { key: 'meanTestError', label: 'mean test error', value: (r) => r.meanTestError },
-  { key: 'spearman', label: 'Spearman ρ (segment, test err)', value: (r) => r.correlation?.spearman ?? null },
+  { key: 'meanTestError', label: 'mean test error', value: (r) => r.meanTestError, format: (v) => `${(100 * v).toFixed(1)}%` },
+  { key: 'spearman', label: 'Spearman ρ', title: 'Spearman rank correlation of the minima\'s segment lengths with their test errors (p-values in the CSV)', value: (r) => r.correlation?.spearman ?? null, heat: false },
 ];
 
 const shell = createShell<ToScoreTableHostMessage, ToScoreTableViewMessage, ToScoreTableState>({
