@@ -1,6 +1,6 @@
 /**
  * Readers for the numeric text inputs of the `ph` and `mapper` commands. Files are streamed in 1 MiB
- * chunks through a scanner (numberScanner.ts: no per-line strings or arrays); the `parse*`
+ * byte chunks through a scanner (numberScanner.ts: no decoding, no per-line strings or arrays); the `parse*`
  * functions give strings to the same scanner, for tests. Every error names the source and the line so a
  * user can fix the file.
  *
@@ -12,7 +12,6 @@
  * - `distance`: a full symmetric n x n matrix with zero diagonal.
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { NumberScanner, type ScanMode } from './numberScanner';
 
 export type InputFormat = 'point-cloud' | 'lower-distance' | 'distance';
@@ -40,7 +39,7 @@ function scanText(text: string, mode: ScanMode, source: string): NumberScanner {
   return scanner;
 }
 
-/** Streams a file through the scanner in 1 MiB chunks (one string per chunk; no per-line strings or arrays). */
+/** Streams a file's bytes through the scanner in 1 MiB chunks (no strings, no per-line arrays). */
 function scanFile(path: string, mode: ScanMode): NumberScanner {
   const scanner = new NumberScanner(mode, path);
   let fd: number;
@@ -50,9 +49,8 @@ function scanFile(path: string, mode: ScanMode): NumberScanner {
     throw new Error(`${path}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   try {
+    // Bytes go to the scanner undecoded: a token (or UTF-8 character) cut at a chunk's end waits there.
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-    // Decodes UTF-8 across chunk boundaries (a character cut in two waits for its second half).
-    const decoder = new StringDecoder('utf8');
     for (;;) {
       let got: number;
       try {
@@ -61,9 +59,8 @@ function scanFile(path: string, mode: ScanMode): NumberScanner {
         throw new Error(`${path}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       }
       if (got === 0) break;
-      scanner.feed(decoder.write(chunk.subarray(0, got)));
+      scanner.feedBytes(chunk.subarray(0, got));
     }
-    scanner.feed(decoder.end());
   } finally {
     closeSync(fd);
   }

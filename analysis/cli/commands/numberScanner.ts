@@ -1,18 +1,21 @@
 /**
- * A scanner for numeric text files (point clouds, distance matrices), fed in text chunks of any size
- * (the file readers decode 1 MiB at a time): numbers go straight into one growable Float64Array, with
- * no per-line string, array or regex; characters are read with charCodeAt.
+ * A scanner for numeric text files (point clouds, distance matrices), fed in byte chunks of any size
+ * (the file readers pass 1 MiB at a time): numbers are parsed straight from the bytes into one growable
+ * Float64Array, with no string per line or per token, no array and no regex. Only a token that is not a
+ * plain decimal number (hex, "NaN", non-ASCII) is decoded (UTF-8) and given to `Number`.
  *
  * Tokens are separated by commas, semicolons or whitespace; within a line, runs of whitespace around
  * one comma count as one separator, and an empty field ("1,,2", a trailing comma) is an error in a
  * point cloud and skipped in a lower-distance matrix (Ripser reads any separators there). Lines whose
  * first non-blank character is `#` are comments.
  *
- * Numbers: a token of at most 15 significant digits and a decimal exponent within +-22 is converted
- * exactly here (m * 10^e or m / 10^e with both operands exact is correctly rounded: Clinger's fast
- * path); anything else (17-digit shortest round-trip output, hex, "NaN") is decoded and given to
- * `Number`, so every value is bit for bit what `Number(token)` gives.
+ * Numbers: every value is bit for bit what `Number(token)` gives. A token of at most 15 significant
+ * digits with a decimal exponent within +-22 is converted exactly here (m * 10^e or m / 10^e with both
+ * operands exact is correctly rounded: Clinger's fast path); 16 to 19 digits with an exponent in
+ * [-22, 0] (17-digit shortest round-trip output) go through decimalToDouble.ts, exact or NaN when it
+ * cannot prove the rounding; everything else, and those NaNs, through `Number`.
  */
+import { exactDecimal, POW10 } from './decimalToDouble';
 
 /** `rows`: one point per line, all of one width. `distances`: a flat sequence of non-negative numbers. */
 export type ScanMode = 'rows' | 'distances';
@@ -21,12 +24,118 @@ const COMMA = 44;
 const SEMICOLON = 59;
 const HASH = 35;
 const NEWLINE = 10;
+const DOT = 46;
+const MINUS = 45;
+const PLUS = 43;
 
-/** Exact powers of ten 10^0 .. 10^22 (the largest exact in float64). */
-const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Separator bytes: comma, semicolon, newline, and the whitespace space, tab, CR, VT, FF. */
+const SEPARATOR = new Uint8Array(256);
+for (const c of [COMMA, SEMICOLON, NEWLINE, 32, 9, 13, 11, 12]) SEPARATOR[c] = 1;
 
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * The value of four ASCII digits read as a little-endian int32 (first digit in the low byte), or -1
+ * when any of the four bytes is not a digit (SWAR: all four checked and combined at once).
+ */
+function fourDigits(x: number): number {
+  if (((x & 0xf0f0f0f0) | (((x + 0x06060606) & 0xf0f0f0f0) >>> 4)) !== 0x33333333) return -1;
+  const y = x - 0x30303030;
+  const z = (y * 10 + (y >>> 8)) & 0x00ff00ff;
+  return (z & 0xff) * 100 + (z >>> 16);
+}
+
+/**
+ * Parses the decimal number starting at b[from] (sign, digits, point, exponent) and stores its value in
+ * out[at]; returns the index of the first byte after the number's grammar (the caller checks that it
+ * is a separator or the token's end), or -1 minus that index when the token has no number, is
+ * malformed, or needs `Number` (too many digits, exponent out of range, or not provably rounded).
+ * The value goes to the array, not a return value, so no double is boxed per token.
+ */
+function parseDecimal(b: Uint8Array, view: DataView, from: number, end: number, out: Float64Array, at: number): number {
+  let i = from;
+  const negative = b[i] === MINUS;
+  if (negative || b[i] === PLUS) i++;
+  // Significant digits go into two exact integers: the first 9 into `a`, the next 10 into `r`; `n`
+  // counts them (past 19 only `Number` may answer), `exponent` is the power of ten of the last digit
+  // kept. Leading zeros are skipped first.
+  let a = 0;
+  let r = 0;
+  let n = 0;
+  let exponent = 0;
+  const digitsStart = i;
+  while (i < end && b[i] === 48) i++;
+  for (; i < end; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) break;
+    if (n < 9) a = a * 10 + d;
+    else if (n < 19) r = r * 10 + d;
+    n++;
+  }
+  let sawDigit = i > digitsStart;
+  if (i < end && b[i] === DOT) {
+    const fractionStart = ++i;
+    if (n === 0) {
+      while (i < end && b[i] === 48) i++;
+      exponent = fractionStart - i;
+    }
+    // Eight digits at a time while they fill `a`, are split between `a` and `r`, or fill `r`.
+    while (i + 8 <= end && n <= 11) {
+      const high = fourDigits(view.getInt32(i, true));
+      if (high < 0) break;
+      const low = fourDigits(view.getInt32(i + 4, true));
+      if (low < 0) break;
+      const eight = high * 10000 + low;
+      if (n <= 1) a = a * 1e8 + eight;
+      else if (n < 9) {
+        const scale = POW10[n - 1]; // the last n - 1 of the eight digits go to r
+        const top = Math.floor(eight / scale);
+        a = a * POW10[9 - n] + top;
+        r = eight - top * scale;
+      } else r = r * 1e8 + eight;
+      n += 8;
+      exponent -= 8;
+      i += 8;
+    }
+    for (; i < end; i++) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) break;
+      if (n < 9) a = a * 10 + d;
+      else if (n < 19) r = r * 10 + d;
+      if (n < 19) exponent--;
+      n++;
+    }
+    sawDigit ||= i > fractionStart;
+  }
+  if (!sawDigit) return -1 - i;
+  if (i < end && (b[i] === 101 || b[i] === 69)) {
+    i++;
+    const expNegative = i < end && b[i] === MINUS;
+    if (expNegative || (i < end && b[i] === PLUS)) i++;
+    let e = 0;
+    const expStart = i;
+    for (; i < end; i++) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) break;
+      if (e < 100000) e = e * 10 + d;
+    }
+    if (i === expStart) return -1 - i;
+    exponent += expNegative ? -e : e;
+  }
+  let v: number;
+  if (n <= 15) {
+    // The mantissa is exact (< 10^15): Clinger's fast path.
+    if (exponent < -22 || exponent > 22) return -1 - i;
+    const m = n <= 9 ? a : a * POW10[n - 9] + r;
+    v = exponent < 0 ? m / POW10[-exponent] : m * POW10[exponent];
+  } else {
+    if (n > 19 || exponent < -22 || exponent > 0) return -1 - i;
+    v = exactDecimal(a, n - 9, r, -exponent);
+    if (v !== v) return -1 - i;
+  }
+  out[at] = negative ? -v : v;
+  return i;
 }
 
 export class NumberScanner {
@@ -38,8 +147,9 @@ export class NumberScanner {
   /** Numbers per row, from the first row (mode `rows`). */
   width = 0;
   private line = 1;
-  /** Start of a token cut by the previous chunk's end ('' if none). */
-  private pending = '';
+  /** The start of a token cut by the previous chunk's end (`pendingLength` bytes; 0 if none). */
+  private pending = new Uint8Array(64);
+  private pendingLength = 0;
   /** Numbers in the current line; commas/semicolons since the last token; line has content; comment line. */
   private inLine = 0;
   private hardSeparators = 0;
@@ -51,30 +161,62 @@ export class NumberScanner {
     private readonly source: string,
   ) {}
 
-  /** Scans the next chunk of text. */
+  /** Scans the next chunk of text (tests and small inputs; files go through `feedBytes`). */
   feed(text: string): void {
-    const end = text.length;
-    let tokenStart = this.pending === '' ? -1 : 0;
-    for (let i = 0; i < end; i++) {
-      const c = text.charCodeAt(i);
+    this.feedBytes(encoder.encode(text));
+  }
+
+  /** Scans the next chunk of UTF-8 bytes; a token or character cut at its end waits for the next chunk. */
+  feedBytes(bytes: Uint8Array): void {
+    // A plain Uint8Array view (not a Buffer) so every array the parser reads has one map: V8 then
+    // keeps one optimized version of it.
+    const b = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    const view = new DataView(b.buffer, b.byteOffset, b.length);
+    const end = b.length;
+    let i = 0;
+    if (this.pendingLength > 0) {
+      while (i < end && SEPARATOR[b[i]] === 0) i++;
+      this.appendPending(b, 0, i);
+      if (i === end) return;
+      this.pendingToken();
+    }
+    while (i < end) {
+      const c = b[i];
       if (this.comment) {
-        if (c === NEWLINE) this.endLine();
+        const nl = b.indexOf(NEWLINE, i);
+        if (nl < 0) return;
+        i = nl;
+        this.endLine();
+        i++;
         continue;
       }
-      if (!(c === COMMA || c === SEMICOLON || c === NEWLINE || isSpace(c))) {
-        if (tokenStart < 0) {
-          if (c === HASH && !this.lineStarted) {
-            this.comment = true;
-            continue;
-          }
-          tokenStart = i;
-          this.lineStarted = true;
+      if (SEPARATOR[c] === 0) {
+        if (c === HASH && !this.lineStarted) {
+          this.comment = true;
+          continue;
         }
+        this.lineStarted = true;
+        if (this.count === this.data.length) this.grow();
+        const parsed = parseDecimal(b, view, i, end, this.data, this.count);
+        let tokenEnd = parsed < 0 ? -1 - parsed : parsed;
+        if (tokenEnd === end) {
+          this.appendPending(b, i, end);
+          return;
+        }
+        if (parsed >= 0 && SEPARATOR[b[tokenEnd]] !== 0) {
+          this.count++;
+          this.afterNumber();
+        } else {
+          // Not a plain decimal ("0x1F", "1e5x", "NaN") or not decided here: `Number` of the whole token.
+          while (tokenEnd < end && SEPARATOR[b[tokenEnd]] === 0) tokenEnd++;
+          if (tokenEnd === end) {
+            this.appendPending(b, i, end);
+            return;
+          }
+          this.push(this.slowNumber(b, i, tokenEnd));
+        }
+        i = tokenEnd;
         continue;
-      }
-      if (tokenStart >= 0) {
-        this.endToken(text, tokenStart, i);
-        tokenStart = -1;
       }
       if (c === COMMA || c === SEMICOLON) {
         if (this.hardSeparators > 0 || !this.lineStarted) this.emptyField();
@@ -83,13 +225,13 @@ export class NumberScanner {
       } else if (c === NEWLINE) {
         this.endLine();
       }
+      i++;
     }
-    if (tokenStart >= 0) this.pending += text.slice(tokenStart);
   }
 
   /** Ends the input (a last line without a newline). */
   finish(): void {
-    if (this.pending !== '') this.endToken('', 0, 0);
+    if (this.pendingLength > 0) this.pendingToken();
     this.endLine();
   }
 
@@ -98,28 +240,62 @@ export class NumberScanner {
     return this.data.slice(0, this.count);
   }
 
+  private appendPending(b: Uint8Array, from: number, to: number): void {
+    const need = this.pendingLength + to - from;
+    if (need > this.pending.length) {
+      const grown = new Uint8Array(Math.max(need, 2 * this.pending.length));
+      grown.set(this.pending.subarray(0, this.pendingLength));
+      this.pending = grown;
+    }
+    this.pending.set(b.subarray(from, to), this.pendingLength);
+    this.pendingLength = need;
+  }
+
+  /** Parses the completed pending token. */
+  private pendingToken(): void {
+    const t = this.pending;
+    const len = this.pendingLength;
+    this.pendingLength = 0;
+    if (this.count === this.data.length) this.grow();
+    if (parseDecimal(t, new DataView(t.buffer, t.byteOffset, len), 0, len, this.data, this.count) === len) {
+      this.count++;
+      this.afterNumber();
+    } else this.push(this.slowNumber(t, 0, len));
+  }
+
   private emptyField(): void {
     if (this.mode === 'rows') throw new Error(`${this.source}:${this.line}: "" is not a number`);
   }
 
-  /** Ends the token text[from, to), preceded by the pending start of it from earlier chunks, if any. */
-  private endToken(text: string, from: number, to: number): void {
-    let v: number;
-    if (this.pending === '') v = parseNumber(text, from, to, this.source, this.line);
-    else {
-      const token = this.pending + text.slice(from, to);
-      this.pending = '';
-      v = parseNumber(token, 0, token.length, this.source, this.line);
-    }
-    this.hardSeparators = 0;
-    if (this.mode === 'distances' && v < 0) throw new Error(`${this.source}:${this.line}: negative distance ${v}`);
-    if (this.count === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
+  /** Stores one token's value (from `Number`). */
+  private push(v: number): void {
+    if (this.count === this.data.length) this.grow();
     this.data[this.count++] = v;
+    this.afterNumber();
+  }
+
+  /** Bookkeeping after data[count - 1] was stored. */
+  private afterNumber(): void {
+    this.hardSeparators = 0;
     this.inLine++;
+    if (this.mode === 'distances' && this.data[this.count - 1] < 0) {
+      throw new Error(`${this.source}:${this.line}: negative distance ${this.data[this.count - 1]}`);
+    }
+  }
+
+  private grow(): void {
+    const grown = new Float64Array(this.data.length * 2);
+    grown.set(this.data);
+    this.data = grown;
+  }
+
+  /** `Number` of the token b[from, to) decoded, with the readers' error messages. */
+  private slowNumber(b: Uint8Array, from: number, to: number): number {
+    const text = decoder.decode(b.subarray(from, to));
+    const v = Number(text);
+    if (Number.isFinite(v)) return v;
+    if (/^[+-]?(nan|inf(inity)?)$/i.test(text)) throw new Error(`${this.source}:${this.line}: value "${text}" is not a finite number`);
+    throw new Error(`${this.source}:${this.line}: "${text}" is not a number`);
   }
 
   private endLine(): void {
@@ -137,67 +313,4 @@ export class NumberScanner {
     this.lineStarted = false;
     this.comment = false;
   }
-}
-
-/** The value of the token t[from, to): exactly here when the fast path applies, else through `Number`. */
-function parseNumber(t: string, from: number, to: number, source: string, line: number): number {
-  let i = from;
-  let negative = false;
-  if (t.charCodeAt(i) === 45 || t.charCodeAt(i) === 43) {
-    negative = t.charCodeAt(i) === 45;
-    i++;
-  }
-  let mantissa = 0;
-  let digits = 0; // significant digits in the mantissa
-  let exponent = 0;
-  let sawDigit = false;
-  let ok = true;
-  for (; i < to; i++) {
-    const d = t.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) break;
-    sawDigit = true;
-    if (mantissa !== 0 || d !== 0) digits++;
-    mantissa = mantissa * 10 + d;
-  }
-  if (i < to && t.charCodeAt(i) === 46) {
-    for (i++; i < to; i++) {
-      const d = t.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) break;
-      sawDigit = true;
-      if (mantissa !== 0 || d !== 0) digits++;
-      mantissa = mantissa * 10 + d;
-      exponent--;
-    }
-  }
-  if (i < to && (t.charCodeAt(i) === 101 || t.charCodeAt(i) === 69) && sawDigit) {
-    i++;
-    let expNegative = false;
-    if (i < to && (t.charCodeAt(i) === 45 || t.charCodeAt(i) === 43)) {
-      expNegative = t.charCodeAt(i) === 45;
-      i++;
-    }
-    let e = 0;
-    const expStart = i;
-    for (; i < to; i++) {
-      const d = t.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) break;
-      if (e < 100000) e = e * 10 + d;
-    }
-    if (i === expStart) ok = false;
-    exponent += expNegative ? -e : e;
-  }
-  if (ok && sawDigit && i === to && digits <= 15 && exponent >= -22 && exponent <= 22) {
-    const v = exponent < 0 ? mantissa / POW10[-exponent] : mantissa * POW10[exponent];
-    return negative ? -v : v;
-  }
-  return slowNumber(t, from, to, source, line);
-}
-
-/** `Number` of the token's text, with the readers' error messages. */
-function slowNumber(t: string, from: number, to: number, source: string, line: number): number {
-  const text = t.slice(from, to);
-  const v = Number(text);
-  if (Number.isFinite(v)) return v;
-  if (/^[+-]?(nan|inf(inity)?)$/i.test(text)) throw new Error(`${source}:${line}: value "${text}" is not a finite number`);
-  throw new Error(`${source}:${line}: "${text}" is not a number`);
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { NumberScanner, type ScanMode } from '../../../analysis/cli/commands/numberScanner';
 import { parseLowerDistance, parsePointCloud, readLowerDistance, readPointCloud } from '../../../analysis/cli/commands/inputFormats';
 import { mulberry32 } from '../../../analysis/linalg/random';
+import { exactDecimal } from '../../../analysis/cli/commands/decimalToDouble';
 
 function scan(chunks: string[], mode: ScanMode = 'rows'): NumberScanner {
   const s = new NumberScanner(mode, 'src');
@@ -39,6 +40,105 @@ test('every value is bit for bit Number(token) (fast path and fallback alike)', 
   assert.equal(s.count, tokens.length);
   const v = s.values();
   tokens.forEach((t, i) => assert.ok(Object.is(v[i], Number(t)), `${t}: ${v[i]} vs ${Number(t)}`));
+});
+
+/** Every token scanned (one per line) is Object.is-equal to Number(token). */
+function assertLikeNumber(tokens: string[]): void {
+  const v = scan([tokens.join('\n')]).values();
+  assert.equal(v.length, tokens.length);
+  tokens.forEach((t, i) => {
+    if (!Object.is(v[i], Number(t))) assert.fail(`${t}: ${v[i]} vs Number: ${Number(t)}`);
+  });
+}
+
+/** A random string of `len` decimal digits, the first one non-zero. */
+function digitString(rnd: () => number, len: number): string {
+  let s = String(1 + Math.floor(rnd() * 9));
+  while (s.length < len) s += String(Math.floor(rnd() * 10));
+  return s;
+}
+
+test('16-19 significant digits (round-trip output, %.17g, %.18e, any decimal point and exponent) are exact', () => {
+  const rnd = mulberry32(11);
+  const tokens: string[] = [];
+  for (let i = 0; i < 20000; i++) {
+    const x = (rnd() - 0.5) * 10 ** Math.floor(rnd() * 24 - 12);
+    tokens.push(String(x), x.toPrecision(17), x.toPrecision(16), x.toExponential(18), (-x).toPrecision(19));
+    // arbitrary decimals: 16-19 digits, the point anywhere, sometimes an exponent
+    const digits = digitString(rnd, 16 + Math.floor(rnd() * 4));
+    const point = Math.floor(rnd() * (digits.length + 1));
+    const lead = rnd() < 0.3 ? `0.${'0'.repeat(Math.floor(rnd() * 6))}` : '';
+    const body = lead ? `${lead}${digits}` : `${digits.slice(0, point)}.${digits.slice(point)}`;
+    tokens.push(rnd() < 0.3 ? `${body}e${Math.floor(rnd() * 12 - 8)}` : body);
+  }
+  assertLikeNumber(tokens);
+});
+
+/** Decimal text of the BigInt m / 10^s. */
+function decimalText(m: bigint, s: number): string {
+  if (s === 0) return m.toString();
+  const t = m.toString().padStart(s + 1, '0');
+  return `${t.slice(0, -s)}.${t.slice(-s)}`;
+}
+
+test('halfway cases and their neighbours round like Number (ties to even), in every written form', () => {
+  const rnd = mulberry32(12);
+  const tokens: string[] = [];
+  for (let e = 50; e <= 63; e++) {
+    for (let trial = 0; trial < 300; trial++) {
+      // x = M 2^(e-52) with M in [2^52, 2^53); the midpoint to the next double is (2M + 1) 2^(e-53)
+      const M = (1n << 52n) + BigInt(Math.floor(rnd() * 2 ** 26)) * (1n << 26n) + BigInt(Math.floor(rnd() * 2 ** 26));
+      const twice = 2n * M + 1n;
+      const shift = e - 53;
+      // e < 53: the midpoint has 53 - e binary fraction digits, i.e. as many decimal ones (times 5^s)
+      const [m, s] = shift >= 0 ? [twice << BigInt(shift), 0] : [twice * 5n ** BigInt(-shift), -shift];
+      for (const k of [m, m - 1n, m + 1n]) {
+        const text = decimalText(k, s);
+        const digits = k.toString();
+        tokens.push(text, `-${text}`, `${digits[0]}.${digits.slice(1)}e${digits.length - 1 - s}`);
+      }
+    }
+  }
+  // ties written with few digits: 2^53 + 1, + 3 (round to even: down, up), and halves in [2^52, 2^53)
+  tokens.push('9007199254740993', '9007199254740995', '4503599627370496.5', '4503599627370497.5', '9007199254740993.0');
+  assertLikeNumber(tokens);
+});
+
+test('exponents at and past the exact range, subnormals, extremes and long zero runs match Number', () => {
+  const tokens = [
+    '1.2345678901234567e-5', '1.2345678901234567e-6', '1.2345678901234567e-7', '1.2345678901234567e-25',
+    '123456789012345678e-22', '1234567890123456789e-22', '12345678901234567e5', '1234567890123456789e3',
+    '0.000000000000000000001234567890123456', '4.9e-324', '5e-324', '2.4703282292062328e-324',
+    '2.2250738585072014e-308', '2.225073858507201e-308', '1.7976931348623157e308', '1.7976931348623158e308',
+    '1.00000000000000000000', '100000000000000000000', '0.10000000000000000555', '9999999999999999999',
+    '99999999999999999999', '-0.0000000000000000', '00000000000000000001.5', '1e22', '1e23', '8.5e-22',
+  ];
+  assertLikeNumber(tokens);
+});
+
+test('the exact 16-19 digit method decides all but a tiny fraction itself and is never wrong', () => {
+  const rnd = mulberry32(13);
+  let undecided = 0;
+  const trials = 100000;
+  for (let t = 0; t < trials; t++) {
+    const j = 7 + Math.floor(rnd() * 4); // 16..19 digits in all
+    const a = 100000000 + Math.floor(rnd() * 900000000);
+    const p = Math.floor(rnd() * 23);
+    // A last digit other than 0 and 5 with p >= 1: w / 10^p is no dyadic rational, so no tie; the
+    // method must decide it (exact ties, p = 0, are left to Number and tested above).
+    let r = Math.floor(rnd() * 10 ** j);
+    if (p > 0 && r % 5 === 0) r += 1;
+    const v = exactDecimal(a, j, r, p);
+    const text = `${a}${String(r).padStart(j, '0')}e-${p}`;
+    if (Number.isNaN(v)) {
+      if (p > 0) undecided++;
+      continue;
+    }
+    if (!Object.is(v, Number(text))) assert.fail(`${text}: ${v} vs Number: ${Number(text)}`);
+  }
+  assert.ok(undecided < trials / 10000, `${undecided} of ${trials} non-ties left to Number`);
+  // an exact tie (2^53 + 1) is always left to Number's round-half-even
+  assert.ok(Number.isNaN(exactDecimal(900719925, 7, 4740993, 0)));
 });
 
 test('any chunking gives the same numbers, rows and widths (tokens and lines cut anywhere)', () => {
