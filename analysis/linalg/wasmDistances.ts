@@ -18,6 +18,7 @@
  * `wasmCondensedDistances` returns null where WebAssembly SIMD is unavailable (callers use JS).
  */
 import { compileOrNull, I32, MODULE_HEADER, op as base, section, simd, str, uleb, V128, vec, Wasm, type WasmInstance, type WasmModule } from './wasmBytes';
+import { Code } from './wasmCode';
 
 const op = {
   ...base,
@@ -58,34 +59,6 @@ const X2 = X + 1;
 const T = X + 2;
 const A = X + 3;
 const V128_LOCALS = 2 * BLOCK + 4;
-
-/**
- * Bytes appended op by op into one growing buffer: the module is built in every process that computes
- * distances, before V8 has optimized this code, and spreading nested arrays there cost ~5 ms.
- */
-class Code {
-  private buf = new Uint8Array(4096);
-  private length = 0;
-  get bytes(): Uint8Array {
-    return this.buf.subarray(0, this.length);
-  }
-  emit(...ops: ArrayLike<number>[]): this {
-    for (let i = 0; i < ops.length; i++) {
-      const o = ops[i];
-      if (this.length + o.length > this.buf.length) {
-        const grown = new Uint8Array(2 * (this.length + o.length));
-        grown.set(this.buf);
-        this.buf = grown;
-      }
-      for (let j = 0; j < o.length; j++) this.buf[this.length++] = o[j];
-    }
-    return this;
-  }
-  /** local = local + delta */
-  bump(local: number, delta: number): this {
-    return this.emit(op.get(local), op.i32(delta), op.add, op.set(local));
-  }
-}
 
 /**
  * `count` pairs of points starting at byte p against point i (x at xi, distances stored at o) and, with

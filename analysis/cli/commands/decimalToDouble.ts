@@ -19,13 +19,13 @@
 export const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /** Dekker's splitter 2^27 + 1: c = SPLIT * x; hi = c - (c - x) keeps x's top 26 bits, x - hi the rest. */
-const SPLIT = 134217729;
+export const SPLIT = 134217729;
 /** The high and low halves of each 10^p, split once. */
-const POW10_HIGH = POW10.map((p) => SPLIT * p - (SPLIT * p - p));
-const POW10_LOW = POW10.map((p, i) => p - POW10_HIGH[i]);
+export const POW10_HIGH = POW10.map((p) => SPLIT * p - (SPLIT * p - p));
+export const POW10_LOW = POW10.map((p, i) => p - POW10_HIGH[i]);
 /** fl(1 / 10^p): the quotients below are multiplications (see the error bound above). */
-const INV_POW10 = POW10.map((p) => 1 / p);
-const MARGIN = 2 ** -45;
+export const INV_POW10 = POW10.map((p) => 1 / p);
+export const MARGIN = 2 ** -45;
 
 /**
  * The double nearest to (a * 10^j + r) / 10^p, or NaN where this method cannot prove which double that

@@ -16,9 +16,16 @@
  * cannot prove the rounding; everything else, and those NaNs, through `Number`.
  */
 import { exactDecimal, POW10 } from './decimalToDouble';
+import { INPUT_BYTES, SLOT, wasmScan, type WasmScan } from './wasmNumberScan';
 
 /** `rows`: one point per line, all of one width. `distances`: a flat sequence of non-negative numbers. */
 export type ScanMode = 'rows' | 'distances';
+
+/**
+ * `auto`: the common case runs in WebAssembly (wasmNumberScan.ts) where available, the JS loop below
+ * does the rest; `js`: the JS loop alone (tests check that both give the same numbers and errors).
+ */
+export type ScanEngine = 'auto' | 'js';
 
 const COMMA = 44;
 const SEMICOLON = 59;
@@ -138,8 +145,14 @@ function parseDecimal(b: Uint8Array, view: DataView, from: number, end: number, 
   return i;
 }
 
+/** Values are stored in blocks of up to this many (no copying as the file grows; one copy at the end). */
+const MAX_BLOCK = 1 << 16;
+
 export class NumberScanner {
-  private data = new Float64Array(1 << 12);
+  /** The block being filled (`used` values so far) and the full ones before it. */
+  private data = new Float64Array(1 << 10);
+  private used = 0;
+  private readonly blocks: Float64Array[] = [];
   /** Numbers read so far. */
   count = 0;
   /** Rows with at least one number (mode `rows`). */
@@ -156,10 +169,15 @@ export class NumberScanner {
   private lineStarted = false;
   private comment = false;
 
+  private readonly wasm: WasmScan | null;
+
   constructor(
     private readonly mode: ScanMode,
     private readonly source: string,
-  ) {}
+    engine: ScanEngine = 'auto',
+  ) {
+    this.wasm = engine === 'auto' ? wasmScan() : null;
+  }
 
   /** Scans the next chunk of text (tests and small inputs; files go through `feedBytes`). */
   feed(text: string): void {
@@ -168,9 +186,22 @@ export class NumberScanner {
 
   /** Scans the next chunk of UTF-8 bytes; a token or character cut at its end waits for the next chunk. */
   feedBytes(bytes: Uint8Array): void {
-    // A plain Uint8Array view (not a Buffer) so every array the parser reads has one map: V8 then
-    // keeps one optimized version of it.
-    const b = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    const wasm = this.wasm;
+    if (!wasm) {
+      // A plain Uint8Array view (not a Buffer) so every array the parser reads has one map: V8 then
+      // keeps one optimized version of it.
+      this.scanChunk(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), null);
+      return;
+    }
+    // Through the module's input area, at most INPUT_BYTES at a time (a cut token waits as usual).
+    for (let at = 0; at < bytes.length; at += INPUT_BYTES) {
+      const piece = bytes.subarray(at, Math.min(bytes.length, at + INPUT_BYTES));
+      wasm.input.set(piece);
+      this.scanChunk(wasm.input.subarray(0, piece.length), wasm);
+    }
+  }
+
+  private scanChunk(b: Uint8Array, wasm: WasmScan | null): void {
     const view = new DataView(b.buffer, b.byteOffset, b.length);
     const end = b.length;
     let i = 0;
@@ -181,6 +212,11 @@ export class NumberScanner {
       this.pendingToken();
     }
     while (i < end) {
+      if (wasm !== null && !this.comment) {
+        // The module runs until something needs this loop: one byte or token, then back to it.
+        i = this.runWasm(wasm, i, end);
+        if (i >= end) return;
+      }
       const c = b[i];
       if (this.comment) {
         const nl = b.indexOf(NEWLINE, i);
@@ -196,17 +232,15 @@ export class NumberScanner {
           continue;
         }
         this.lineStarted = true;
-        if (this.count === this.data.length) this.grow();
-        const parsed = parseDecimal(b, view, i, end, this.data, this.count);
+        if (this.used === this.data.length) this.grow();
+        const parsed = parseDecimal(b, view, i, end, this.data, this.used);
         let tokenEnd = parsed < 0 ? -1 - parsed : parsed;
         if (tokenEnd === end) {
           this.appendPending(b, i, end);
           return;
         }
-        if (parsed >= 0 && SEPARATOR[b[tokenEnd]] !== 0) {
-          this.count++;
-          this.afterNumber();
-        } else {
+        if (parsed >= 0 && SEPARATOR[b[tokenEnd]] !== 0) this.stored();
+        else {
           // Not a plain decimal ("0x1F", "1e5x", "NaN") or not decided here: `Number` of the whole token.
           while (tokenEnd < end && SEPARATOR[b[tokenEnd]] === 0) tokenEnd++;
           if (tokenEnd === end) {
@@ -237,7 +271,15 @@ export class NumberScanner {
 
   /** The numbers read, trimmed to their count. */
   values(): Float64Array {
-    return this.data.slice(0, this.count);
+    if (this.blocks.length === 0) return this.data.slice(0, this.used);
+    const out = new Float64Array(this.count);
+    let at = 0;
+    for (const block of this.blocks) {
+      out.set(block, at);
+      at += block.length;
+    }
+    out.set(this.data.subarray(0, this.used), at);
+    return out;
   }
 
   private appendPending(b: Uint8Array, from: number, to: number): void {
@@ -251,16 +293,44 @@ export class NumberScanner {
     this.pendingLength = need;
   }
 
+  /** One call of the module from b[from], with this scanner's state in and out; returns where it stopped. */
+  private runWasm(wasm: WasmScan, from: number, to: number): number {
+    const s = wasm.state;
+    s[SLOT.inLine] = this.inLine;
+    s[SLOT.hard] = this.hardSeparators;
+    s[SLOT.started] = this.lineStarted ? 1 : 0;
+    s[SLOT.line] = this.line;
+    s[SLOT.rows] = this.rows;
+    s[SLOT.width] = this.width;
+    s[SLOT.written] = 0;
+    s[SLOT.mode] = this.mode === 'rows' ? 0 : 1;
+    const stop = wasm.scan(from, to);
+    this.inLine = s[SLOT.inLine];
+    this.hardSeparators = s[SLOT.hard];
+    this.lineStarted = s[SLOT.started] !== 0;
+    this.line = s[SLOT.line];
+    this.rows = s[SLOT.rows];
+    this.width = s[SLOT.width];
+    const written = s[SLOT.written];
+    for (let k = 0; k < written; ) {
+      if (this.used === this.data.length) this.grow();
+      const take = Math.min(written - k, this.data.length - this.used);
+      this.data.set(wasm.out.subarray(k, k + take), this.used);
+      this.used += take;
+      k += take;
+    }
+    this.count += written;
+    return stop;
+  }
+
   /** Parses the completed pending token. */
   private pendingToken(): void {
     const t = this.pending;
     const len = this.pendingLength;
     this.pendingLength = 0;
-    if (this.count === this.data.length) this.grow();
-    if (parseDecimal(t, new DataView(t.buffer, t.byteOffset, len), 0, len, this.data, this.count) === len) {
-      this.count++;
-      this.afterNumber();
-    } else this.push(this.slowNumber(t, 0, len));
+    if (this.used === this.data.length) this.grow();
+    if (parseDecimal(t, new DataView(t.buffer, t.byteOffset, len), 0, len, this.data, this.used) === len) this.stored();
+    else this.push(this.slowNumber(t, 0, len));
   }
 
   private emptyField(): void {
@@ -269,24 +339,25 @@ export class NumberScanner {
 
   /** Stores one token's value (from `Number`). */
   private push(v: number): void {
-    if (this.count === this.data.length) this.grow();
-    this.data[this.count++] = v;
-    this.afterNumber();
+    if (this.used === this.data.length) this.grow();
+    this.data[this.used] = v;
+    this.stored();
   }
 
-  /** Bookkeeping after data[count - 1] was stored. */
-  private afterNumber(): void {
+  /** Counts the value just written at data[used], with the bookkeeping of a number in a line. */
+  private stored(): void {
+    const v = this.data[this.used++];
+    this.count++;
     this.hardSeparators = 0;
     this.inLine++;
-    if (this.mode === 'distances' && this.data[this.count - 1] < 0) {
-      throw new Error(`${this.source}:${this.line}: negative distance ${this.data[this.count - 1]}`);
-    }
+    if (this.mode === 'distances' && v < 0) throw new Error(`${this.source}:${this.line}: negative distance ${v}`);
   }
 
+  /** Starts a new block (each twice the last, up to MAX_BLOCK values). */
   private grow(): void {
-    const grown = new Float64Array(this.data.length * 2);
-    grown.set(this.data);
-    this.data = grown;
+    this.blocks.push(this.data);
+    this.data = new Float64Array(Math.min(2 * this.data.length, MAX_BLOCK));
+    this.used = 0;
   }
 
   /** `Number` of the token b[from, to) decoded, with the readers' error messages. */

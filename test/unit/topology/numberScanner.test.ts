@@ -4,13 +4,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NumberScanner, type ScanMode } from '../../../analysis/cli/commands/numberScanner';
+import { NumberScanner, type ScanEngine, type ScanMode } from '../../../analysis/cli/commands/numberScanner';
+import { wasmScan } from '../../../analysis/cli/commands/wasmNumberScan';
 import { parseLowerDistance, parsePointCloud, readLowerDistance, readPointCloud } from '../../../analysis/cli/commands/inputFormats';
 import { mulberry32 } from '../../../analysis/linalg/random';
 import { exactDecimal } from '../../../analysis/cli/commands/decimalToDouble';
 
-function scan(chunks: string[], mode: ScanMode = 'rows'): NumberScanner {
-  const s = new NumberScanner(mode, 'src');
+/** Both scanning engines: the WebAssembly module with the JS loop for the rest, and the JS loop alone. */
+const ENGINES: readonly ScanEngine[] = ['auto', 'js'];
+
+function scan(chunks: string[], mode: ScanMode = 'rows', engine: ScanEngine = 'auto', source = 'src'): NumberScanner {
+  const s = new NumberScanner(mode, source, engine);
   for (const c of chunks) s.feed(c);
   s.finish();
   return s;
@@ -36,19 +40,23 @@ function sampleTokens(count: number, seed: number): string[] {
 
 test('every value is bit for bit Number(token) (fast path and fallback alike)', () => {
   const tokens = [...sampleTokens(20000, 1), '0', '-0', '1e22', '1e23', '123456789012345', '1234567890123456789', '.5', '5.', '0x1F', '4.9e-324', '1.7976931348623157e308', '0.000000000000000000000001'];
-  const s = scan([tokens.join('\n')]);
-  assert.equal(s.count, tokens.length);
-  const v = s.values();
-  tokens.forEach((t, i) => assert.ok(Object.is(v[i], Number(t)), `${t}: ${v[i]} vs ${Number(t)}`));
+  for (const engine of ENGINES) {
+    const s = scan([tokens.join('\n')], 'rows', engine);
+    assert.equal(s.count, tokens.length);
+    const v = s.values();
+    tokens.forEach((t, i) => assert.ok(Object.is(v[i], Number(t)), `${engine}: ${t}: ${v[i]} vs ${Number(t)}`));
+  }
 });
 
 /** Every token scanned (one per line) is Object.is-equal to Number(token). */
 function assertLikeNumber(tokens: string[]): void {
-  const v = scan([tokens.join('\n')]).values();
-  assert.equal(v.length, tokens.length);
-  tokens.forEach((t, i) => {
-    if (!Object.is(v[i], Number(t))) assert.fail(`${t}: ${v[i]} vs Number: ${Number(t)}`);
-  });
+  for (const engine of ENGINES) {
+    const v = scan([tokens.join('\n')], 'rows', engine).values();
+    assert.equal(v.length, tokens.length);
+    tokens.forEach((t, i) => {
+      if (!Object.is(v[i], Number(t))) assert.fail(`${engine}: ${t}: ${v[i]} vs Number: ${Number(t)}`);
+    });
+  }
 }
 
 /** A random string of `len` decimal digits, the first one non-zero. */
@@ -147,32 +155,79 @@ test('any chunking gives the same numbers, rows and widths (tokens and lines cut
   const lines: string[] = [];
   for (let i = 0; i < 200; i++) lines.push(tokens.slice(3 * i, 3 * i + 3).join([',', ' , ', '\t', ';', '  '][i % 5]));
   const text = `# header comment\n${lines.join('\r\n')}\n\n   \n# trailing comment`;
-  const whole = scan([text]);
+  const whole = scan([text], 'rows', 'js');
   assert.equal(whole.rows, 200);
   assert.equal(whole.width, 3);
-  for (let trial = 0; trial < 20; trial++) {
-    const chunks: string[] = [];
-    for (let at = 0; at < text.length; ) {
-      const len = trial === 0 ? 1 : 1 + Math.floor(rnd() * 40);
-      chunks.push(text.slice(at, at + len));
-      at += len;
+  for (const engine of ENGINES) {
+    for (let trial = 0; trial < 20; trial++) {
+      const chunks: string[] = [];
+      for (let at = 0; at < text.length; ) {
+        const len = trial === 0 ? text.length : trial === 1 ? 1 : 1 + Math.floor(rnd() * 40);
+        chunks.push(text.slice(at, at + len));
+        at += len;
+      }
+      const s = scan(chunks, 'rows', engine);
+      assert.deepStrictEqual([s.rows, s.width], [200, 3]);
+      assert.deepStrictEqual(s.values(), whole.values());
     }
-    const s = scan(chunks);
-    assert.deepStrictEqual([s.rows, s.width], [200, 3]);
-    assert.deepStrictEqual(s.values(), whole.values());
   }
 });
 
-test('separators and errors match the documented format', () => {
+test('separators and errors match the documented format (both engines)', () => {
   assert.deepStrictEqual(Array.from(parsePointCloud('1 2\n 3 ,4 \n').data), [1, 2, 3, 4]);
-  assert.throws(() => parsePointCloud('1,,2\n', 'f.csv'), /^Error: f\.csv:1: "" is not a number$/);
-  assert.throws(() => parsePointCloud('1,2\n3,4,\n', 'f.csv'), /f\.csv:2: "" is not a number/);
-  assert.throws(() => parsePointCloud('1,2\n3,4\n5\n', 'f.csv'), /f\.csv:3: ragged rows: this row has 1 values, the first row has 2/);
-  assert.throws(() => parsePointCloud('1,2\n-inf,4\n', 'f.csv'), /f\.csv:2: value "-inf" is not a finite number/);
-  assert.throws(() => parsePointCloud('1,2\n1e,4\n', 'f.csv'), /f\.csv:2: "1e" is not a number/);
-  // Lower-distance: any separators, empty fields skipped, negatives named with their line.
   assert.deepStrictEqual(Array.from(parseLowerDistance('1,\n2,,3\n').data), [1, 2, 3]);
-  assert.throws(() => parseLowerDistance('1\n2 -3\n', 'm.ldm'), /m\.ldm:2: negative distance -3/);
+  for (const engine of ENGINES) {
+    const rows = (text: string) => () => scan([text], 'rows', engine, 'f.csv');
+    const distances = (text: string) => () => scan([text], 'distances', engine, 'm.ldm');
+    assert.deepStrictEqual(Array.from(scan(['1 2\n 3 ,4 \n'], 'rows', engine).values()), [1, 2, 3, 4]);
+    assert.throws(rows('1,,2\n'), /^Error: f\.csv:1: "" is not a number$/);
+    assert.throws(rows(',1,2\n'), /^Error: f\.csv:1: "" is not a number$/);
+    assert.throws(rows('1,2\n3,4,\n'), /f\.csv:2: "" is not a number/);
+    assert.throws(rows('1,2\n3,4\n5\n'), /f\.csv:3: ragged rows: this row has 1 values, the first row has 2/);
+    assert.throws(rows('1,2\n3,4\n5,6,7\n'), /f\.csv:3: ragged rows: this row has 3 values, the first row has 2/);
+    assert.throws(rows('1,2\n-inf,4\n'), /f\.csv:2: value "-inf" is not a finite number/);
+    assert.throws(rows('1,2\n1e,4\n'), /f\.csv:2: "1e" is not a number/);
+    assert.throws(rows('1,2\n3,4x\n'), /f\.csv:2: "4x" is not a number/);
+    // Lower-distance: any separators, empty fields skipped, negatives named with their line.
+    assert.deepStrictEqual(Array.from(scan(['1,\n2,,3\n;4'], 'distances', engine).values()), [1, 2, 3, 4]);
+    assert.throws(distances('1\n2 -3\n'), /m\.ldm:2: negative distance -3/);
+  }
+});
+
+test('the WebAssembly scanner leaves every unusual byte to the JS loop and agrees with it exactly', () => {
+  assert.ok(wasmScan(), 'the module compiles on this engine');
+  const rnd = mulberry32(21);
+  const odd = ['0x1F', '1e5', '+.5', '-0', '5.', '.5e-3', '12345678901234567890123', '1.2345678901234567e-30', '0.000000001', 'Infinity', '1E+2', '١٢'];
+  const lines: string[] = ['# header', '', '  ; 1', '\t2 ;3'];
+  for (let i = 0; i < 3000; i++) {
+    const x = rnd() * 10 ** Math.floor(rnd() * 10 - 5); // distances: non-negative
+    const token = rnd() < 0.05 ? odd[Math.floor(rnd() * odd.length)] : rnd() < 0.5 ? String(x) : x.toFixed(Math.floor(rnd() * 20));
+    const sep = [',', ', ', ' ', '\t', ';', ',,', '\r\n', '\n', '\n# comment\n', '\n\n'][Math.floor(rnd() * 10)];
+    lines.push(token, sep);
+  }
+  const text = lines.join('');
+  const outcome = (engine: ScanEngine, chunks: string[]): string => {
+    try {
+      return Array.from(scan(chunks, 'distances', engine).values(), (v) => (Object.is(v, -0) ? '-0' : String(v))).join(' ');
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  // "Infinity" and the Arabic-Indic digits stop the scan with the same error in both engines
+  const reference = outcome('js', [text]);
+  for (let trial = 0; trial < 10; trial++) {
+    const chunks: string[] = [];
+    for (let at = 0; at < text.length; ) {
+      const len = trial === 0 ? text.length : 1 + Math.floor(rnd() * 200);
+      chunks.push(text.slice(at, at + len));
+      at += len;
+    }
+    assert.equal(outcome('auto', chunks), reference, `chunking ${trial}`);
+  }
+  const clean = text.replace(/Infinity|١٢/g, '7');
+  const values = outcome('js', [clean]);
+  assert.ok(values.split(' ').length > 2900, 'the cleaned text scans through');
+  assert.equal(outcome('auto', [clean]), values);
 });
 
 test('file readers stream large files in chunks and agree with the text parsers', () => {
