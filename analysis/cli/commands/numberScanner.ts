@@ -1,8 +1,11 @@
 /**
  * A scanner for numeric text files (point clouds, distance matrices), fed in byte chunks of any size
- * (the file readers pass 1 MiB at a time): numbers are parsed straight from the bytes into one growable
- * Float64Array, with no string per line or per token, no array and no regex. Only a token that is not a
- * plain decimal number (hex, "NaN", non-ASCII) is decoded (UTF-8) and given to `Number`.
+ * (the file readers pass 1 MiB at a time): numbers are parsed straight from the bytes into blocks of
+ * float64s, with no string per line or per token, no array and no regex. Only a token that is not a
+ * plain decimal number (hex, "NaN", non-ASCII) is decoded (UTF-8) and given to `Number`. The common
+ * case (lines of plain decimals) runs in a WebAssembly module (wasmNumberScan.ts), which V8 runs well
+ * from the first byte; the JS loop here handles whatever it stops at, and everything where
+ * WebAssembly is unavailable.
  *
  * Tokens are separated by commas, semicolons or whitespace; within a line, runs of whitespace around
  * one comma count as one separator, and an empty field ("1,,2", a trailing comma) is an error in a
@@ -13,7 +16,8 @@
  * digits with a decimal exponent within +-22 is converted exactly here (m * 10^e or m / 10^e with both
  * operands exact is correctly rounded: Clinger's fast path); 16 to 19 digits with an exponent in
  * [-22, 0] (17-digit shortest round-trip output) go through decimalToDouble.ts, exact or NaN when it
- * cannot prove the rounding; everything else, and those NaNs, through `Number`.
+ * cannot prove the rounding; everything else, and those NaNs, through `Number`. Eight fraction digits
+ * at a time are read as two little-endian int32s and checked and combined without a loop (SWAR).
  */
 import { exactDecimal, POW10 } from './decimalToDouble';
 import { INPUT_BYTES, SLOT, wasmScan, type WasmScan } from './wasmNumberScan';
@@ -22,10 +26,13 @@ import { INPUT_BYTES, SLOT, wasmScan, type WasmScan } from './wasmNumberScan';
 export type ScanMode = 'rows' | 'distances';
 
 /**
- * `auto`: the common case runs in WebAssembly (wasmNumberScan.ts) where available, the JS loop below
- * does the rest; `js`: the JS loop alone (tests check that both give the same numbers and errors).
+ * `wasm`: the common case runs in WebAssembly (wasmNumberScan.ts) where available, the JS loop below
+ * does the rest; `js`: the JS loop alone (tests check that both give the same numbers and errors);
+ * `auto`: `wasm` once the input reaches WASM_FROM_BYTES (below, instantiating the module, ~3 ms in a
+ * fresh process, costs more than it saves).
  */
-export type ScanEngine = 'auto' | 'js';
+export type ScanEngine = 'auto' | 'wasm' | 'js';
+const WASM_FROM_BYTES = 1 << 16;
 
 const COMMA = 44;
 const SEMICOLON = 59;
@@ -169,15 +176,15 @@ export class NumberScanner {
   private lineStarted = false;
   private comment = false;
 
-  private readonly wasm: WasmScan | null;
+  /** The module once this scanner uses it (null: the JS loop alone), and the bytes fed so far. */
+  private wasm: WasmScan | null = null;
+  private fed = 0;
 
   constructor(
     private readonly mode: ScanMode,
     private readonly source: string,
-    engine: ScanEngine = 'auto',
-  ) {
-    this.wasm = engine === 'auto' ? wasmScan() : null;
-  }
+    private readonly engine: ScanEngine = 'auto',
+  ) {}
 
   /** Scans the next chunk of text (tests and small inputs; files go through `feedBytes`). */
   feed(text: string): void {
@@ -186,6 +193,8 @@ export class NumberScanner {
 
   /** Scans the next chunk of UTF-8 bytes; a token or character cut at its end waits for the next chunk. */
   feedBytes(bytes: Uint8Array): void {
+    this.fed += bytes.length;
+    if (this.wasm === null && (this.engine === 'wasm' || (this.engine === 'auto' && this.fed >= WASM_FROM_BYTES))) this.wasm = wasmScan();
     const wasm = this.wasm;
     if (!wasm) {
       // A plain Uint8Array view (not a Buffer) so every array the parser reads has one map: V8 then
