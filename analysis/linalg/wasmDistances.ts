@@ -34,8 +34,9 @@ const op = {
   vSub: simd(0xf1),
   vMul: simd(0xf2),
   vSqrt: simd(0xef),
-  f64Load: [0x2b, 0x03, 0x00],
-  f64Store: [0x39, 0x03, 0x00],
+  f64Load: (offset: number) => [0x2b, 0x03, ...uleb(offset)],
+  f64Store: (offset: number) => [0x39, 0x03, ...uleb(offset)],
+  shuffle: (lanes: number[]) => simd(0x0d, ...lanes),
 };
 
 /** Output doubles room (then copied out): 2 MiB of scratch, plus one spare slot per row. */
@@ -155,19 +156,27 @@ function rowPairsBody(d: number): Uint8Array {
 }
 
 /**
- * interleave(n, src, _): the row-major points at src (n x d doubles) into the pair layout at 0:
- * coordinate k of point i at byte (i >> 1) * stride + 16 k + (i & 1) * 8.
+ * interleave(0, pairs, src): the row-major points at src (n x d doubles) into the pair layout at 0:
+ * coordinate k of point i at byte (i >> 1) * 16d + 16 k + (i & 1) * 8. Two coordinates of both rows
+ * at a time (two loads, two shuffles, two stores); row 2g starts at g * 16d in both layouts. For an
+ * odd n the last pair's second row is read past the points (the scratch is there) and never used.
  */
 function interleaveBody(d: number): Uint8Array {
-  const stride = 16 * d;
+  const pair = 16 * d;
+  const row = 8 * d;
   const c = new Code();
-  // P.i0 = 0, P.i1 = n: overRows counts i; P.out is the source pointer, advancing 8 bytes per number.
   overRows(c, 1, () => {
-    c.emit(op.get(L.i), op.i32(1), op.shrU, op.i32(stride), op.mul);
-    c.emit(op.get(L.i), op.i32(1), op.and, op.i32(3), op.shl, op.add, op.tee(L.o), op.i32(stride), op.add, op.set(L.qEnd));
-    c.emit(op.block, op.loop, op.get(L.o), op.get(L.qEnd), op.geU, op.brIf(1));
-    c.emit(op.get(L.o), op.get(P.out), op.f64Load, op.f64Store);
-    c.bump(P.out, 8).bump(L.o, 16).emit(op.br(0), op.end, op.end);
+    c.emit(op.get(L.i), op.i32(pair), op.mul, op.tee(L.o), op.get(P.out), op.add, op.tee(L.q));
+    c.emit(op.i32(16 * (d >> 1)), op.add, op.set(L.qEnd));
+    c.emit(op.block, op.loop, op.get(L.q), op.get(L.qEnd), op.geU, op.brIf(1));
+    c.emit(op.get(L.q), op.vLoad(0), op.set(X), op.get(L.q), op.vLoad(row), op.set(X2));
+    c.emit(op.get(L.o), op.get(X), op.get(X2), op.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]), op.vStore(0));
+    c.emit(op.get(L.o), op.get(X), op.get(X2), op.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31]), op.vStore(16));
+    c.bump(L.q, 16).bump(L.o, 32).emit(op.br(0), op.end, op.end);
+    if (d % 2 === 1) {
+      c.emit(op.get(L.o), op.get(L.q), op.f64Load(0), op.f64Store(0));
+      c.emit(op.get(L.o), op.get(L.q), op.f64Load(row), op.f64Store(8));
+    }
   });
   return c.bytes;
 }
@@ -214,7 +223,7 @@ export function wasmCondensedDistances(data: Float64Array, n: number, d: number)
   const pointBytes = pairs * 32 * d;
   // The scratch area first holds the row-major points, then output rows.
   const scratchAt = pointBytes;
-  const bytes = scratchAt + 8 * Math.max(SCRATCH_DOUBLES + 4, n * d);
+  const bytes = scratchAt + 8 * Math.max(SCRATCH_DOUBLES + 4, (n + 1) * d);
   if (d < 1 || 4 * 16 * d >= 2 ** 31 || bytes >= 2 ** 31) return null;
   const mod = moduleFor(d);
   if (!mod) return null;
@@ -228,7 +237,7 @@ export function wasmCondensedDistances(data: Float64Array, n: number, d: number)
     return null;
   }
   heap.set(data.subarray(0, n * d), scratchAt / 8);
-  (instance.exports.interleave as RowsKernel)(0, n, scratchAt);
+  (instance.exports.interleave as RowsKernel)(0, (n + 1) >> 1, scratchAt);
   const rows = instance.exports.rows as RowsKernel;
   const rowPairs = instance.exports.rowPairs as RowsKernel;
   const out = new Float64Array((n * (n - 1)) / 2);
