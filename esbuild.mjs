@@ -12,6 +12,29 @@ const production = process.argv.includes('--production') || process.env.CI === '
 const root = path.dirname(new URL(import.meta.url).pathname);
 const dist = path.join(root, 'dist');
 
+/** h5wasm (the HDF5 reader of `topolens import`, 4 MB with its WebAssembly inlined) is its own bundle,
+ *  dist/h5wasm.js, required only when a Keras .h5 folder is imported (analysis/import/hdf5.ts). It is an ES
+ *  module that finds Node's `require` through `import.meta.url`, which a CommonJS bundle lacks: the banner
+ *  supplies the bundle's own URL. Every other bundle refers to it instead of inlining it. */
+const h5wasmApart = {
+  name: 'h5wasm-apart',
+  setup(build) {
+    build.onResolve({ filter: /^h5wasm\/node$/ }, () => ({ path: './h5wasm.js', external: true }));
+  },
+};
+const h5wasmConfig = {
+  entryPoints: [path.join(root, 'node_modules', 'h5wasm', 'dist', 'node', 'hdf5_hl.js')],
+  outfile: path.join(dist, 'h5wasm.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  charset: 'utf8', // the inlined wasm is a string of raw bytes: \u escapes would triple its size
+  banner: { js: 'var __h5wasmUrl = require("url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': '__h5wasmUrl' },
+  logLevel: 'warning',
+};
+
 /** Node-side bundles. `vscode` only exists in the extension host; tfjs-node(-gpu) are native and are
  *  loaded at run time from the user's own install (topolens.tfjsNodePath), never bundled. */
 function nodeConfig(entry, outfile, extra = {}) {
@@ -27,6 +50,7 @@ function nodeConfig(entry, outfile, extra = {}) {
     external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm/package.json'],
     logLevel: 'warning',
     ...extra,
+    plugins: [h5wasmApart, ...(extra.plugins ?? [])],
   };
 }
 
@@ -133,6 +157,7 @@ const configs = [
   nodeConfig('analysis/topology/ripser/columnsThread.ts', 'phColumns.js'),
   // Loss-barcode pair threads (analysis/analyses/lossBarcode/pairThreads.ts finds it beside the bundle).
   nodeConfig('analysis/analyses/lossBarcode/pairThread.ts', 'lossBarcodePair.js'),
+  h5wasmConfig,
   ...webviewConfigs(),
 ].filter((c) => c.stdin || fs.existsSync(c.entryPoints[0]));
 

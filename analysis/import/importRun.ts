@@ -89,14 +89,14 @@ export async function importCheckpoints(options: ImportOptions): Promise<ImportR
   const log = options.log ?? (() => undefined);
   const dir = path.resolve(options.dir);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir}: not a folder of checkpoints`);
-  const scan = scanCheckpointFolder(dir, options.format);
+  const scan = await scanCheckpointFolder(dir, options.format);
   const { checkpoints } = scan;
   log(`${checkpoints.length} ${scan.format} checkpoints, steps ${checkpoints[0].step}..${checkpoints[checkpoints.length - 1].step}`);
 
   const mapFile = options.mapFile ? path.resolve(options.mapFile) : undefined;
   const map = mapFile ? parseLayerMap(readText(mapFile, 'mapping file'), mapFile) : undefined;
   const firstList = checkpoints[0].list();
-  const plan = planLayers(firstList, { layout: options.layout, map, ordered: scan.ordered, where: checkpoints[0].path });
+  const plan = planLayers(firstList, { layout: options.layout, map, formatLayers: scan.formatLayers?.(firstList), ordered: scan.ordered, where: checkpoints[0].path });
   const wanted = new Map(firstList.filter((t) => plan.layers.some((l) => l.kernel === t.name || l.bias === t.name)).map((t) => [t.name, t.shape]));
   checkConsistent(checkpoints, wanted);
   const warnings = [...plan.warnings];

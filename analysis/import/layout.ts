@@ -9,6 +9,8 @@
  *   Keras    `<layer>/kernel` (also `.kernel`, a `:0` suffix) rank 2 [in, out] or rank 4 [kh, kw, in, out],
  *            bias `<layer>/bias` (TF.js and tf.keras weights name them so)
  * Rank-1 `.weight` (normalisation scales), running statistics and anything else are left out and listed.
+ * A format that knows its own layers (Keras HDF5, whose Keras 3 variables have no names) passes them in as
+ * `formatLayers`, which then play the part of a mapping file unless one is given.
  */
 import type { ImportedLayer } from '../spec/runFormat';
 import type { NamedTensor } from '../store/safetensors';
@@ -65,23 +67,28 @@ function detect(tensors: readonly TensorInfo[], where: string): Layout {
 /**
  * Plans the layers from one checkpoint's tensor list. `ordered`: the list is in model order (npz, TF.js);
  * otherwise layers are sorted by name with numbers compared as numbers (layers.2 before layers.10).
+ * A mapping file and `formatLayers` give the layers in their own order.
  */
-export function planLayers(tensors: readonly TensorInfo[], options: { layout?: Layout; map?: LayerMap; ordered: boolean; where: string }): LayerPlan {
+export function planLayers(tensors: readonly TensorInfo[], options: { layout?: Layout; map?: LayerMap; formatLayers?: LayerMap['layers']; ordered: boolean; where: string }): LayerPlan {
   const { where } = options;
   const byName = new Map(tensors.map((t) => [t.name, t]));
+  const fromMap = (entries: LayerMap['layers'], fallback: Layout | undefined) => entries.map((l) => {
+    const kernel = byName.get(l.kernel);
+    if (!kernel) throw new Error(`${where}: the mapping names tensor "${l.kernel}" (kernel of ${l.name}), which is not in this checkpoint`);
+    const bias = l.bias === undefined ? undefined : byName.get(l.bias);
+    if (l.bias !== undefined && !bias) throw new Error(`${where}: the mapping names tensor "${l.bias}" (bias of ${l.name}), which is not in this checkpoint`);
+    const orientation = l.orientation ?? (fallback === 'torch' ? 'out-in' : fallback === 'keras' ? 'in-out' : TORCH_WEIGHT.test(l.kernel) ? 'out-in' : 'in-out');
+    return layerFrom(l.name, kernel, bias, orientation, where, l.activation);
+  });
   let layers: ImportedLayer[];
   let layout: LayerPlan['layout'];
   if (options.map) {
     layout = 'map';
-    const fallback = options.map.layout ?? options.layout;
-    layers = options.map.layers.map((l) => {
-      const kernel = byName.get(l.kernel);
-      if (!kernel) throw new Error(`${where}: the mapping names tensor "${l.kernel}" (kernel of ${l.name}), which is not in this checkpoint`);
-      const bias = l.bias === undefined ? undefined : byName.get(l.bias);
-      if (l.bias !== undefined && !bias) throw new Error(`${where}: the mapping names tensor "${l.bias}" (bias of ${l.name}), which is not in this checkpoint`);
-      const orientation = l.orientation ?? (fallback === 'torch' ? 'out-in' : fallback === 'keras' ? 'in-out' : TORCH_WEIGHT.test(l.kernel) ? 'out-in' : 'in-out');
-      return layerFrom(l.name, kernel, bias, orientation, where, l.activation);
-    });
+    layers = fromMap(options.map.layers, options.map.layout ?? options.layout);
+  } else if (options.formatLayers && options.layout !== 'torch') {
+    // The format itself says which tensors are layers (Keras HDF5: kerasH5.ts); always Keras [in, out].
+    layout = 'keras';
+    layers = fromMap(options.formatLayers, 'keras');
   } else {
     layout = options.layout ?? detect(tensors, where);
     const found: ImportedLayer[] = [];
@@ -100,7 +107,10 @@ export function planLayers(tensors: readonly TensorInfo[], options: { layout?: L
     }
     layers = options.ordered ? found : found.sort((a, b) => naturalCompare(a.name, b.name));
   }
-  if (layers.length === 0) throw new Error(`${where}: no layer kernels found (as ${layout}: ${layout === 'torch' ? '"<layer>.weight" of rank 2 or 4' : '"<layer>/kernel"'}); pass --layout or --map`);
+  if (layers.length === 0) {
+    const looked = layout === 'torch' ? '"<layer>.weight" of rank 2 or 4' : options.formatLayers ? 'Keras "vars/0" or "<layer>/kernel:0" of rank 2 or 4' : '"<layer>/kernel"';
+    throw new Error(`${where}: no layer kernels found (as ${layout}: ${looked}); pass --layout or --map`);
+  }
   const names = new Set<string>();
   for (const l of layers) {
     if (names.has(l.name)) throw new Error(`${where}: two layers named "${l.name}"`);

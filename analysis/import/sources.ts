@@ -6,15 +6,22 @@
  *   npz          DIR/<name with step>.npz                   one archive per step (`np.savez[_compressed]`)
  *   npy          DIR/<name with step>/<tensor name>.npy     one folder per step, one file per tensor
  *   tfjs         DIR/<name with step>/model.json + shards   one folder per step (tfjs `model.save`)
+ *   keras-h5     DIR/<name with step>.weights.h5 (or .h5)   one HDF5 file per step (Keras `save_weights`,
+ *                                                           Keras 2 `model.save`); read by h5wasm, loaded
+ *                                                           only for this format (hdf5.ts, kerasH5.ts)
  *
  * The step of a checkpoint is the number after "step" in its name (`step-120`, `global_step=120`,
- * `epoch=3-step=1200`), else the last number in its name (`ckpt_000120`, `epoch_7`); a safetensors file's
+ * `epoch=3-step=1200`), else the last whole number in its name (`ckpt_000120`, `epoch_7`; numbers with a
+ * decimal point are metric values: Keras' `weights.07-0.83.hdf5` is epoch 7); a safetensors file's
  * `__metadata__` "step" (or "global_step") wins over its name.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImportFormat } from '../spec/runFormat';
 import { readSafetensorsHeader, readSafetensorsTensors } from '../store/safetensorsFile';
+import type { LayerMap } from './layout';
+import { loadHdf5, openHdf5, readDataset, type Hdf5Api } from './hdf5';
+import { kerasH5Layers, kerasWeightTensors } from './kerasH5';
 import { decodeNpy, NPY_HEADER_PROBE_BYTES, parseNpyHeader } from './npy';
 import { readTfjsGroup, readTfjsManifest, tfjsWeightValues } from './tfjs';
 import { ZipReader } from './zip';
@@ -37,8 +44,10 @@ export interface SourceCheckpoint {
 export interface ScannedFolder {
   format: ImportFormat;
   checkpoints: SourceCheckpoint[];
-  /** Whether the source's tensor order is the model's order (npz, tfjs) or arbitrary (safetensors, npy folders). */
+  /** Whether the source's tensor order is the model's order (npz, tfjs, keras-h5) or arbitrary (safetensors, npy folders). */
   ordered: boolean;
+  /** The layers the format itself identifies from a tensor list (keras-h5: unnamed Keras 3 variables). */
+  formatLayers?: (tensors: readonly TensorInfo[]) => LayerMap['layers'];
 }
 
 /** Folder and file names in DIR that hold predictions, labels or curves rather than checkpoints. */
@@ -46,10 +55,10 @@ export const NON_CHECKPOINT_NAMES = new Set(['predictions', 'labels.npy']);
 
 /** The step a file or folder name carries, or undefined. */
 export function stepFromName(name: string): number | undefined {
-  const stem = name.replace(/\.(safetensors|npz|npy|json)$/i, '');
+  const stem = name.replace(/\.(safetensors|npz|npy|json|weights\.h5|h5|hdf5)$/i, '');
   const tagged = /(?:^|[^a-z])(?:global_step|step|iteration|iter)[-_=]?(\d+)/i.exec(stem);
   if (tagged) return Number(tagged[1]);
-  const all = stem.match(/\d+/g);
+  const all = stem.replace(/\d+\.\d+(?:e[-+]?\d+)?/gi, '-').match(/\d+/g);
   return all ? Number(all[all.length - 1]) : undefined;
 }
 
@@ -156,11 +165,30 @@ function tfjsCheckpoint(modelJson: string): SourceCheckpoint {
   };
 }
 
+function kerasH5Checkpoint(api: Hdf5Api, file: string): SourceCheckpoint {
+  const step = requireStep(stepFromName(path.basename(file)), file);
+  // One open file per listing or read: h5wasm holds a file descriptor while a file is open.
+  const withFile = <T>(body: (f: ReturnType<typeof openHdf5>) => T): T => {
+    const f = openHdf5(api, file);
+    try {
+      return body(f);
+    } finally {
+      f.close();
+    }
+  };
+  const tensors = withFile((f) => kerasWeightTensors(api, f, naturalCompare));
+  return {
+    step, path: file, files: [file],
+    list: () => tensors,
+    read: (names) => withFile((f) => new Map(names.map((n) => [n, readDataset(api, f, n)]))),
+  };
+}
+
 /**
  * The checkpoints in `dir`, sorted by step. `format` forces one reader; otherwise the folder must hold one
  * kind of checkpoint. Two checkpoints at one step, or none at all, are errors naming the folder.
  */
-export function scanCheckpointFolder(dir: string, format?: ImportFormat): ScannedFolder {
+export async function scanCheckpointFolder(dir: string, format?: ImportFormat): Promise<ScannedFolder> {
   let names: string[];
   try {
     names = fs.readdirSync(dir).filter((n) => !n.startsWith('.') && !NON_CHECKPOINT_NAMES.has(n)).sort(naturalCompare);
@@ -176,18 +204,26 @@ export function scanCheckpointFolder(dir: string, format?: ImportFormat): Scanne
       ...names.filter((n) => isDir(n) && fs.existsSync(path.join(dir, n, 'model.json'))).map((n) => path.join(dir, n, 'model.json')),
     ],
     npy: names.filter((n) => isDir(n) && !fs.existsSync(path.join(dir, n, 'model.json')) && fs.readdirSync(path.join(dir, n)).some((f) => f.endsWith('.npy'))).map((n) => path.join(dir, n)),
+    'keras-h5': names.filter((n) => /\.(h5|hdf5)$/i.test(n) && !isDir(n)).map((n) => path.join(dir, n)),
   };
   const kinds = (Object.keys(found) as ImportFormat[]).filter((k) => found[k].length > 0);
   const chosen = format ?? (kinds.length === 1 ? kinds[0] : undefined);
   if (chosen === undefined) {
-    if (kinds.length === 0) throw new Error(`${dir}: no checkpoints found (looked for *.safetensors, *.npz, step folders of *.npy, and model.json folders)`);
+    if (kinds.length === 0) throw new Error(`${dir}: no checkpoints found (looked for *.safetensors, *.npz, step folders of *.npy, model.json folders, and Keras *.weights.h5 / *.h5)`);
     throw new Error(`${dir}: holds checkpoints of several formats (${kinds.map((k) => `${found[k].length} ${k}`).join(', ')}); choose one with --format`);
   }
   if (found[chosen].length === 0) throw new Error(`${dir}: no ${chosen} checkpoints found`);
-  const open = { safetensors: safetensorsCheckpoint, npz: npzCheckpoint, npy: npyFolderCheckpoint, tfjs: tfjsCheckpoint }[chosen];
+  // h5wasm (4 MB) is loaded only when a Keras HDF5 folder is imported.
+  const hdf5 = chosen === 'keras-h5' ? await loadHdf5() : undefined;
+  const open = chosen === 'keras-h5'
+    ? (file: string) => kerasH5Checkpoint(hdf5 as Hdf5Api, file)
+    : { safetensors: safetensorsCheckpoint, npz: npzCheckpoint, npy: npyFolderCheckpoint, tfjs: tfjsCheckpoint }[chosen];
   const checkpoints = found[chosen].map(open).sort((a, b) => a.step - b.step);
   for (let i = 1; i < checkpoints.length; i++) {
     if (checkpoints[i].step === checkpoints[i - 1].step) throw new Error(`${dir}: two checkpoints at step ${checkpoints[i].step}: ${checkpoints[i - 1].path} and ${checkpoints[i].path}`);
   }
-  return { format: chosen, checkpoints, ordered: chosen === 'npz' || chosen === 'tfjs' };
+  return {
+    format: chosen, checkpoints, ordered: chosen === 'npz' || chosen === 'tfjs' || chosen === 'keras-h5',
+    ...(chosen === 'keras-h5' ? { formatLayers: kerasH5Layers } : {}),
+  };
 }

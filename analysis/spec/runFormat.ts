@@ -41,7 +41,7 @@ export interface RunStop {
 }
 
 /** Checkpoint formats `topolens import` reads (analysis/import/). */
-export const IMPORT_FORMATS = ['safetensors', 'npy', 'npz', 'tfjs'] as const;
+export const IMPORT_FORMATS = ['safetensors', 'npy', 'npz', 'tfjs', 'keras-h5'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** One source file an imported run was converted from, as it was when imported. */

@@ -1,6 +1,6 @@
 /**
  * `topolens import DIR --name NAME`: a folder of checkpoints trained elsewhere (safetensors, .npz, .npy
- * folders, TF.js model.json) becomes a run folder marked imported (analysis/import/importRun.ts).
+ * folders, TF.js model.json, Keras .weights.h5 / .h5) becomes a run folder marked imported (analysis/import/importRun.ts).
  */
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -32,7 +32,7 @@ function choice<T extends string>(flag: string, values: readonly T[]): (v: strin
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
-    .description('import a folder of checkpoints trained elsewhere (safetensors, .npz, .npy folders, TF.js model.json) as a run')
+    .description('import a folder of checkpoints trained elsewhere (safetensors, .npz, .npy folders, TF.js model.json, Keras .weights.h5) as a run')
     .argument('<dir>', 'folder of checkpoints, one file (or folder) per step, the step in its name')
     .requiredOption('--name <name>', 'name of the run')
     .option('--runs <dir>', 'runs folder', path.join(process.cwd(), '.topolens', 'runs'))

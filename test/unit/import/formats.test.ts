@@ -194,23 +194,27 @@ test('TF.js model.json: float32, int32, quantized uint8 and float16 weights acro
   }
 });
 
-test('steps come from "step" in the name, else the last number; safetensors __metadata__ wins', () => {
+test('steps come from "step" in the name, else the last whole number; safetensors __metadata__ wins', async () => {
   assert.equal(stepFromName('step-0000120.safetensors'), 120);
   assert.equal(stepFromName('epoch=3-step=1200.safetensors'), 1200);
   assert.equal(stepFromName('model_global_step42.npz'), 42);
   assert.equal(stepFromName('ckpt_epoch_7'), 7);
   assert.equal(stepFromName('final.npz'), undefined);
+  // Keras ModelCheckpoint names: the metric after the epoch has a decimal point and is not the step.
+  assert.equal(stepFromName('weights.07-0.83.hdf5'), 7);
+  assert.equal(stepFromName('ckpt-epoch_12-val_loss_1.25e-3.weights.h5'), 12);
+  assert.equal(stepFromName('model_300.weights.h5'), 300);
   const dir = tmp();
   try {
     const t = { w: { dtype: 'F32', shape: [1], bytes: f32Bytes([1]) } };
     fs.writeFileSync(path.join(dir, 'a-1.safetensors'), safetensorsBytes(t, { step: '500' }));
     fs.writeFileSync(path.join(dir, 'b-2.safetensors'), safetensorsBytes(t));
-    assert.deepEqual(scanCheckpointFolder(dir).checkpoints.map((c) => c.step), [2, 500]);
+    assert.deepEqual((await scanCheckpointFolder(dir)).checkpoints.map((c) => c.step), [2, 500]);
     fs.writeFileSync(path.join(dir, 'final.safetensors'), safetensorsBytes(t));
-    assert.throws(() => scanCheckpointFolder(dir), /final\.safetensors: cannot tell which training step/);
+    await assert.rejects(scanCheckpointFolder(dir), /final\.safetensors: cannot tell which training step/);
     fs.rmSync(path.join(dir, 'final.safetensors'));
     fs.writeFileSync(path.join(dir, 'c-500.safetensors'), safetensorsBytes(t));
-    assert.throws(() => scanCheckpointFolder(dir), /two checkpoints at step 500/);
+    await assert.rejects(scanCheckpointFolder(dir), /two checkpoints at step 500/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
