@@ -27,7 +27,13 @@ let loading: Promise<Hdf5Api> | undefined;
 /** h5wasm, loaded and initialised once per process. */
 export function loadHdf5(): Promise<Hdf5Api> {
   loading ??= (async () => {
-    const mod = await import('h5wasm/node');
+    let mod: typeof import('h5wasm/node');
+    try {
+      mod = await import('h5wasm/node');
+    } catch (e) {
+      loading = undefined;
+      throw new Error(`cannot load the HDF5 reader h5wasm, which reads Keras .h5 files (${(e as Error).message}); it ships as dist/h5wasm.js beside the CLI (npm run build) or as the h5wasm npm package`);
+    }
     // ESM (tsx, Node) gives the library as `default`; a CommonJS bundle imported as ESM nests it once more.
     const h5 = ('File' in mod.default ? mod.default : (mod.default as unknown as { default: H5wasm }).default);
     return { h5, module: await h5.ready };
