@@ -8,9 +8,10 @@
  *    (store/dtypes.ts): float16/32/64, (u)int8-64, h5py's bool enum, and Keras 3's bfloat16 (an opaque
  *    2-byte type marked `dtype="bfloat16"`). h5wasm's own `.value` refuses float16, so the raw bytes are
  *    read (HDF5 converts them to little-endian on the way);
- *  - errors that name the file and dataset with HDF5's reason. HDF5 prints its error stack straight to
- *    stderr (h5wasm exposes no H5Eset_auto), so writes to fd 2 are captured while a call runs (HDF5 calls
- *    are synchronous: nothing else writes meanwhile) and the innermost frame becomes the message.
+ *  - errors that name the file and dataset with HDF5's reason. HDF5 prints its error stack to stderr, which
+ *    Emscripten's raw node file system writes with fs.writeSync(2, ...), and h5wasm exposes no H5Eset_auto
+ *    to turn that off; so fd-2 writes are captured while a call runs (HDF5 calls are synchronous: nothing
+ *    else writes meanwhile) and the innermost frame becomes the message.
  */
 import fs from 'node:fs';
 import type { Dataset, File, Group } from 'h5wasm/node';
