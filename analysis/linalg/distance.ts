@@ -94,41 +94,45 @@ export function condensedDistances(data: Float64Array, n: number, d: number, met
     const fast = wasmCondensedDistances(data, n, d);
     if (fast) return fast;
   }
-  // Four pairs at a time: independent accumulators keep the CPU busy while each pair's sum is still
-  // formed left to right, exactly as `euclideanDistance` (and Ripser) would; it does the leftovers.
-  // (Written out rather than shared with the matmul kernels: different arithmetic, same blocking idea.)
-  let p = 0;
-  for (let i = 1; i < n; i++) {
-    const a = i * d;
-    let j = 0;
-    for (; j + 4 <= i; j += 4) {
-      const b0 = j * d;
-      const b1 = b0 + d;
-      const b2 = b1 + d;
-      const b3 = b2 + d;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let k = 0; k < d; k++) {
-        const x = data[a + k];
-        const t0 = x - data[b0 + k];
-        const t1 = x - data[b1 + k];
-        const t2 = x - data[b2 + k];
-        const t3 = x - data[b3 + k];
-        s0 += t0 * t0;
-        s1 += t1 * t1;
-        s2 += t2 * t2;
-        s3 += t3 * t3;
-      }
-      out[p++] = Math.sqrt(s0);
-      out[p++] = Math.sqrt(s1);
-      out[p++] = Math.sqrt(s2);
-      out[p++] = Math.sqrt(s3);
-    }
-    for (; j < i; j++) out[p++] = euclideanDistance(data, d, i, j);
-  }
+  for (let i = 1; i < n; i++) euclideanRow(data, d, i, out.subarray((i * (i - 1)) / 2, (i * (i + 1)) / 2));
   return out;
+}
+
+/**
+ * out[v] = |x_u - x_v| for v < u (row u of the condensed matrix). Four pairs at a time: independent
+ * accumulators keep the CPU busy while each pair's sum is still formed left to right over the coordinates,
+ * exactly as `euclideanDistance` (and Ripser) would, then one square root. Also the Rips engine's on-demand
+ * rows (topology/ripser/distanceRows.ts), which must be bit-identical to the stored matrix.
+ */
+export function euclideanRow(data: Float64Array, d: number, u: number, out: Float64Array): void {
+  const a = u * d;
+  let v = 0;
+  for (; v + 4 <= u; v += 4) {
+    const b0 = v * d;
+    const b1 = b0 + d;
+    const b2 = b1 + d;
+    const b3 = b2 + d;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let k = 0; k < d; k++) {
+      const x = data[a + k];
+      const t0 = x - data[b0 + k];
+      const t1 = x - data[b1 + k];
+      const t2 = x - data[b2 + k];
+      const t3 = x - data[b3 + k];
+      s0 += t0 * t0;
+      s1 += t1 * t1;
+      s2 += t2 * t2;
+      s3 += t3 * t3;
+    }
+    out[v] = Math.sqrt(s0);
+    out[v + 1] = Math.sqrt(s1);
+    out[v + 2] = Math.sqrt(s2);
+    out[v + 3] = Math.sqrt(s3);
+  }
+  for (; v < u; v++) out[v] = euclideanDistance(data, d, u, v);
 }
 
 /**

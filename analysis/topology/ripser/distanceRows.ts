@@ -8,6 +8,8 @@
  * Computed rows are bit-identical to `condensedDistances` (analysis/linalg/distance.ts): each pair's sum
  * of squares is formed left to right over the coordinates, x_u - x_v, then one square root.
  */
+import { euclideanRow } from '../../linalg/distance';
+
 export interface DistanceRows {
   readonly n: number;
   /** n(n-1)/2. */
@@ -32,46 +34,6 @@ export function pointRows(data: Float64Array, n: number, d: number): DistanceRow
       return scratch.subarray(0, u);
     },
   };
-}
-
-/** out[v] = |x_u - x_v| for v < u; four pairs at a time, each sum still formed left to right. */
-function euclideanRow(data: Float64Array, d: number, u: number, out: Float64Array): void {
-  const a = u * d;
-  let v = 0;
-  for (; v + 4 <= u; v += 4) {
-    const b0 = v * d;
-    const b1 = b0 + d;
-    const b2 = b1 + d;
-    const b3 = b2 + d;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let k = 0; k < d; k++) {
-      const x = data[a + k];
-      const t0 = x - data[b0 + k];
-      const t1 = x - data[b1 + k];
-      const t2 = x - data[b2 + k];
-      const t3 = x - data[b3 + k];
-      s0 += t0 * t0;
-      s1 += t1 * t1;
-      s2 += t2 * t2;
-      s3 += t3 * t3;
-    }
-    out[v] = Math.sqrt(s0);
-    out[v + 1] = Math.sqrt(s1);
-    out[v + 2] = Math.sqrt(s2);
-    out[v + 3] = Math.sqrt(s3);
-  }
-  for (; v < u; v++) {
-    const b = v * d;
-    let s = 0;
-    for (let k = 0; k < d; k++) {
-      const t = data[a + k] - data[b + k];
-      s += t * t;
-    }
-    out[v] = Math.sqrt(s);
-  }
 }
 
 /** Enclosing radius min_u max_v d(u, v) (Ripser's default threshold), from the rows. */
