@@ -10,86 +10,94 @@
  * - Single linkage cut at height t: the connected components of the graph joining points at distance
  *   <= t — the flat clusters of scipy's `fcluster(linkage(X, 'single'), t, 'distance')`; no noise.
  */
-import { UnionFind } from '../unionFind';
-import { SortedPoints } from './neighbors';
+import { ShrinkingRanks, SortedPoints } from './neighbors';
 
 export type ClustererSpec = { method: 'dbscan'; eps: number; minSamples: number } | { method: 'single-linkage'; cut: number };
 
 /**
+ * Connected components of the eps-graph among the points accepted by `isMember` (by point index),
+ * numbered 0, 1, ... in order of each component's smallest index; others get -1. Breadth-first search
+ * from members in index order; each query scans only the members its window holds that no search has
+ * reached yet (ShrinkingRanks), so a dense blob costs a linear number of distance tests, not quadratic.
+ */
+function epsComponents(sp: SortedPoints, isMember: (i: number) => boolean): { label: Int32Array; count: number } {
+  const { order, key, rankOf, reach, m } = sp;
+  const label = new Int32Array(m).fill(-1);
+  const unreached = new ShrinkingRanks(m, (r) => isMember(order[r]));
+  const queue = new Int32Array(m);
+  let count = 0;
+  for (let s = 0; s < m; s++) {
+    if (label[s] >= 0 || !isMember(s)) continue;
+    const c = count++;
+    label[s] = c;
+    unreached.remove(rankOf[s]);
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = s;
+    while (head < tail) {
+      const i = queue[head++];
+      const r = rankOf[i];
+      const kr = key[r];
+      for (let t = unreached.first(sp.windowStart(r)); t < m && key[t] - kr <= reach; t = unreached.first(t + 1)) {
+        const j = order[t];
+        if (sp.within(i, j)) {
+          label[j] = c;
+          unreached.remove(t);
+          queue[tail++] = j;
+        }
+      }
+    }
+  }
+  return { label, count };
+}
+
+/**
  * DBSCAN without materialising neighbourhoods (dense regions of weight trajectories would make them
- * quadratic): core flags by counting neighbours up to `minSamples`; clusters as union-find components
- * of core points (pairs already in one component are not even measured); each border point joins the
- * cluster, among those of its core neighbours, that scikit-learn's scan would have started first — the
- * one whose smallest core index is smallest. Labels are numbered in that start order.
+ * quadratic): core flags by counting neighbours up to `minSamples`; clusters as the eps-components of
+ * core points (epsComponents), numbered by their smallest core index — the order in which scikit-learn's
+ * scan starts them; each border point joins the cluster, among those of its core neighbours, that the
+ * scan would have started first (the smallest label). A non-core point with no neighbour at all is noise
+ * without a search (with min_samples <= 2 that is every non-core point).
  */
 export function dbscan(points: Float64Array, m: number, dim: number, eps: number, minSamples: number): Int32Array {
   if (!(eps > 0)) throw new Error(`DBSCAN: eps must be > 0, got ${eps}`);
   if (!Number.isInteger(minSamples) || minSamples < 1) throw new Error(`DBSCAN: min_samples must be a positive integer, got ${minSamples}`);
   const sp = new SortedPoints(points, m, dim, eps);
-  const { order, key } = sp;
+  const { order, key, reach } = sp;
   const core = new Uint8Array(m);
+  const lonely = new Uint8Array(m);
   for (let r = 0; r < m; r++) {
     const i = order[r];
     let count = 1;
-    for (let t = r + 1; t < m && count < minSamples && key[t] - key[r] <= eps; t++) if (sp.within(i, order[t])) count++;
-    for (let t = r - 1; t >= 0 && count < minSamples && key[r] - key[t] <= eps; t--) if (sp.within(i, order[t])) count++;
+    for (let t = r + 1; t < m && count < minSamples && key[t] - key[r] <= reach; t++) if (sp.within(i, order[t])) count++;
+    for (let t = r - 1; t >= 0 && count < minSamples && key[r] - key[t] <= reach; t--) if (sp.within(i, order[t])) count++;
     if (count >= minSamples) core[i] = 1;
+    else if (count === 1) lonely[i] = 1;
   }
-  const uf = new UnionFind(m);
+  const { label } = epsComponents(sp, (i) => core[i] === 1);
+  // Border points: scan the window's core points only (next core rank at or after each rank).
+  const nextCore = new Int32Array(m + 1);
+  nextCore[m] = m;
+  for (let r = m - 1; r >= 0; r--) nextCore[r] = core[order[r]] ? r : nextCore[r + 1];
+  const labels = Int32Array.from(label);
   for (let r = 0; r < m; r++) {
     const i = order[r];
-    if (!core[i]) continue;
-    let ri = uf.find(i);
-    for (let t = r + 1; t < m && key[t] - key[r] <= eps; t++) {
+    if (core[i] || lonely[i]) continue;
+    let best = -1;
+    for (let t = nextCore[sp.windowStart(r)]; t < m && key[t] - key[r] <= reach; t = nextCore[t + 1]) {
       const j = order[t];
-      if (!core[j]) continue;
-      const rj = uf.find(j);
-      if (ri !== rj && sp.within(i, j)) ri = uf.linkRoots(ri, rj);
+      if (best >= 0 && label[j] >= best) continue;
+      if (sp.within(i, j)) best = label[j];
     }
+    labels[i] = best;
   }
-  // Start index of each cluster = its smallest core point.
-  const start = new Int32Array(m).fill(m);
-  for (let i = 0; i < m; i++) if (core[i]) start[uf.find(i)] = Math.min(start[uf.find(i)], i);
-  const clusterStart = new Int32Array(m).fill(-1);
-  for (let i = 0; i < m; i++) {
-    if (core[i]) clusterStart[i] = start[uf.find(i)];
-  }
-  for (let r = 0; r < m; r++) {
-    const i = order[r];
-    if (core[i]) continue;
-    let best = m;
-    for (let t = sp.windowStart(r); t < m && key[t] - key[r] <= eps; t++) {
-      const j = order[t];
-      if (!core[j] || clusterStart[j] >= best) continue;
-      if (sp.within(i, j)) best = clusterStart[j];
-    }
-    if (best < m) clusterStart[i] = best;
-  }
-  // Labels in start order.
-  const labelOfStart = new Int32Array(m).fill(-1);
-  let next = 0;
-  for (let i = 0; i < m; i++) if (core[i] && start[uf.find(i)] === i) labelOfStart[i] = next++;
-  const labels = new Int32Array(m).fill(-1);
-  for (let i = 0; i < m; i++) if (clusterStart[i] >= 0) labels[i] = labelOfStart[clusterStart[i]];
   return labels;
 }
 
-/** Single linkage cut at `cut`: union-find over pairs within `cut` (pairs already joined are skipped). */
+/** Single linkage cut at `cut`: the eps-components of all points at eps = cut. */
 export function singleLinkage(points: Float64Array, m: number, dim: number, cut: number): Int32Array {
   if (!(cut >= 0)) throw new Error(`single linkage: cut height must be >= 0, got ${cut}`);
-  const sp = new SortedPoints(points, m, dim, cut);
-  const { order, key } = sp;
-  const uf = new UnionFind(m);
-  for (let r = 0; r < m; r++) {
-    const i = order[r];
-    let ri = uf.find(i);
-    for (let t = r + 1; t < m && key[t] - key[r] <= cut; t++) {
-      const j = order[t];
-      const rj = uf.find(j);
-      if (ri !== rj && sp.within(i, j)) ri = uf.linkRoots(ri, rj);
-    }
-  }
-  return uf.componentLabels().labelOf;
+  return epsComponents(new SortedPoints(points, m, dim, cut), () => true).label;
 }
 
 /** Runs the clusterer described by `spec`. */

@@ -6,6 +6,7 @@ import { dbscan, singleLinkage } from '../../../analysis/topology/mapper/cluster
 import { nerveEdges } from '../../../analysis/topology/mapper/nerve';
 import { analyzeGraph } from '../../../analysis/topology/mapper/graphAnalysis';
 import { mapper } from '../../../analysis/topology/mapper/mapper';
+import { ShrinkingRanks } from '../../../analysis/topology/mapper/neighbors';
 import { normLens, pcaCoordinateLens } from '../../../analysis/topology/mapper/lens';
 import { pcaTopK } from '../../../analysis/linalg/pca';
 import { gaussianSource, mulberry32 } from '../../../analysis/linalg/random';
@@ -108,6 +109,94 @@ test('DBSCAN equals the brute-force definition (incl. ties at exactly eps and bo
     ] as const) {
       assert.deepStrictEqual(Array.from(dbscan(pts, m, dim, eps, ms)), Array.from(bruteDbscan(pts, m, dim, eps, ms)), `seed ${seed} eps ${eps}`);
     }
+  }
+});
+
+/**
+ * A cloud shaped like a weight-trajectory plateau, the case the neighbour search must not make quadratic
+ * and must not get wrong: a blob whose points are all within eps of each other, strands stepping out of it
+ * at 0.8 eps with jitter (chains that break where the jitter exceeds eps), and stray points; shuffled.
+ */
+function plateauCloud(seed: number, dim: number, eps: number): { pts: Float64Array; m: number } {
+  const rnd = mulberry32(seed);
+  const gauss = gaussianSource(mulberry32(seed + 1000));
+  const rows: number[][] = [];
+  const unit = (): number[] => {
+    const v = Array.from({ length: dim }, () => gauss());
+    const len = Math.hypot(...v);
+    return v.map((x) => x / len);
+  };
+  for (let i = 0; i < 300; i++) rows.push(unit().map((x) => x * 0.45 * eps * rnd()));
+  for (let s = 0; s < 3; s++) {
+    const dir = unit();
+    for (let t = 1; t <= 60; t++) rows.push(dir.map((x) => x * (0.45 + 0.8 * t) * eps + (rnd() - 0.5) * 0.3 * eps));
+  }
+  for (let i = 0; i < 20; i++) rows.push(Array.from({ length: dim }, () => (rnd() - 0.5) * 20 * eps));
+  for (let i = rows.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [rows[i], rows[j]] = [rows[j], rows[i]];
+  }
+  return { pts: Float64Array.from(rows.flat()), m: rows.length };
+}
+
+test('DBSCAN on a plateau-shaped cloud (dense blob, strands, strays) equals the brute-force definition', () => {
+  for (let seed = 1; seed <= 6; seed++) {
+    const dim = [2, 5, 20][seed % 3];
+    const { pts, m } = plateauCloud(seed, dim, 0.1);
+    for (const ms of [1, 2, 3, 5, 40]) {
+      const labels = dbscan(pts, m, dim, 0.1, ms);
+      assert.deepStrictEqual(Array.from(labels), Array.from(bruteDbscan(pts, m, dim, 0.1, ms)), `seed ${seed} min_samples ${ms}`);
+    }
+    // Sanity (the cloud is what it claims to be): one cluster holds the whole blob, and there are others.
+    const sizes = new Map<number, number>();
+    for (const l of dbscan(pts, m, dim, 0.1, 2)) sizes.set(l, (sizes.get(l) ?? 0) + 1);
+    assert.ok(Math.max(...sizes.values()) >= 300 && sizes.size > 2, `cluster sizes ${[...sizes.values()].join(', ')}`);
+  }
+});
+
+test('DBSCAN with pairs at exactly eps on an integer grid (ties count as neighbours)', () => {
+  for (let seed = 50; seed < 56; seed++) {
+    const m = 150;
+    const dim = 2 + (seed % 2);
+    const pts = randomPoints(m, dim, seed, 12).map((x) => x * 12);
+    for (const [eps, ms] of [
+      [1, 2],
+      [1, 4],
+      [Math.SQRT2, 3],
+      [2, 6],
+    ] as const) {
+      assert.deepStrictEqual(Array.from(dbscan(pts, m, dim, eps, ms)), Array.from(bruteDbscan(pts, m, dim, eps, ms)), `seed ${seed} eps ${eps} min_samples ${ms}`);
+    }
+  }
+});
+
+test('ShrinkingRanks: first() is the smallest remaining rank >= r after any removals', () => {
+  const rnd = mulberry32(7);
+  const m = 200;
+  const kept = Array.from({ length: m }, () => rnd() < 0.7);
+  const set = new ShrinkingRanks(m, (r) => kept[r]);
+  const naiveFirst = (r: number): number => {
+    for (let t = r; t < m; t++) if (kept[t]) return t;
+    return m;
+  };
+  for (let step = 0; step < 400; step++) {
+    const r = Math.floor(rnd() * (m + 1));
+    const f = set.first(r);
+    assert.equal(f, naiveFirst(r), `first(${r}) after ${step} steps`);
+    if (f < m && rnd() < 0.5) {
+      set.remove(f);
+      kept[f] = false;
+    }
+  }
+});
+
+test('single linkage on a plateau-shaped cloud = components of the brute-force eps-graph, numbered by first point', () => {
+  for (let seed = 11; seed <= 13; seed++) {
+    const dim = 3 + seed;
+    const { pts, m } = plateauCloud(seed, dim, 0.1);
+    const labels = singleLinkage(pts, m, dim, 0.1);
+    // A min-samples-1 DBSCAN is exactly single linkage (every point core), with the same numbering.
+    assert.deepStrictEqual(Array.from(labels), Array.from(bruteDbscan(pts, m, dim, 0.1, 1)), `seed ${seed}`);
   }
 });
 
