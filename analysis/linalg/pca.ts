@@ -21,6 +21,7 @@ import { createWasmMatmul, type Matmul } from './wasmMatmul';
 import { orthogonalizeAgainst, orthonormalizePanel } from './orthonormalize';
 import { gaussianArray } from './random';
 import { symmetricEigen } from './symmetricEigen';
+import { combineColumnsIntoRows, gramOfColumns } from './columnProducts';
 
 export interface PcaOptions {
   /** Krylov iterations q (default 2): the data are read 2q + 1 times. */
@@ -69,11 +70,34 @@ function validate(data: Float64Array, n: number, d: number, k: number): void {
 function meanAndTotalVariance(data: Float64Array, n: number, d: number): { mean: Float64Array; totalVariance: number } {
   const mean = new Float64Array(d);
   const shiftedSq = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
+  const first = data.slice(0, d);
+  // Four rows per sweep (half the time: fewer loads and stores of the sums); each coordinate's sums are
+  // still taken row by row, left to right, so the results are those of one row at a time.
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const o0 = i * d;
+    const o1 = o0 + d;
+    const o2 = o1 + d;
+    const o3 = o2 + d;
+    for (let t = 0; t < d; t++) {
+      const f = first[t];
+      const a = data[o0 + t];
+      const b = data[o1 + t];
+      const c = data[o2 + t];
+      const e = data[o3 + t];
+      const xa = a - f;
+      const xb = b - f;
+      const xc = c - f;
+      const xe = e - f;
+      mean[t] = mean[t] + a + b + c + e;
+      shiftedSq[t] = shiftedSq[t] + xa * xa + xb * xb + xc * xc + xe * xe;
+    }
+  }
+  for (; i < n; i++) {
     const o = i * d;
     for (let t = 0; t < d; t++) {
       const v = data[o + t];
-      const x = v - data[t];
+      const x = v - first[t];
       mean[t] += v;
       shiftedSq[t] += x * x;
     }
@@ -168,21 +192,15 @@ export function pcaTopK(data: Float64Array, n: number, d: number, k: number, opt
     }
   }
   // Rayleigh-Ritz: eigenvectors W of (A Z)^T (A Z) give axes V = Z W and scores A V = (A Z) W.
-  const G = new Float64Array(filled * filled);
-  for (let i = 0; i < filled; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let t = 0, oi = i * n, oj = j * n; t < n; t++) s += AZ[oi + t] * AZ[oj + t];
-      G[i * filled + j] = s;
-      G[j * filled + i] = s;
-    }
-  }
+  const G = gramOfColumns(AZ, filled, n);
   const { values, vectors } = symmetricEigen(G, filled);
   const components = new Float64Array(k * d);
   const scores = new Float64Array(n * k);
   const explainedVariance = new Float64Array(k);
   const explainedVarianceRatio = new Float64Array(k);
   const axis = new Float64Array(d);
+  // Score weights per axis (sign included); zero rows for axes without variance, which keep zero scores.
+  const weights = new Float64Array(k * filled);
   for (let c = 0; c < Math.min(k, filled); c++) {
     const lambda = Math.max(values[c], 0);
     explainedVariance[c] = n > 1 ? lambda / (n - 1) : 0;
@@ -197,11 +215,9 @@ export function pcaTopK(data: Float64Array, n: number, d: number, k: number, opt
     for (let t = 0; t < d; t++) if (Math.abs(axis[t]) > Math.abs(axis[big])) big = t;
     const sign = axis[big] < 0 ? -1 : 1;
     for (let t = 0; t < d; t++) components[c * d + t] = sign * axis[t];
-    for (let j = 0; j < filled; j++) {
-      const w = sign * vectors[c * filled + j];
-      if (w !== 0) for (let i = 0, o = j * n; i < n; i++) scores[i * k + c] += w * AZ[o + i];
-    }
+    for (let j = 0; j < filled; j++) weights[c * filled + j] = sign * vectors[c * filled + j];
   }
+  combineColumnsIntoRows(AZ, filled, n, weights, Math.min(k, filled), scores, k);
   return { k, d, mean, components, explainedVariance, explainedVarianceRatio, scores };
 }
 

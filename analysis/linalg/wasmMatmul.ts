@@ -233,6 +233,14 @@ function instanceWithPages(mod: WasmModule, pages: number): { memory: WasmMemory
   return cache;
 }
 
+/**
+ * Rows per kernel call (even). V8 first runs WebAssembly with its baseline compiler (Liftoff, ~3x slower
+ * here) and swaps in the optimised code only at a function's next call: one call per pass ran the first
+ * two passes of a 20,100-row PCA entirely in baseline code (+0.23 s). Calls over row chunks pick up the
+ * optimised code after the first chunk; each chunk's outputs are the same sums as one call's.
+ */
+const CHUNK_ROWS = 1024;
+
 /** Products with one fixed data matrix A (n x d), which is copied into WebAssembly memory once. */
 export interface Matmul {
   /** out[j * n + i] = <A_i, W_j> - shift[j] (see multiplyRowsByPanel). */
@@ -268,7 +276,9 @@ export function createWasmMatmul(A: Float64Array, n: number, d: number, maxM: nu
     rowsByPanel(W, m, out, shift) {
       const m4 = m & ~3;
       heap.set(W.subarray(0, m * d), panelAt / 8);
-      rowsByPanelWasm(0, rowsEven, d, panelAt, m4, outAt, n, dEven);
+      for (let i0 = 0; i0 < rowsEven; i0 += CHUNK_ROWS) {
+        rowsByPanelWasm(i0 * d * 8, Math.min(CHUNK_ROWS, rowsEven - i0), d, panelAt, m4, outAt + i0 * 8, n, dEven);
+      }
       out.set(heap.subarray(outAt / 8, outAt / 8 + m4 * n));
       for (let j = 0; j < m; j++) {
         for (let i = j < m4 ? rowsEven : 0; i < n; i++) {
@@ -286,7 +296,10 @@ export function createWasmMatmul(A: Float64Array, n: number, d: number, maxM: nu
       const m4 = m & ~3;
       heap.set(Q.subarray(0, m * n), panelAt / 8);
       heap.fill(0, outAt / 8, outAt / 8 + m * d);
-      panelByRowsWasm(0, rowsEven, d, panelAt, m4, outAt, n, dEven);
+      // Chunks accumulate into `out` in row order: the same sums as one call.
+      for (let i0 = 0; i0 < rowsEven; i0 += CHUNK_ROWS) {
+        panelByRowsWasm(i0 * d * 8, Math.min(CHUNK_ROWS, rowsEven - i0), d, panelAt + i0 * 8, m4, outAt, n, dEven);
+      }
       out.set(heap.subarray(outAt / 8, outAt / 8 + m * d));
       // leftovers: the last coordinate for the wasm part; the last row; vectors past m4
       for (let j = 0; j < m; j++) {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pcaTopK, pcaTransform } from '../../../analysis/linalg/pca';
 import { symmetricEigen } from '../../../analysis/linalg/symmetricEigen';
+import { combineColumnsIntoRows, gramOfColumns } from '../../../analysis/linalg/columnProducts';
 import { multiplyPanelByRows, multiplyRowsByPanel } from '../../../analysis/linalg/matmul';
 import { orthonormalizePanel } from '../../../analysis/linalg/orthonormalize';
 import { createWasmMatmul } from '../../../analysis/linalg/wasmMatmul';
@@ -93,6 +94,67 @@ test('WebAssembly SIMD kernels equal the JS kernels (all leftover shapes)', () =
     mm.panelByRows(Q, m, e);
     a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-12, `rowsByPanel ${n}x${d}x${m}`));
     c.forEach((x, i) => assert.ok(Math.abs(x - e[i]) < 1e-12, `panelByRows ${n}x${d}x${m}`));
+  }
+});
+
+test('WebAssembly kernels over more rows than one call takes (chunks of 1,024) equal the JS kernels', () => {
+  for (const [n, d, m] of [
+    [2051, 9, 5],
+    [2048, 6, 8],
+  ]) {
+    const A = gaussianMatrix(n, d, 50 + n);
+    const W = gaussianMatrix(m, d, 60 + d);
+    const Q = gaussianMatrix(m, n, 70 + m);
+    const mm = createWasmMatmul(A, n, d, m);
+    assert.ok(mm, 'WebAssembly SIMD is available in Node 20');
+    const [a, b] = [new Float64Array(m * n), new Float64Array(m * n)];
+    multiplyRowsByPanel(A, n, d, W, m, a);
+    mm.rowsByPanel(W, m, b);
+    const [c, e] = [new Float64Array(m * d), new Float64Array(m * d)];
+    multiplyPanelByRows(A, n, d, Q, m, c);
+    mm.panelByRows(Q, m, e);
+    a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-12, `rowsByPanel ${n}x${d}x${m} at ${i}: ${x} vs ${b[i]}`));
+    c.forEach((x, i) => assert.ok(Math.abs(x - e[i]) < 1e-10, `panelByRows ${n}x${d}x${m} at ${i}: ${x} vs ${e[i]}`));
+  }
+});
+
+test('Gram matrix and weighted column sums equal the plain loops bit for bit', () => {
+  for (const [m, n, count] of [
+    [9, 1100, 5],
+    [4, 7, 4],
+    [1, 3, 1],
+  ]) {
+    const C = gaussianMatrix(m, n, 80 + m);
+    const G = gramOfColumns(C, m, n);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        for (let t = 0; t < n; t++) s += C[Math.max(i, j) * n + t] * C[Math.min(i, j) * n + t];
+        assert.equal(G[i * m + j], s, `G[${i}][${j}] of ${m} columns`);
+      }
+    }
+    const W = gaussianMatrix(count, m, 90 + m).map((w, i) => (i % 3 === 1 ? 0 : w));
+    const stride = count + 2;
+    const out = new Float64Array(n * stride);
+    combineColumnsIntoRows(C, m, n, W, count, out, stride);
+    const plain = new Float64Array(n * stride);
+    for (let c = 0; c < count; c++) {
+      for (let j = 0; j < m; j++) {
+        const w = W[c * m + j];
+        if (w !== 0) for (let i = 0; i < n; i++) plain[i * stride + c] += w * C[j * n + i];
+      }
+    }
+    assert.deepStrictEqual(Array.from(out), Array.from(plain));
+  }
+});
+
+test('PCA means are the row-by-row column sums over n, whatever n mod 4', () => {
+  for (const n of [1, 2, 5, 8, 303]) {
+    const d = 7;
+    const data = gaussianMatrix(n, d, 100 + n, (c) => 10 ** c);
+    const sums = new Float64Array(d);
+    for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) sums[t] += data[i * d + t];
+    assert.deepStrictEqual(Array.from(pcaTopK(data, n, d, 2).mean), Array.from(sums.map((x) => x / n)), `n = ${n}`);
   }
 });
 
