@@ -47,18 +47,30 @@ export function gramOfColumns(C: Float64Array, m: number, n: number): Float64Arr
 /**
  * out[i * stride + c] = sum_j W[c][j] C_j[i] (j ascending, zero weights skipped) for c < count: the
  * scores from the Krylov image. Done over blocks of rows in a small buffer, so the strided writes into
- * the row-major output happen once per value instead of once per term; same sums as the plain loop.
+ * the row-major output happen once per value instead of once per term, four columns per sweep of the
+ * buffer (written left to right, so still one term at a time in j order): same sums as the plain loop.
  */
 export function combineColumnsIntoRows(C: Float64Array, m: number, n: number, W: Float64Array, count: number, out: Float64Array, stride: number): void {
   const BLOCK = 512;
   const acc = new Float64Array(BLOCK);
-  for (let i0 = 0; i0 < n; i0 += BLOCK) {
-    const len = Math.min(BLOCK, n - i0);
-    for (let c = 0; c < count; c++) {
+  const used = new Int32Array(m);
+  for (let c = 0; c < count; c++) {
+    // The columns with a nonzero weight, in order (a zero term could turn a -0 sum into +0).
+    let u = 0;
+    for (let j = 0; j < m; j++) if (W[c * m + j] !== 0) used[u++] = j;
+    for (let i0 = 0; i0 < n; i0 += BLOCK) {
+      const len = Math.min(BLOCK, n - i0);
       acc.fill(0);
-      for (let j = 0; j < m; j++) {
+      let q = 0;
+      for (; q + 3 < u; q += 4) {
+        const [j0, j1, j2, j3] = [used[q], used[q + 1], used[q + 2], used[q + 3]];
+        const [w0, w1, w2, w3] = [W[c * m + j0], W[c * m + j1], W[c * m + j2], W[c * m + j3]];
+        const [o0, o1, o2, o3] = [j0 * n + i0, j1 * n + i0, j2 * n + i0, j3 * n + i0];
+        for (let t = 0; t < len; t++) acc[t] = acc[t] + w0 * C[o0 + t] + w1 * C[o1 + t] + w2 * C[o2 + t] + w3 * C[o3 + t];
+      }
+      for (; q < u; q++) {
+        const j = used[q];
         const w = W[c * m + j];
-        if (w === 0) continue;
         const o = j * n + i0;
         for (let t = 0; t < len; t++) acc[t] += w * C[o + t];
       }
