@@ -17,7 +17,7 @@
  * - each axis's sign is fixed so that its largest-magnitude loading is positive.
  */
 import { multiplyPanelByRows, multiplyRowsByPanel } from './matmul';
-import { createWasmMatmul, type Matmul } from './wasmMatmul';
+import { createWasmMatmul, inPlaceMatrix, type Matmul } from './wasmMatmul';
 import { orthogonalizeAgainst, orthonormalizePanel } from './orthonormalize';
 import { gaussianArray } from './random';
 import { symmetricEigen } from './symmetricEigen';
@@ -124,12 +124,27 @@ function vectorNorm(v: Float64Array, at: number, len: number): number {
   return Math.sqrt(s);
 }
 
+/** The default Krylov block size for k components (see PcaOptions.blockSize). */
+function defaultBlockSize(k: number): number {
+  return Math.max(8, Math.ceil(k / 4) * 4);
+}
+
+/**
+ * A zeroed row-major n x d array to fill with a cloud that will be reduced by `pcaTopK` (up to
+ * `maxComponents` components, default block size): the PCA then reads it where it lies instead of
+ * copying it into WebAssembly memory (for the paper's first-layer cloud, 126 MB and ~0.08 s saved).
+ * Otherwise an ordinary Float64Array in every respect.
+ */
+export function pcaInputArray(n: number, d: number, maxComponents = 64): Float64Array {
+  return inPlaceMatrix(n, d, defaultBlockSize(maxComponents));
+}
+
 /** Top-k PCA of the row-major `n x d` cloud `data`. k is clamped to min(n, d). */
 export function pcaTopK(data: Float64Array, n: number, d: number, k: number, opts: PcaOptions = {}): PcaResult {
   validate(data, n, d, k);
   k = Math.min(k, n, d);
   const q = Math.max(1, opts.iterations ?? 2);
-  let b = opts.blockSize ?? Math.max(8, Math.ceil(k / 4) * 4);
+  let b = opts.blockSize ?? defaultBlockSize(k);
   // Never build a Krylov space larger than the row space.
   const full = Math.min(n, d);
   b = Math.min(b, full);

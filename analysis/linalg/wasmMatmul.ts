@@ -241,7 +241,40 @@ function instanceWithPages(mod: WasmModule, pages: number): { memory: WasmMemory
  */
 const CHUNK_ROWS = 1024;
 
-/** Products with one fixed data matrix A (n x d), which is copied into WebAssembly memory once. */
+/** WebAssembly pages for an n x d matrix followed by two panels of up to maxM vectors. */
+function pagesFor(n: number, d: number, maxM: number): number {
+  return Math.ceil((n * d * 8 + 2 * maxM * Math.max(n, d) * 8) / 65536) + 1;
+}
+
+/** The memories of the matrices made by `inPlaceMatrix`, by their buffer, with their size in pages. */
+const inPlace = new WeakMap<ArrayBufferLike, { memory: WasmMemory; pages: number }>();
+
+/**
+ * A zeroed row-major n x d matrix that `createWasmMatmul` uses where it lies, without copying it:
+ * a view of the start of a WebAssembly memory of its own (freed with the view), with room after it for
+ * panels of up to maxM vectors. For a large data set filled once and then reduced (the weight-trajectory
+ * cloud: 126 MB for the paper's first layer), this saves the copy and a second full-size allocation.
+ * A plain Float64Array where WebAssembly is unavailable or the memory cannot be had (still accepted by
+ * `createWasmMatmul`, which then copies it).
+ */
+export function inPlaceMatrix(n: number, d: number, maxM: number): Float64Array {
+  const pages = pagesFor(n, d, maxM);
+  if (compileOnce() && pages <= 65536) {
+    try {
+      const memory = new Wasm.Memory({ initial: pages });
+      inPlace.set(memory.buffer, { memory, pages });
+      return new Float64Array(memory.buffer, 0, n * d);
+    } catch {
+      // no room for a WebAssembly memory of that size: fall through to an ordinary array
+    }
+  }
+  return new Float64Array(n * d);
+}
+
+/**
+ * Products with one fixed data matrix A (n x d), which is copied into WebAssembly memory once (or used
+ * where it lies when it comes from `inPlaceMatrix`).
+ */
 export interface Matmul {
   /** out[j * n + i] = <A_i, W_j> - shift[j] (see multiplyRowsByPanel). */
   rowsByPanel(W: Float64Array, m: number, out: Float64Array, shift?: Float64Array): void;
@@ -258,14 +291,22 @@ export function createWasmMatmul(A: Float64Array, n: number, d: number, maxM: nu
   if (!mod) return null;
   const aBytes = n * d * 8;
   const panelBytes = maxM * Math.max(n, d) * 8;
-  const total = aBytes + 2 * panelBytes;
-  const pages = Math.ceil(total / 65536) + 1;
+  const pages = pagesFor(n, d, maxM);
   if (pages > 65536) return null;
-  const inst = instanceWithPages(mod, pages);
-  if (!inst) return null; // not enough memory for a copy: use the JS kernels
-  const { memory, instance } = inst;
+  const own = A.byteOffset === 0 ? inPlace.get(A.buffer) : undefined;
+  let memory: WasmMemory;
+  let instance: WasmInstance;
+  if (own && own.pages >= pages) {
+    // A already lives at the start of its own memory, with room for the panels after it: no copy.
+    memory = own.memory;
+    instance = new Wasm.Instance(mod, { env: { memory } });
+  } else {
+    const inst = instanceWithPages(mod, pages);
+    if (!inst) return null; // not enough memory for a copy: use the JS kernels
+    ({ memory, instance } = inst);
+    new Float64Array(memory.buffer).set(A, 0);
+  }
   const heap = new Float64Array(memory.buffer);
-  heap.set(A, 0);
   const panelAt = aBytes;
   const outAt = aBytes + panelBytes;
   const rowsByPanelWasm = instance.exports.rowsByPanel as Kernel;

@@ -6,10 +6,12 @@
  * WHY it reads files by hand: the paper run's first layer is 201 checkpoints x 100 neurons x 784 weights.
  * Decoding whole checkpoints (`readCheckpoint`) copies every file into a buffer and every tensor out of it
  * again; here only the safetensors header is parsed, and the one kernel's bytes are read into a single
- * reusable buffer and transposed straight into the float64 cloud (the only full-size allocation).
+ * reusable buffer and transposed straight into the float64 cloud (the only full-size allocation: it is
+ * made where the PCA's WebAssembly kernels use it without a copy).
  */
 import fs from 'node:fs';
 import { kernelToNeuronRows } from '../neuronClouds';
+import { pcaInputArray } from '../../linalg/pca';
 
 export interface KernelLocation {
   layer: string;
@@ -99,7 +101,7 @@ const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 export function trajectoryCloud(files: readonly string[], layer: string, onFile?: (index: number) => void): TrajectoryCloud {
   if (files.length === 0) throw new Error(`layer ${layer}: the run has no checkpoints yet`);
   let shape: { inDim: number; outDim: number } | undefined;
-  let data = new Float64Array(0);
+  let data: Float64Array = new Float64Array(0);
   let bytes = new Uint8Array(0);
   let floats = new Float32Array(0);
   files.forEach((file, c) => {
@@ -110,7 +112,8 @@ export function trajectoryCloud(files: readonly string[], layer: string, onFile?
       if (!k) throw new Error(`${file}: no dense layer '${layer}' (layers: ${kernels.map((x) => x.layer).join(', ') || 'none'})`);
       if (!shape) {
         shape = { inDim: k.inDim, outDim: k.outDim };
-        data = new Float64Array(files.length * k.outDim * k.inDim);
+        // Filled once, then reduced by PCA: allocated where the PCA's WebAssembly kernels read it in place.
+        data = pcaInputArray(files.length * k.outDim, k.inDim);
         bytes = new Uint8Array(k.inDim * k.outDim * 4);
         floats = new Float32Array(bytes.buffer);
       } else if (k.inDim !== shape.inDim || k.outDim !== shape.outDim) {

@@ -1,7 +1,7 @@
 /** PCA and its building blocks against exact dense computations. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pcaTopK, pcaTransform } from '../../../analysis/linalg/pca';
+import { pcaInputArray, pcaTopK, pcaTransform } from '../../../analysis/linalg/pca';
 import { symmetricEigen } from '../../../analysis/linalg/symmetricEigen';
 import { combineColumnsIntoRows, gramOfColumns } from '../../../analysis/linalg/columnProducts';
 import { multiplyPanelByRows, multiplyRowsByPanel } from '../../../analysis/linalg/matmul';
@@ -155,6 +155,25 @@ test('PCA means are the row-by-row column sums over n, whatever n mod 4', () => 
     const sums = new Float64Array(d);
     for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) sums[t] += data[i * d + t];
     assert.deepStrictEqual(Array.from(pcaTopK(data, n, d, 2).mean), Array.from(sums.map((x) => x / n)), `n = ${n}`);
+  }
+});
+
+test('PCA of a cloud filled into pcaInputArray (read in place) equals PCA of a plain copy, bit for bit, and leaves it intact', () => {
+  const [n, d] = [1203, 17];
+  const source = gaussianMatrix(n, d, 11, (c) => 1 / (1 + c));
+  for (const reserve of [64, 4]) {
+    // reserve 4 is too small for k = 6's block of 8: the PCA must then copy, with the same result
+    const inPlace = pcaInputArray(n, d, reserve);
+    assert.equal(inPlace.length, n * d);
+    assert.ok(inPlace.every((x) => x === 0), 'starts zeroed');
+    inPlace.set(source);
+    const a = pcaTopK(inPlace, n, d, 6);
+    const b = pcaTopK(Float64Array.from(source), n, d, 6);
+    assert.deepStrictEqual(Array.from(a.scores), Array.from(b.scores), `reserve ${reserve}`);
+    assert.deepStrictEqual(Array.from(a.components), Array.from(b.components), `reserve ${reserve}`);
+    assert.deepStrictEqual(Array.from(inPlace), Array.from(source), 'the panels live after the data, not over it');
+    // and again: a second PCA of the same in-place cloud reuses its memory
+    assert.deepStrictEqual(Array.from(pcaTopK(inPlace, n, d, 6).scores), Array.from(b.scores));
   }
 });
 
