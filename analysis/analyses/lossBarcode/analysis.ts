@@ -7,6 +7,9 @@
  * checkpoints' size and mtime), so a cancelled or crashed study resumes with the pairs it had not finished,
  * and adding a minimum to a study only computes the new pairs. Uncached pairs are spread over worker threads
  * (pairThreads.ts; `threads`, default one per core) or computed in-process with `threads: 1`.
+ *
+ * `method: 'sampled'` (small nets, SPEC B step 5) replaces the paths by one sampled k-NN pass that gives
+ * every pair's barrier at once (sampledStudy.ts, cached as a whole); minima, barcode and TO-score are the same.
  */
 import path from 'node:path';
 import type { LossBarcodeMinimum, LossBarcodeParams, LossBarcodeResult, PairPath } from '../../worker/protocol/lossBarcode';
@@ -17,6 +20,7 @@ import { readParameters } from './minima';
 import { canUsePairThreads, computePairsOnThreads, defaultPairThreads } from './pairThreads';
 import { computePair, prepareBarcode, type ResolvedSettings } from './prepare';
 import { spearman } from './rankCorrelation';
+import { sampledStudyBarriers } from './sampledStudy';
 import { groupByArchitecture, requestRuns } from './studyRuns';
 import { toScore } from './toScore';
 
@@ -57,6 +61,14 @@ export async function computeLossBarcode(params: LossBarcodeParams, context: Ana
   const barriers: (number | null)[][] = Array.from({ length: K }, (_, i) => Array.from({ length: K }, (_, j) => (i === j ? minima[i].loss : null)));
   const straightBarriers = barriers.map((row) => row.slice());
   const total = (K * (K - 1)) / 2;
+  const architectures = groups.map((g) => ({ architecture: g.architecture, runs: g.runDirs.length }));
+  if (settings.method === 'sampled') {
+    const sampled = sampledStudyBarriers(prep, minLoss, { cacheDir: params.studyDir ?? set.runs[0].runDir, force: params.force, cachedOnly: params.cachedOnly }, context);
+    if (!sampled) return assembleResult(set.architecture, architectures, minima, barriers, straightBarriers, [], total, settings, Date.now() - t0);
+    return assembleResult(set.architecture, architectures, minima, sampled.barriers, sampled.straightBarriers, sampled.pairs, total, settings, Date.now() - t0);
+  }
+  // The pairs' cache key holds the path settings only (keys from before `method` existed stay valid).
+  const { method: _method, samples: _samples, knn: _knn, relax: _relax, ...pathKey } = settings;
   const pairs: PairPath[] = [];
   const partial = new Map<string, number>(); // iterations done of pairs in progress
   const report = (message: string) => {
@@ -78,7 +90,7 @@ export async function computeLossBarcode(params: LossBarcodeParams, context: Ana
     for (let j = i + 1; j < K; j++) {
       const a = set.runs[i];
       const b = set.runs[j];
-      const slot = cacheSlot<PairPath>(PAIR.name, PAIR.version, { settings, a: [runIdOf(a.runDir), a.checkpoint.step], b: [runIdOf(b.runDir), b.checkpoint.step] },
+      const slot = cacheSlot<PairPath>(PAIR.name, PAIR.version, { settings: pathKey, a: [runIdOf(a.runDir), a.checkpoint.step], b: [runIdOf(b.runDir), b.checkpoint.step] },
         { dir: params.studyDir ?? a.runDir, inputs: [a.checkpoint.file, b.checkpoint.file] }, params.force);
       slots.set(`${i}-${j}`, slot);
       if (slot.hit) accept({ ...slot.hit, i, j });
@@ -111,7 +123,6 @@ export async function computeLossBarcode(params: LossBarcodeParams, context: Ana
     }
   }
   pairs.sort((a, b) => a.i - b.i || a.j - b.j);
-  const architectures = groups.map((g) => ({ architecture: g.architecture, runs: g.runDirs.length }));
   return assembleResult(set.architecture, architectures, minima, barriers, straightBarriers, pairs, total, settings, Date.now() - t0);
 }
 

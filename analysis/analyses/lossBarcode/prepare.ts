@@ -5,18 +5,20 @@
  * before any pair is computed or any file written.
  */
 import type { PreparedData, Split } from '../../data/prepare';
-import type { LossBarcodeParams, LossBarcodeResult, PairPath, PathSettings } from '../../worker/protocol/lossBarcode';
+import type { LossBarcodeParams, LossBarcodeResult, PairPath, PathSettings, SampledSettings } from '../../worker/protocol/lossBarcode';
 import type { TrainConfig } from '../../spec/trainConfig';
 import { loadDataset } from '../../data/load';
 import { prepareData } from '../../data/prepare';
 import { loadMinimaSet, readParameters, type MinimaSet } from './minima';
 import { networkObjective, type NetworkObjective } from './networkObjective';
 import { DEFAULT_PATH_OPTIONS, optimisePath, validatePathOptions } from './pathOptimizer';
+import { parameterCount } from './mlpBatch';
+import { assertSampleable, DEFAULT_SAMPLED, validateSampledOptions } from './sampledBarriers';
 
 export type ResolvedSettings = LossBarcodeResult['settings'];
 
 /** Settings with defaults filled in from the first run's config (its SGD learning rate and batch size). */
-export function resolveSettings(s: PathSettings, config: TrainConfig, evalAvailable: number): ResolvedSettings {
+export function resolveSettings(s: PathSettings & SampledSettings, config: TrainConfig, evalAvailable: number): ResolvedSettings {
   const iterations = s.iterations ?? DEFAULT_PATH_OPTIONS.iterations;
   const points = s.points ?? DEFAULT_PATH_OPTIONS.points;
   const out: ResolvedSettings = {
@@ -30,7 +32,17 @@ export function resolveSettings(s: PathSettings, config: TrainConfig, evalAvaila
     interpolate: s.interpolate ?? DEFAULT_PATH_OPTIONS.interpolate,
     evalSize: Math.min(s.evalSize ?? evalAvailable, evalAvailable),
     seed: s.seed ?? 0,
+    method: s.method ?? 'paths',
   };
+  if (out.method === 'sampled') {
+    out.samples = s.samples ?? DEFAULT_SAMPLED.samples;
+    out.knn = s.knn ?? DEFAULT_SAMPLED.knn;
+    out.relax = s.relax ?? DEFAULT_SAMPLED.relax;
+  } else if (out.method !== 'paths') {
+    throw new Error(`loss barcode: method must be "paths" or "sampled", got ${JSON.stringify(out.method)}`);
+  } else if (s.samples !== undefined || s.knn !== undefined || s.relax !== undefined) {
+    throw new Error('loss barcode: samples, knn and relax are settings of method "sampled" (--method sampled); the paths method does not sample');
+  }
   if (!Number.isInteger(out.evalSize) || out.evalSize < 1) throw new Error(`loss barcode: evalSize must be a positive integer, got ${s.evalSize}`);
   validatePathOptions(out);
   return out;
@@ -61,11 +73,14 @@ export interface PreparedBarcode {
   thetas: Float64Array[];
 }
 
-export function prepareBarcode(runDirs: readonly string[], params: PathSettings): PreparedBarcode {
+export function prepareBarcode(runDirs: readonly string[], params: PathSettings & SampledSettings): PreparedBarcode {
   const set = loadMinimaSet(runDirs);
+  // Refused before any data is loaded: sampling a large net's weight space means nothing.
+  if (params.method === 'sampled') assertSampleable(parameterCount(set.layers), set.architecture);
   const config = set.runs[0].run.config;
   const data = runData(config);
   const settings = resolveSettings(params, config, data.evalTrain.n);
+  if (settings.method === 'sampled') validateSampledOptions({ samples: settings.samples as number, knn: settings.knn as number, relax: settings.relax as number }, set.runs.length);
   const evalSet = head(data.evalTrain, settings.evalSize);
   const objective = networkObjective(set.layers, data.train, evalSet, { batchSize: settings.batchSize, seed: settings.seed, maxPoints: settings.maxPoints });
   const thetas = set.runs.map((r) => readParameters(r.checkpoint.file, set.layers, objective.dim));

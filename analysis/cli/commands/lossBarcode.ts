@@ -3,6 +3,8 @@
  * code the worker runs: minima, barrier matrices (optimised and straight), bars, merge partners, TO-score.
  * `--json` prints one object: { minima: [{ runDir, loss, testError }], barriers, straightBarriers, bars,
  * mergedInto, toScore }. Pairs already computed (cached in the study or first run folder) are reused.
+ * `--method sampled` (small nets) takes the barriers from a k-NN graph of sampled weights instead (SPEC B
+ * step 5), same output.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +13,8 @@ import { computeLossBarcode } from '../../analyses/lossBarcode/analysis';
 import { groupByArchitecture, studyMemberRuns } from '../../analyses/lossBarcode/studyRuns';
 import { plainContext } from '../../analyses/definition';
 import { STUDY_JSON } from '../../store/runLayout';
-import type { LossBarcodeParams, LossBarcodeResult } from '../../worker/protocol/lossBarcode';
+import type { BarrierMethod, LossBarcodeParams, LossBarcodeResult } from '../../worker/protocol/lossBarcode';
+import { SAMPLED_MAX_PARAMETERS } from '../../analyses/lossBarcode/sampledBarriers';
 import { parseChoice, parseIntOption, parseNumberOption } from './topologyOptions';
 
 interface Options {
@@ -24,6 +27,10 @@ interface Options {
   interpolate?: number;
   seed?: number;
   threads?: number;
+  method?: BarrierMethod;
+  samples?: number;
+  knn?: number;
+  relax?: number;
   architecture?: string;
   force?: boolean;
   json?: boolean;
@@ -31,7 +38,7 @@ interface Options {
 
 /** Request params from the command line: one study folder, or run folders (all of one architecture). */
 export function lossBarcodeParams(dirs: string[], opts: Options): LossBarcodeParams {
-  const settings = { pairs: opts.pairs, points: opts.points, iterations: opts.iterations, lr: opts.lr, batchSize: opts.batchSize, evalSize: opts.evalSize, interpolate: opts.interpolate, seed: opts.seed, threads: opts.threads, force: opts.force };
+  const settings = { pairs: opts.pairs, points: opts.points, iterations: opts.iterations, lr: opts.lr, batchSize: opts.batchSize, evalSize: opts.evalSize, interpolate: opts.interpolate, seed: opts.seed, threads: opts.threads, force: opts.force, method: opts.method, samples: opts.samples, knn: opts.knn, relax: opts.relax };
   const resolved = dirs.map((d) => path.resolve(d));
   const isStudy = resolved.length === 1 && fs.existsSync(path.join(resolved[0], STUDY_JSON));
   const runDirs = isStudy ? studyMemberRuns(resolved[0]) : resolved;
@@ -51,7 +58,11 @@ export function lossBarcodeParams(dirs: string[], opts: Options): LossBarcodePar
 const fmt = (v: number | null) => (v === null ? '-' : v.toFixed(4));
 
 export function formatLossBarcode(r: LossBarcodeResult): string {
-  const lines: string[] = [`${r.architecture}: ${r.minima.length} minima, ${r.pairsDone}/${r.pairsTotal} pairs (${r.settings.points} points, ${r.settings.iterations} iterations, lr ${r.settings.lr}, batch ${r.settings.batchSize}, eval ${r.settings.evalSize} samples)`, ''];
+  const s = r.settings;
+  const how = s.method === 'sampled'
+    ? `sampled k-NN approximation (SPEC B step 5): ${s.samples} samples (tubes relaxed ${s.relax} steps), k = ${s.knn}, eval ${s.evalSize} samples`
+    : `${s.points} points, ${s.iterations} iterations, lr ${s.lr}, batch ${s.batchSize}, eval ${s.evalSize} samples`;
+  const lines: string[] = [`${r.architecture}: ${r.minima.length} minima, ${r.pairsDone}/${r.pairsTotal} pairs (${how})`, ''];
   lines.push(' #  loss     test err  bar [birth, death)      merged into (via pair)  run');
   r.minima.forEach((m, i) => {
     const [b, d] = r.bars[i];
@@ -62,7 +73,7 @@ export function formatLossBarcode(r: LossBarcodeResult): string {
     lines.push('', title);
     for (const row of m) lines.push(row.map((v) => fmt(v).padStart(8)).join(' '));
   };
-  matrix('barriers (optimised paths; diagonal = the minimum\'s loss)', r.barriers);
+  matrix(`barriers (${s.method === 'sampled' ? 'sampled k-NN graph, minimax' : 'optimised paths'}; diagonal = the minimum's loss)`, r.barriers);
   matrix('barriers (straight lines)', r.straightBarriers);
   const t = r.toScore;
   lines.push('', `TO-score: sum ${t.sum.toFixed(5)}, max ${t.max.toFixed(5)}; normalised by (f(init) ${fmt(t.initLoss)} - global min ${fmt(t.globalMin)}): sum ${fmt(t.sumNormalized)}, max ${fmt(t.maxNormalized)}`);
@@ -94,6 +105,10 @@ export function withPathOptions(command: Command): Command {
     .option('--interpolate <k>', 'points evaluated inside each final segment (default 3)', parseIntOption('--interpolate', 0))
     .option('--seed <s>', 'minibatch order seed (default 0)', parseIntOption('--seed', 0))
     .option('--threads <n>', 'worker threads for the pairs (default: one per core, at most 4)', parseIntOption('--threads', 1))
+    .option('--method <m>', `barriers from optimised paths (paths, default) or, for small nets (at most ${SAMPLED_MAX_PARAMETERS} parameters), from a k-NN graph of sampled weights (sampled, SPEC B step 5)`, parseChoice('--method', ['paths', 'sampled'] as const))
+    .option('--samples <n>', 'with --method sampled: samples in weight space, the minima included (default 5000)', parseIntOption('--samples', 100))
+    .option('--knn <k>', 'with --method sampled: neighbours per sample in the k-NN graph (default 6)', parseIntOption('--knn', 1))
+    .option('--relax <steps>', 'with --method sampled: gradient steps relaxing each tube sample across its segment (default 200; 0 = raw samples)', parseIntOption('--relax', 0))
     .option('--force', 'recompute pairs even when cached');
 }
 

@@ -29,7 +29,25 @@ export interface PathSettings {
   seed?: number;
 }
 
-export interface LossBarcodeParams extends AnalysisParams, PathSettings {
+/**
+ * How the barriers are computed: 'paths' (SPEC B steps 2-3, the default) optimises a path per pair; 'sampled'
+ * (SPEC B step 5, small nets only) samples weight space around the minima, evaluates every sample and takes
+ * the minimax value between the minima on the samples' k-NN graph (sampledBarriers.ts).
+ */
+export type BarrierMethod = 'paths' | 'sampled';
+
+/** Settings of the sampled method (ignored by 'paths'). */
+export interface SampledSettings {
+  method?: BarrierMethod;
+  /** Samples in weight space, the minima included (default 5,000). */
+  samples?: number;
+  /** Neighbours per sample in the k-NN graph (default 6). */
+  knn?: number;
+  /** Gradient steps that relax each tube sample across its pair's segment (default 200; 0 = raw samples). */
+  relax?: number;
+}
+
+export interface LossBarcodeParams extends AnalysisParams, PathSettings, SampledSettings {
   /** Only `all` (every pair) for now; kept explicit so the CLI flag and the cache key say what was computed. */
   pairs?: 'all';
   /** For a study of several architectures: which one (as `architecture` names it); default: the first with 2+ minima. */
@@ -55,7 +73,11 @@ export interface LossBarcodeMinimum {
   initLoss: number | null;
 }
 
-/** One optimised pair: barriers and the loss profile along the final path and along the straight line. */
+/**
+ * One pair: barriers and the loss profile along the final path and along the straight line. With the sampled
+ * method the "path" is a minimax path through the samples' k-NN graph (`points` = its samples) and
+ * `computeMs` the time of the whole sampled pass, which gives every pair at once.
+ */
 export interface PairPath {
   i: number;
   j: number;
@@ -110,7 +132,12 @@ export interface LossBarcodeResult {
   pairs: PairPath[];
   pairsDone: number;
   pairsTotal: number;
-  settings: Required<Omit<PathSettings, 'evalSize'>> & { evalSize: number };
+  /**
+   * `method` always; `samples`, `knn` and `relax` only for the sampled method (of the path settings it uses
+   * lr and batchSize for the relaxation, interpolate for the points inside each graph edge, maxPoints and
+   * interpolate for the straight lines' resolution).
+   */
+  settings: Required<Omit<PathSettings, 'evalSize'>> & { evalSize: number; method: BarrierMethod; samples?: number; knn?: number; relax?: number };
   computeMs: number;
 }
 
