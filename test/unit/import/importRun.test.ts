@@ -5,10 +5,9 @@
  * torch files import with the right orientation; every bad input fails with the file and tensor named and
  * leaves the runs folder as it was.
  */
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { importCheckpoints } from '../../../analysis/import/importRun';
 import { encodeSafetensors, type NamedTensor } from '../../../analysis/store/safetensors';
@@ -24,6 +23,7 @@ import { computeRunCurves } from '../../../analysis/analyses/runCurves/analysis'
 import { panelRunInfo } from '../../../extension/panels/runInfo';
 import { PANELS } from '../../../extension/panels/registry';
 import { f32Bytes, npyBytes, runPython, safetensorsBytes } from './writers';
+import { withTmp } from './withTmp';
 
 const SIZES = [6, 5, 3]; // an MLP 6-5-3: fc1 [5, 6], fc2 [3, 5] in PyTorch's [out, in]
 const STEPS = [0, 10, 20, 40];
@@ -98,23 +98,12 @@ function writeNativeRun(runsRoot: string): string {
   return runDir;
 }
 
-function withTmp(body: (dir: string, t: TestContext) => Promise<void> | void): (t: TestContext) => Promise<void> {
-  return async (t) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-import-'));
-    try {
-      await body(dir, t);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
-
 function stripVolatile<T extends object>(x: T): object {
   const { computeMs: _c, runDir: _d, runId: _i, runName: _n, ...rest } = x as unknown as Record<string, unknown>;
   return rest;
 }
 
-test('a PyTorch [out, in] MLP imports into the same barcodes, neuron clouds, tree trajectories and manifold as a native run', withTmp(async (tmp) => {
+test('a PyTorch [out, in] MLP imports into the same barcodes, neuron clouds, tree trajectories and manifold as a native run', withTmp('topolens-import-', async (tmp) => {
   const src = path.join(tmp, 'torch-ckpts');
   writeTorchFolder(src, { predictions: true, metrics: true });
   const runs = path.join(tmp, 'runs');
@@ -175,7 +164,7 @@ test('a PyTorch [out, in] MLP imports into the same barcodes, neuron clouds, tre
   assert.match(reason('lossBarcode', [info, info]) ?? '', /needs runs trained by TopoLens/);
 }));
 
-test('without predictions the manifold says what is missing; weights-only panels still apply', withTmp(async (tmp) => {
+test('without predictions the manifold says what is missing; weights-only panels still apply', withTmp('topolens-import-', async (tmp) => {
   const src = path.join(tmp, 'src');
   writeTorchFolder(src);
   const { runDir } = await importCheckpoints({ dir: src, name: 'weights only', runsRoot: path.join(tmp, 'runs') });
@@ -196,7 +185,7 @@ function nanAtStep40(src: string): void {
   }));
 }
 
-test('bad input fails naming file and tensor, and the runs folder is left exactly as it was', withTmp(async (tmp) => {
+test('bad input fails naming file and tensor, and the runs folder is left exactly as it was', withTmp('topolens-import-', async (tmp) => {
   const runs = path.join(tmp, 'runs');
   writeNativeRun(runs);
   const before = () => fs.readdirSync(runs).sort();
@@ -244,7 +233,7 @@ test('bad input fails naming file and tensor, and the runs folder is left exactl
   assert.equal(fs.existsSync(fresh), false);
 }));
 
-test('layout: ambiguous names ask for --layout or --map; a mapping file names layers, order and orientation', withTmp(async (tmp) => {
+test('layout: ambiguous names ask for --layout or --map; a mapping file names layers, order and orientation', withTmp('topolens-import-', async (tmp) => {
   const src = path.join(tmp, 'src');
   fs.mkdirSync(src);
   for (const s of [0, 5]) {
@@ -267,7 +256,7 @@ test('layout: ambiguous names ask for --layout or --map; a mapping file names la
   await assert.rejects(importCheckpoints({ dir: src, name: 'x', runsRoot: runs, mapFile: map }), /the mapping names tensor "enc\.weight" \(kernel of encoder\), which is not in this checkpoint/);
 }));
 
-test('real files from NumPy and torch: .npz state_dicts (PyTorch layout) and .npy step folders (Keras layout, Fortran order)', withTmp(async (tmp, t) => {
+test('real files from NumPy and torch: .npz state_dicts (PyTorch layout) and .npy step folders (Keras layout, Fortran order)', withTmp('topolens-import-', async (tmp, t) => {
   const npz = path.join(tmp, 'npz');
   const npyDirs = path.join(tmp, 'npy');
   const py = runPython(`
@@ -313,7 +302,7 @@ print(json.dumps(out))
   }
 }));
 
-test('run.json: schema-1 files read as trained; imported runs need no config; trained ones still do', withTmp((tmp) => {
+test('run.json: schema-1 files read as trained; imported runs need no config; trained ones still do', withTmp('topolens-import-', (tmp) => {
   const dir = path.join(tmp, 'r');
   fs.mkdirSync(dir);
   const now = new Date().toISOString();
@@ -330,7 +319,7 @@ test('run.json: schema-1 files read as trained; imported runs need no config; tr
   assert.equal(readRun(dir).run?.source?.kind, 'imported');
 }));
 
-test('TF.js step folders (Keras names, [in, out]) with logits + --softmax, JSONL metrics and TensorBoard scalars', withTmp(async (tmp) => {
+test('TF.js step folders (Keras names, [in, out]) with logits + --softmax, JSONL metrics and TensorBoard scalars', withTmp('topolens-import-', async (tmp) => {
   const src = path.join(tmp, 'tfjs');
   const kernel = [0.5, -1, 2, 4, 8, -16]; // [3, 2]
   for (const s of [1, 2]) {

@@ -8,13 +8,13 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { importCheckpoints } from '../../../analysis/import/importRun';
 import { kerasLayerName } from '../../../analysis/import/kerasH5';
 import { readCheckpoint } from '../../../analysis/store/runStore';
 import { checkpointPath } from '../../../analysis/store/runLayout';
 import { runPython } from './writers';
+import { withTmp } from './withTmp';
 
 const STEPS = [0, 10, 20];
 /** conv2d [kh, kw, in, out], then an MLP 8-5-3: kernels as Keras stores them, [in, out]. */
@@ -89,17 +89,6 @@ function python(t: TestContext, body: string): boolean {
   return r.ok;
 }
 
-function withTmp(body: (dir: string, t: TestContext) => Promise<void>): (t: TestContext) => Promise<void> {
-  return async (t) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'topolens-kerash5-'));
-    try {
-      await body(dir, t);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
-
 const spec = (s: number) => JSON.stringify(weights(s));
 /** Writes one folder per layout for every step: k3, k2, k2model (whole-model file), npz (reference). */
 function writeLayouts(tmp: string, t: TestContext): boolean {
@@ -115,7 +104,7 @@ npz(os.path.join(${JSON.stringify(tmp)}, 'npz', 'step-${s}.npz'), layers)
 `).join('\n'));
 }
 
-test('Keras 3 .weights.h5 and Keras 2 .h5 (weights-only and whole-model) import into exactly the checkpoints of the same .npz', withTmp(async (tmp, t) => {
+test('Keras 3 .weights.h5 and Keras 2 .h5 (weights-only and whole-model) import into exactly the checkpoints of the same .npz', withTmp('topolens-kerash5-', async (tmp, t) => {
   if (!writeLayouts(tmp, t)) return;
   const runs = path.join(tmp, 'runs');
   const ref = await importCheckpoints({ dir: path.join(tmp, 'npz'), name: 'npz', runsRoot: runs });
@@ -150,7 +139,7 @@ test('Keras 3 .weights.h5 and Keras 2 .h5 (weights-only and whole-model) import 
   }
 }));
 
-test('every HDF5 numeric dtype becomes float32 as NumPy casts it: f2, f8, big-endian, ints, bool, Keras bfloat16', withTmp(async (tmp, t) => {
+test('every HDF5 numeric dtype becomes float32 as NumPy casts it: f2, f8, big-endian, ints, bool, Keras bfloat16', withTmp('topolens-kerash5-', async (tmp, t) => {
   const cases: [string, string, string][] = [
     // [folder, kernel dtype, bias dtype]
     ['f2-f8', 'f2', 'f8'],
@@ -203,7 +192,7 @@ for s in (0, 1):
   }
 }));
 
-test('layer order and names: Keras 2 layer_names, creation order when tracked, else numbers as numbers; nested models; --map with dataset paths', withTmp(async (tmp, t) => {
+test('layer order and names: Keras 2 layer_names, creation order when tracked, else numbers as numbers; nested models; --map with dataset paths', withTmp('topolens-kerash5-', async (tmp, t) => {
   const ok = python(t, `
 T = ${JSON.stringify(tmp)}
 def dense(shape, seed): return np.random.default_rng(seed).standard_normal(shape).astype('f4')
@@ -262,7 +251,7 @@ for s in (1, 2):
   assert.equal(kerasLayerName('', true), 'model');
 }));
 
-test('bad Keras files fail naming file and dataset, print no HDF5 error stack, and leave the runs folder as it was', withTmp(async (tmp, t) => {
+test('bad Keras files fail naming file and dataset, print no HDF5 error stack, and leave the runs folder as it was', withTmp('topolens-kerash5-', async (tmp, t) => {
   const bad = (name: string, damage: string) => `
 d = os.path.join(${JSON.stringify(tmp)}, '${name}'); os.makedirs(d)
 for s in (0, 10):

@@ -73,6 +73,23 @@ test('blocked products equal the naive triple loop (odd sizes, remainders)', () 
   }
 });
 
+/** The WebAssembly kernels against the JS kernels on an n x d matrix and m panel rows (seeds from `seed`). */
+function expectWasmMatchesJs(n: number, d: number, m: number, seed: number, tolerance: { rowsByPanel: number; panelByRows: number }, where = (_i: number, _x: number, _y: number) => ''): void {
+  const A = gaussianMatrix(n, d, seed + n);
+  const W = gaussianMatrix(m, d, seed + 10 + d);
+  const Q = gaussianMatrix(m, n, seed + 20 + m);
+  const mm = createWasmMatmul(A, n, d, m);
+  assert.ok(mm, 'WebAssembly SIMD is available in Node 20');
+  const [a, b] = [new Float64Array(m * n), new Float64Array(m * n)];
+  multiplyRowsByPanel(A, n, d, W, m, a);
+  mm.rowsByPanel(W, m, b);
+  const [c, e] = [new Float64Array(m * d), new Float64Array(m * d)];
+  multiplyPanelByRows(A, n, d, Q, m, c);
+  mm.panelByRows(Q, m, e);
+  a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < tolerance.rowsByPanel, `rowsByPanel ${n}x${d}x${m}${where(i, x, b[i])}`));
+  c.forEach((x, i) => assert.ok(Math.abs(x - e[i]) < tolerance.panelByRows, `panelByRows ${n}x${d}x${m}${where(i, x, e[i])}`));
+}
+
 test('WebAssembly SIMD kernels equal the JS kernels (all leftover shapes)', () => {
   for (const [n, d, m] of [
     [7, 13, 6],
@@ -80,42 +97,14 @@ test('WebAssembly SIMD kernels equal the JS kernels (all leftover shapes)', () =
     [9, 5, 3],
     [2, 2, 4],
     [1, 1, 1],
-  ]) {
-    const A = gaussianMatrix(n, d, 20 + n);
-    const W = gaussianMatrix(m, d, 30 + d);
-    const Q = gaussianMatrix(m, n, 40 + m);
-    const mm = createWasmMatmul(A, n, d, m);
-    assert.ok(mm, 'WebAssembly SIMD is available in Node 20');
-    const [a, b] = [new Float64Array(m * n), new Float64Array(m * n)];
-    multiplyRowsByPanel(A, n, d, W, m, a);
-    mm.rowsByPanel(W, m, b);
-    const [c, e] = [new Float64Array(m * d), new Float64Array(m * d)];
-    multiplyPanelByRows(A, n, d, Q, m, c);
-    mm.panelByRows(Q, m, e);
-    a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-12, `rowsByPanel ${n}x${d}x${m}`));
-    c.forEach((x, i) => assert.ok(Math.abs(x - e[i]) < 1e-12, `panelByRows ${n}x${d}x${m}`));
-  }
+  ]) expectWasmMatchesJs(n, d, m, 20, { rowsByPanel: 1e-12, panelByRows: 1e-12 });
 });
 
 test('WebAssembly kernels over more rows than one call takes (chunks of 1,024) equal the JS kernels', () => {
   for (const [n, d, m] of [
     [2051, 9, 5],
     [2048, 6, 8],
-  ]) {
-    const A = gaussianMatrix(n, d, 50 + n);
-    const W = gaussianMatrix(m, d, 60 + d);
-    const Q = gaussianMatrix(m, n, 70 + m);
-    const mm = createWasmMatmul(A, n, d, m);
-    assert.ok(mm, 'WebAssembly SIMD is available in Node 20');
-    const [a, b] = [new Float64Array(m * n), new Float64Array(m * n)];
-    multiplyRowsByPanel(A, n, d, W, m, a);
-    mm.rowsByPanel(W, m, b);
-    const [c, e] = [new Float64Array(m * d), new Float64Array(m * d)];
-    multiplyPanelByRows(A, n, d, Q, m, c);
-    mm.panelByRows(Q, m, e);
-    a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-12, `rowsByPanel ${n}x${d}x${m} at ${i}: ${x} vs ${b[i]}`));
-    c.forEach((x, i) => assert.ok(Math.abs(x - e[i]) < 1e-10, `panelByRows ${n}x${d}x${m} at ${i}: ${x} vs ${e[i]}`));
-  }
+  ]) expectWasmMatchesJs(n, d, m, 50, { rowsByPanel: 1e-12, panelByRows: 1e-10 }, (i, x, y) => ` at ${i}: ${x} vs ${y}`);
 });
 
 test('Gram matrix and weighted column sums equal the plain loops bit for bit', () => {
