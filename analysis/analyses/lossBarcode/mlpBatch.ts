@@ -17,6 +17,7 @@ import { compileModule, instantiate, newMemory, type FnBuilder, type Kernel, typ
 import { gemm, packB, packedSize, type GemmSpec, type PackSpec } from '../../training/simd/gemm';
 import { activationGrad } from '../../training/simd/kernels';
 import { expInPlace } from '../../training/simd/exp';
+import { polylinePoint, polylineSegment } from './pathObjective';
 
 export type MlpActivation = 'relu' | 'sigmoid' | 'tanh' | 'linear';
 
@@ -326,7 +327,7 @@ export class MlpBatch {
     // A chunk of Q points spans at most (Q - 1) / per + 3 vertices, which must fit the engine too.
     const Q = Math.min(this.maxPoints, per * (this.maxPoints - 3) + 1);
     if (Q < 1) {
-      const points = Array.from({ length: count }, (_, q) => lerpAt(vertices, per, q, new Float64Array(this.dim)));
+      const points = Array.from({ length: count }, (_, q) => polylinePoint(vertices, per, q, new Float64Array(this.dim)));
       const out = new Float64Array(count);
       for (let from = 0; from < count; from += this.maxPoints) out.set(this.evaluate(points.slice(from, from + this.maxPoints), x, y).loss, from);
       return out;
@@ -339,14 +340,12 @@ export class MlpBatch {
     const first = this.L[0];
     const O = first.spec.units;
     const X = this.view(this.X);
-    const scratch = new Float64Array(this.dim);
     for (let q0 = 0; q0 < count; q0 += Q) {
       const m = Math.min(Q, count - q0);
-      const segOf = (q: number) => Math.min(Math.floor(q / per), V - 2);
-      const s0 = segOf(q0);
-      const vCount = segOf(q0 + m - 1) + 2 - s0;
+      const s0 = polylineSegment(q0, per, V).s;
+      const vCount = polylineSegment(q0 + m - 1, per, V).s + 2 - s0;
       this.loadPoints(vertices.slice(s0, s0 + vCount), [first]);
-      const points = Array.from({ length: m }, (_, i) => lerpAt(vertices, per, q0 + i, scratch).slice());
+      const points = Array.from({ length: m }, (_, i) => polylinePoint(vertices, per, q0 + i, new Float64Array(this.dim)));
       if (this.L.length > 1) this.loadPoints(points, this.L.slice(1));
       const kv = this.kernelsFor(vCount, B);
       const kq = this.kernelsFor(m, B);
@@ -360,9 +359,7 @@ export class MlpBatch {
         if (rows < B) X.fill(0, rows * this.D);
         this.layerProduct(kv, 0, vCount, first.dH.off, true);
         for (let i = 0; i < m; i++) {
-          const q = q0 + i;
-          const s = segOf(q);
-          const f = (q - s * per) / per;
+          const { s, f } = polylineSegment(q0 + i, per, V);
           const a = (s - s0) * O;
           const b = a + O;
           for (let r = 0; r < B; r++) {
@@ -379,16 +376,6 @@ export class MlpBatch {
     }
     return out;
   }
-}
-
-/** Point q of the polyline through `vertices` with `per` steps per segment (see evaluatePolyline). */
-function lerpAt(vertices: readonly Float64Array[], per: number, q: number, out: Float64Array): Float64Array {
-  const s = Math.min(Math.floor(q / per), vertices.length - 2);
-  const f = (q - s * per) / per;
-  const a = vertices[s];
-  const b = vertices[s + 1];
-  for (let i = 0; i < out.length; i++) out[i] = (1 - f) * a[i] + f * b[i];
-  return out;
 }
 
 function applyActivation(activation: MlpActivation, v: Float32Array): void {

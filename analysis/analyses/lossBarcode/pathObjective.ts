@@ -31,3 +31,22 @@ export function evaluateMany(objective: PathObjective, count: number, pointAt: (
   }
   return out;
 }
+
+/**
+ * Where point q of the polyline through `vertexCount` vertices with `per` steps per segment lies
+ * ((vertexCount - 1) * per + 1 points): segment s and the fraction f along it (the last point ends the last
+ * segment). The one convention of polylineProfile and the engines' evaluatePolyline.
+ */
+export function polylineSegment(q: number, per: number, vertexCount: number): { s: number; f: number } {
+  const s = Math.min(Math.floor(q / per), vertexCount - 2);
+  return { s, f: (q - s * per) / per };
+}
+
+/** Point q of the polyline through `vertices` (see polylineSegment), written into `out`. */
+export function polylinePoint(vertices: readonly Float64Array[], per: number, q: number, out: Float64Array): Float64Array {
+  const { s, f } = polylineSegment(q, per, vertices.length);
+  const a = vertices[s];
+  const b = vertices[s + 1];
+  for (let i = 0; i < out.length; i++) out[i] = a[i] + f * (b[i] - a[i]);
+  return out;
+}

@@ -22,7 +22,7 @@
  * iterations moderate, or insert more often, rather than running the string for long.
  */
 import type { PathObjective } from './pathObjective';
-import { evaluateMany } from './pathObjective';
+import { evaluateMany, polylinePoint, polylineSegment } from './pathObjective';
 import { stringKernels, type StringKernels } from './stringStep';
 
 export interface PathOptions {
@@ -133,14 +133,10 @@ export function polylineProfile(path: readonly Float64Array[], interpolate: numb
   const total = lengths[path.length - 1] || 1;
   const t = new Float64Array(count);
   for (let k = 0; k < count; k++) {
-    const s = Math.min(Math.floor(k / per), path.length - 2);
-    const frac = (k - s * per) / per;
-    t[k] = (lengths[s] + frac * (lengths[s + 1] - lengths[s])) / total;
+    const { s, f } = polylineSegment(k, per, path.length);
+    t[k] = (lengths[s] + f * (lengths[s + 1] - lengths[s])) / total;
   }
-  const loss = objective.evaluatePolyline?.(path, per) ?? evaluateMany(objective, count, (k, out) => {
-    const s = Math.min(Math.floor(k / per), path.length - 2);
-    lerp(path[s], path[s + 1], (k - s * per) / per, out);
-  });
+  const loss = objective.evaluatePolyline?.(path, per) ?? evaluateMany(objective, count, (k, out) => polylinePoint(path, per, k, out));
   return { t, loss };
 }
 

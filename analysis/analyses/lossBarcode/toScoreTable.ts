@@ -26,7 +26,8 @@ export async function computeToScoreTable(params: ToScoreTableParams, context: A
       progress: (f, m) => context.progress((k + (f ?? 0)) / usable.length, `${g.architecture}: ${m ?? ''}`),
     };
     const r = await computeLossBarcode({ ...params, runDirs: g.runDirs }, sub);
-    const hidden = loadMinimaSet(g.runDirs).layers.slice(0, -1);
+    const layers = loadMinimaSet(g.runDirs).layers;
+    const hidden = layers.slice(0, -1);
     const widths = new Set(hidden.map((l) => l.units));
     const segments = r.bars.filter((b) => b[1] !== null).map((b) => (b[1] as number) - b[0]);
     const errors = r.minima.map((m) => m.testError).filter((e): e is number => e !== null);
@@ -34,7 +35,7 @@ export async function computeToScoreTable(params: ToScoreTableParams, context: A
       architecture: r.architecture,
       depth: hidden.length,
       width: widths.size === 1 ? [...widths][0] : null,
-      parameters: parameterCount(loadMinimaSet(g.runDirs).layers),
+      parameters: parameterCount(layers),
       runDirs: g.runDirs,
       minima: r.minima.length,
       pairsDone: r.pairsDone,
